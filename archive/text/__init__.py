@@ -1,0 +1,1 @@
+"""Plain-Python text utilities (normalisation, entity matching, paragraph alignment)."""
