@@ -1,0 +1,515 @@
+"""The archive's data: outlets, stories, articles, entities and their annotations.
+
+Visibility rules live once, in QuerySet methods (`Article.objects.public()`,
+`Mention.objects.visible()`), so pages, feeds, search and the API agree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from archive.text.normalize import normalize
+
+language_validator = RegexValidator(
+    r"^[a-z]{2}$", "Use a two-letter ISO 639-1 code, e.g. en or ar."
+)
+
+# The PostgreSQL text-search configuration for each language we stem; others use 'simple'.
+SEARCH_CONFIGS = {"en": "english", "ar": "arabic"}
+
+
+def search_config(language: str) -> str:
+    return SEARCH_CONFIGS.get(language, "simple")
+
+
+class SlugNaturalKeyManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Source(models.Model):
+    """A news outlet."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+    url = models.URLField(blank=True)
+    country = models.CharField(max_length=100, blank=True)
+    language = models.CharField(max_length=2, blank=True, validators=[language_validator])
+
+    objects = SlugNaturalKeyManager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Story(models.Model):
+    """One real-world event: groups an article, its translations and other coverage."""
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+    description = models.TextField(blank=True)
+
+    objects = SlugNaturalKeyManager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name_plural = "stories"
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class DatePrecision(models.TextChoices):
+    YEAR = "year", "Year"
+    MONTH = "month", "Month"
+    DAY = "day", "Day"
+
+
+class ArticleQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(is_public=True)
+
+
+class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+def _search_vector(config: str):
+    return SearchVector("title_search", weight="A", config=config) + SearchVector(
+        "body_search", weight="B", config=config
+    )
+
+
+class Article(models.Model):
+    """A news article. The body is plain text, one paragraph per line, never HTML."""
+
+    title = models.CharField(max_length=500)
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+    body = models.TextField(help_text="Plain text; paragraphs are separated by newlines.")
+    language = models.CharField(
+        max_length=2, validators=[language_validator], help_text="ISO 639-1 code."
+    )
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="articles"
+    )
+    story = models.ForeignKey(
+        Story, on_delete=models.PROTECT, null=True, blank=True, related_name="articles"
+    )
+    translation_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="translations",
+        help_text="The original this article translates.",
+    )
+    url = models.URLField(max_length=1000, blank=True)
+    byline = models.CharField(max_length=300, blank=True)
+    dateline = models.CharField(max_length=200, blank=True)
+    published = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Stored as the first day of the period when the precision is a month or year.",
+    )
+    published_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    is_public = models.BooleanField(
+        default=True,
+        help_text="Off for embargoed or unlicensed articles: then only the admin shows it.",
+    )
+    sha256 = models.CharField(
+        max_length=64, blank=True, help_text="SHA-256 of the imported text (fixity)."
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    # Normalized copies for full-text search (archive.text.normalize), kept in step by save().
+    title_search = models.TextField(blank=True, editable=False)
+    body_search = models.TextField(blank=True, editable=False)
+    search_vector = models.GeneratedField(
+        expression=models.Case(
+            *(
+                models.When(language=lang, then=_search_vector(config))
+                for lang, config in SEARCH_CONFIGS.items()
+            ),
+            default=_search_vector("simple"),
+            output_field=SearchVectorField(),
+        ),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    history = HistoricalRecords(excluded_fields=["title_search", "body_search", "search_vector"])
+    objects = ArticleManager()
+
+    class Meta:
+        ordering = ["-published", "title"]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="article_search_gin"),
+            models.Index(fields=["published", "id"], name="article_published_idx"),
+            models.Index(fields=["language"], name="article_language_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(language__regex=r"^[a-z]{2}$"), name="article_language_iso639_1"
+            ),
+            models.CheckConstraint(
+                condition=Q(published_precision__in=DatePrecision.values),
+                name="article_published_precision_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(translation_of=models.F("id")), name="article_not_own_translation"
+            ),
+            models.CheckConstraint(
+                condition=Q(sha256="") | Q(sha256__regex=r"^[0-9a-f]{64}$"),
+                name="article_sha256_hex",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("archive:article_detail", args=[self.slug])
+
+    @property
+    def direction(self) -> str:
+        return "rtl" if self.language in {"ar", "fa", "ur", "he"} else "ltr"
+
+    @staticmethod
+    def text_sha256(text: str) -> str:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def refresh_search_text(self):
+        self.title_search = normalize(self.title)
+        self.body_search = normalize(self.body)
+
+
+class EntityKind(models.TextChoices):
+    PERSON = "person", "Person"
+    ORGANIZATION = "organization", "Organization"
+    PLACE = "place", "Place"
+
+
+class Entity(models.Model):
+    """A person, organization or place."""
+
+    kind = models.CharField(max_length=12, choices=EntityKind.choices)
+    name = models.CharField(max_length=300, help_text="Canonical name, in English.")
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+    description = models.CharField(max_length=500, blank=True)
+    wikidata_id = models.CharField(
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^Q[1-9][0-9]*$", "A Wikidata id looks like Q19878.")],
+    )
+
+    history = HistoricalRecords()
+    objects = SlugNaturalKeyManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "entities"
+        indexes = [models.Index(fields=["kind", "name"], name="entity_kind_name_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=EntityKind.values), name="entity_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(wikidata_id="") | Q(wikidata_id__regex=r"^Q[1-9][0-9]*$"),
+                name="entity_wikidata_id_format",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse(f"archive:{self.kind}_detail", args=[self.slug])
+
+
+class AliasManager(models.Manager):
+    def get_by_natural_key(self, entity_slug, name, language):
+        return self.get(entity__slug=entity_slug, name=name, language=language)
+
+
+class Alias(models.Model):
+    """One name of an entity, in one language or spelling."""
+
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=300)
+    language = models.CharField(max_length=2, validators=[language_validator])
+    normalized = models.CharField(
+        max_length=300, editable=False, db_index=True, help_text="normalize(name), for matching."
+    )
+
+    history = HistoricalRecords()
+    objects = AliasManager()
+
+    class Meta:
+        ordering = ["entity", "language", "name"]
+        verbose_name_plural = "aliases"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entity", "name", "language"], name="alias_unique_per_entity"
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="alias_name_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.language})"
+
+    def natural_key(self):
+        return (*self.entity.natural_key(), self.name, self.language)
+
+    natural_key.dependencies = ["archive.entity"]
+
+
+class Status(models.TextChoices):
+    SUGGESTED = "suggested", "Suggested"
+    CONFIRMED = "confirmed", "Confirmed"
+    REJECTED = "rejected", "Rejected"
+
+
+class SpanQuerySet(models.QuerySet):
+    def visible(self):
+        """What public surfaces show: confirmed and suggested, on public articles."""
+        return self.exclude(status=Status.REJECTED).filter(article__is_public=True)
+
+
+class Span(models.Model):
+    """An exact stretch of an article's body: `text` must equal `body[start:end]`."""
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="%(class)ss")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = models.TextField(help_text="Must equal the article body at [start:end].")
+    status = models.CharField(max_length=9, choices=Status.choices, default=Status.SUGGESTED)
+    is_orphaned = models.BooleanField(
+        default=False,
+        help_text="Set when an updated text no longer holds these words; place it again.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = SpanQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def span_constraints(cls, prefix: str) -> list[models.BaseConstraint]:
+        return [
+            models.CheckConstraint(
+                condition=Q(start__lt=models.F("end")), name=f"{prefix}_start_before_end"
+            ),
+            models.CheckConstraint(
+                condition=Q(end=models.F("start") + Length("text")),
+                name=f"{prefix}_text_length_matches_span",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name=f"{prefix}_status_valid"
+            ),
+        ]
+
+    def clean(self):
+        super().clean()
+        if self.start is None or self.end is None or self.article_id is None:
+            return
+        if self.start >= self.end:
+            raise ValidationError({"end": "The span must end after it starts."})
+        body = self.article.body
+        if self.end > len(body):
+            raise ValidationError({"end": f"The article body has only {len(body)} characters."})
+        found = body[self.start : self.end]
+        if found != self.text:
+            raise ValidationError(
+                {"text": f"The body at {self.start}–{self.end} reads {found!r}, not {self.text!r}."}
+            )
+
+
+class MentionRole(models.TextChoices):
+    ACTOR = "actor", "Actor"
+    SUBJECT = "subject", "Subject"
+    PLACE = "place", "Place"
+    OTHER = "other", "Other"
+
+
+class Mention(Span):
+    """An entity named at an exact span of an article's body."""
+
+    entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="mentions")
+    role = models.CharField(max_length=7, choices=MentionRole.choices, default=MentionRole.OTHER)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["article", "start"]
+        indexes = [
+            models.Index(fields=["entity", "article"], name="mention_entity_article_idx"),
+            models.Index(fields=["article", "start"], name="mention_article_start_idx"),
+        ]
+        constraints = [
+            *Span.span_constraints("mention"),
+            models.UniqueConstraint(
+                fields=["article", "entity", "start", "end"], name="mention_unique_span"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=MentionRole.values), name="mention_role_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.entity} @ {self.article.slug}:{self.start}-{self.end}"
+
+
+class ClaimKind(models.TextChoices):
+    DIRECT_QUOTE = "direct_quote", "Direct quote"
+    PARAPHRASE = "paraphrase", "Paraphrase"
+    FIGURE = "figure", "Figure"
+    ALLEGATION = "allegation", "Allegation"
+    COMMITMENT = "commitment", "Commitment"
+    OTHER = "other", "Other"
+
+
+class Verification(models.TextChoices):
+    UNVERIFIED = "unverified", "Unverified"
+    CORROBORATED = "corroborated", "Corroborated"
+    DISPUTED = "disputed", "Disputed"
+    FALSE = "false", "False"
+
+
+class Claim(Span):
+    """A statement in an article: who said what, about whom, when, at which words."""
+
+    speaker = models.ForeignKey(
+        Entity,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claims_made",
+        help_text="Leave empty when the article does not say who.",
+    )
+    kind = models.CharField(max_length=12, choices=ClaimKind.choices, default=ClaimKind.PARAPHRASE)
+    about = models.ManyToManyField(
+        Entity, through="ClaimSubject", related_name="claims_about", blank=True
+    )
+    date = models.DateField(null=True, blank=True, help_text="When the claim was made.")
+    verification = models.CharField(
+        max_length=12, choices=Verification.choices, default=Verification.UNVERIFIED
+    )
+    note = models.TextField(blank=True)
+    same_as = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+        help_text="The same claim as first recorded in another article of the story.",
+    )
+    version = models.PositiveIntegerField(
+        default=1, help_text="Bumped on each save; a stale edit is refused."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["article", "start"]
+        indexes = [
+            models.Index(fields=["speaker", "date"], name="claim_speaker_date_idx"),
+            models.Index(fields=["article", "start"], name="claim_article_start_idx"),
+        ]
+        constraints = [
+            *Span.span_constraints("claim"),
+            models.CheckConstraint(condition=Q(kind__in=ClaimKind.values), name="claim_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(verification__in=Verification.values), name="claim_verification_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(same_as=models.F("id")), name="claim_not_same_as_self"
+            ),
+        ]
+
+    def __str__(self):
+        text = self.text if len(self.text) < 60 else self.text[:57] + "…"
+        return f"{self.speaker or 'Unknown'}: {text}"
+
+    def get_absolute_url(self):
+        return reverse("archive:claim_detail", args=[self.pk])
+
+
+class ClaimSubject(models.Model):
+    """An entity a claim is about. PROTECT: removing the entity must not drop the link."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="subject_links")
+    entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="claim_subject_links")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "entity"], name="claim_subject_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.claim_id} about {self.entity}"
+
+
+# Derived fields and span checks run in pre_save receivers rather than save(), because
+# loaddata saves "raw" (bypassing save()) but still sends pre_save: fixtures get them too.
+
+
+@receiver(pre_save, sender=Article)
+def _article_search_text(sender, instance, **kwargs):
+    instance.refresh_search_text()
+
+
+@receiver(pre_save, sender=Alias)
+def _alias_normalized(sender, instance, **kwargs):
+    instance.normalized = normalize(instance.name)
+
+
+@receiver(pre_save, sender=Mention)
+@receiver(pre_save, sender=Claim)
+def _span_matches_text(sender, instance, **kwargs):
+    # An orphan's words are gone from the updated text by definition; every other span is
+    # checked against the body on every save, admin, import or fixture alike.
+    if not instance.is_orphaned:
+        instance.clean()

@@ -1,0 +1,13 @@
+#!/usr/bin/env sh
+# The web container's start: migrate, load fixtures into an empty archive, then serve.
+# Runs as well outside Docker (tests/test_deploy.py) against any PostgreSQL in DATABASE_URL.
+set -eu
+: "${DATABASE_URL:?DATABASE_URL must point at PostgreSQL}"
+PYTHON="${PYTHON:-python}"
+"$PYTHON" manage.py migrate --noinput
+"$PYTHON" manage.py load_initial_data
+exec "$PYTHON" -m gunicorn config.wsgi:application \
+  --bind "${BIND:-0.0.0.0:8000}" \
+  --workers "${WEB_CONCURRENCY:-3}" \
+  --access-logfile - \
+  --timeout 30

@@ -1,0 +1,67 @@
+"""Small builders for test data: each returns a saved row with sensible defaults."""
+
+from __future__ import annotations
+
+import itertools
+
+from archive.models import Alias, Article, Claim, Entity, Mention, Source, Story
+
+_seq = itertools.count(1)
+
+
+def make_source(**kwargs) -> Source:
+    n = next(_seq)
+    kwargs.setdefault("name", f"Outlet {n}")
+    kwargs.setdefault("slug", f"outlet-{n}")
+    return Source.objects.create(**kwargs)
+
+
+def make_story(**kwargs) -> Story:
+    n = next(_seq)
+    kwargs.setdefault("title", f"Story {n}")
+    kwargs.setdefault("slug", f"story-{n}")
+    return Story.objects.create(**kwargs)
+
+
+def make_article(**kwargs) -> Article:
+    n = next(_seq)
+    kwargs.setdefault("title", f"Article {n}")
+    kwargs.setdefault("slug", f"article-{n}")
+    kwargs.setdefault("body", "Fayez al-Sarraj met Stephanie Williams in Tripoli.\nNothing else.")
+    kwargs.setdefault("language", "en")
+    return Article.objects.create(**kwargs)
+
+
+def make_entity(*, aliases: dict[str, list[str]] | None = None, **kwargs) -> Entity:
+    """aliases: {"en": ["Fayez al-Sarraj", "Sarraj"], "ar": ["فايز السراج"]}."""
+    n = next(_seq)
+    kwargs.setdefault("name", f"Entity {n}")
+    kwargs.setdefault("slug", f"entity-{n}")
+    kwargs.setdefault("kind", "person")
+    entity = Entity.objects.create(**kwargs)
+    for language, names in (aliases or {}).items():
+        for name in names:
+            Alias.objects.create(entity=entity, name=name, language=language)
+    return entity
+
+
+def make_mention(article: Article, entity: Entity, text: str, *, occurrence: int = 0, **kwargs):
+    """Tag the `occurrence`-th appearance of `text` in the article's body."""
+    start = -1
+    for _ in range(occurrence + 1):
+        start = article.body.index(text, start + 1)
+    kwargs.setdefault("status", "confirmed")
+    return Mention.objects.create(
+        article=article, entity=entity, start=start, end=start + len(text), text=text, **kwargs
+    )
+
+
+def make_claim(article: Article, text: str, *, about=(), **kwargs) -> Claim:
+    start = article.body.index(text)
+    kwargs.setdefault("status", "confirmed")
+    claim = Claim.objects.create(
+        article=article, start=start, end=start + len(text), text=text, **kwargs
+    )
+    for entity in about:
+        claim.about.add(entity)
+    return claim

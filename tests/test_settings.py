@@ -1,0 +1,72 @@
+"""Settings come from the environment; the database is embedded unless DATABASE_URL says."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PRINT_DB = (
+    "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; "
+    "from django.conf import settings; d=settings.DATABASES['default']; "
+    "print(settings.EMBEDDED_DATABASE, d['HOST'], d['NAME'], d.get('PORT', ''), sep='|')"
+)
+
+
+def run_python(code: str, **env_overrides) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_settings_refuse_to_start_without_secret_key_when_debug_is_off():
+    result = run_python(PRINT_DB, DJANGO_DEBUG="0")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_settings_start_with_a_secret_key_when_debug_is_off():
+    result = run_python(PRINT_DB, DJANGO_DEBUG="0", DJANGO_SECRET_KEY="x" * 60)
+    assert result.returncode == 0, result.stderr
+
+
+def test_embedded_database_is_used_when_database_url_is_absent():
+    result = run_python(PRINT_DB, DJANGO_DEBUG="1")
+    assert result.returncode == 0, result.stderr
+    embedded, host, name, _port = result.stdout.strip().split("|")
+    assert embedded == "True"
+    assert host.startswith("/"), "the embedded server listens on a unix socket"
+    assert name == "archive"
+
+
+def test_database_url_is_used_when_present():
+    url = "postgres://someone@db.example.org:6543/elsewhere"
+    result = run_python(PRINT_DB, DJANGO_DEBUG="1", DATABASE_URL=url)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().split("|") == ["False", "db.example.org", "elsewhere", "6543"]
+
+
+def test_check_deploy_reports_no_warnings_with_production_settings():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": "k3y-" + "a8Zq!" * 12,
+            "DJANGO_ALLOWED_HOSTS": "archive.example.org",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
