@@ -1,0 +1,442 @@
+"""Dictionary-based entity matcher for suggested mentions (English and Arabic).
+
+Plain Python, no Django.  Build a :class:`Matcher` once from :class:`AliasEntry` rows and
+call :meth:`Matcher.find` on many texts.  Spans are in the *original* text
+(``match.text == text[match.start:match.end]``).
+
+Matching rules (see the tests for examples):
+
+* Texts and aliases are normalised with :func:`archive.text.normalize.normalize`
+  (case, Latin accents, Arabic alef/ya/ta marbuta forms, tashkeel, tatweel, digits) and
+  split into tokens (runs of letters/digits).  Matches start and end on token boundaries.
+* Arabic: a leading article ``ال`` is not significant (alias ``سراج`` matches ``السراج``
+  and vice versa).  The first token of a mention may carry proclitics: a conjunction
+  (و ف), then a preposition (ب ل ك), then the article.  The span **excludes** the
+  conjunction/preposition and **keeps** the name's own ``ال``: ``والسراج`` → ``السراج``,
+  ``بالسراج`` → ``السراج``.  When ``ل`` + ``ال`` are fused into ``لل`` (``للسراج``) the
+  article has lost its alef and cannot be separated, so the span is the bare stem
+  (``سراج``).  ``لليبيا`` (``ل`` + ``ليبيا``) gives ``ليبيا``.
+* Latin case: an all-caps alias token (``US``, ``GNA``) only matches all-caps text; a
+  capitalised alias token only matches capitalised text; a single-token Latin alias always
+  requires a capitalised token (so ``Tripoli`` yes, ``us`` never).  Single-token aliases
+  that are stop/common words (``the``, ``state``, ``على``/``علي`` ...) are not indexed,
+  unless written all in capitals (``US``).
+* Transliteration variants: Latin tokens of at least 5 letters are bucketed by a
+  consonant skeleton (k/g/q/c one class, dh→d, doubled letters collapsed, vowels and h/w/y
+  dropped: Kadhafi, Gaddafi, Qaddafi → ``kdf``); within a bucket rapidfuzz compares a
+  phonetic spelling with a high threshold.  Only capitalised text tokens are tried.
+* Possessives need no special case: ``Gaddafi's``/``Gaddafi´s``/``Gaddafi’s`` tokenise
+  as ``gaddafi`` + ``s`` and the mention is ``Gaddafi``.
+* Surnames: for ``kind == "person"`` aliases of two or more tokens, the last token
+  (without a Latin ``al-``/``el-`` or an Arabic ``ال``) matches alone **after** a full alias
+  of that person has been matched earlier in the same text.  If several people are
+  active, the most recently mentioned one wins.  A preceding ``al-``/``el-`` is included
+  in the span (``al-Sarraj``).
+* Abbreviations: ``<match> (ABC)`` defines ``ABC`` (all-caps Latin, 2–12 letters) as that
+  entity for the rest of the text; the parenthesised abbreviation itself is a mention.
+* Overlaps: longest candidate (in characters) wins, then the earliest.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rapidfuzz.fuzz import ratio
+
+from .normalize import normalize, normalize_with_offsets, original_span
+
+__all__ = ["AliasEntry", "Match", "Matcher", "evaluate", "STOPWORDS"]
+
+
+@dataclass(frozen=True)
+class AliasEntry:
+    entity_id: int | str
+    name: str
+    kind: str  # "person" | "organization" | "place"
+
+
+@dataclass(frozen=True)
+class Match:
+    entity_id: int | str
+    start: int
+    end: int
+    text: str
+
+
+_STOPWORD_TEXT = """
+    a an the of and or in on at to for with by from as is it its us we he she they them
+    this that these those was were be been are will would said says say new not no but
+    all any one two three his her their our who which what when where after before over
+    under state states government president minister prime national united general army
+    city capital country people forces force council party house office day week year
+    mr mrs ms dr al el bin ibn abu
+    في من علي الي عن مع هذا هذه ذلك تلك التي الذي الذين قال وقال قالت كان كانت ان او ثم
+    بعد قبل حتي عند بين كل منذ لكن رئيس حكومه دوله وزير مدينه عاصمه بلاد قوات جيش مجلس
+    يوم عام ابو بن ابن عبد
+    """
+
+_TOKEN_RE = re.compile(r"[^\W_]+")
+_ARABIC_RE = re.compile(r"[\u0600-\u06ff]")
+_GAP_RE = re.compile(r"[\s\-\u2010-\u2014]+|\.\s*")
+_ABBR_RE = re.compile(r"\s*\(\s*([^\W\d_]{2,12})\s*\)")
+
+_CONJ = ("", "و", "ف")
+_PREP = ("", "ب", "ل", "ك")
+_CLITICS = sorted({c + p for c in _CONJ for p in _PREP}, key=len)
+
+FUZZY_MIN_LEN = 5
+FUZZY_THRESHOLD = 85.0
+
+ANY, CAPITAL, ALLCAPS, ARTICLE = 0, 1, 2, 3
+
+
+def _is_arabic(tok: str) -> bool:
+    return bool(_ARABIC_RE.search(tok))
+
+
+def _arabic_key(tok: str) -> str:
+    if tok.startswith("ال") and len(tok) >= 4:
+        return tok[2:]
+    return tok
+
+
+def _has_article(tok: str) -> bool:
+    return tok.startswith("ال") and len(tok) >= 4
+
+
+def _key(tok: str) -> str:
+    return _arabic_key(tok) if _is_arabic(tok) else tok
+
+
+_PHON_RULES = (("dh", "d"), ("kh", "k"), ("gh", "g"), ("th", "t"), ("ph", "f"), ("ou", "u"))
+_VOWELS = re.compile(r"[aeiouy]+")
+_DOUBLE = re.compile(r"(.)\1+")
+
+
+def _phonetic(tok: str) -> str:
+    s = tok
+    for a, b in _PHON_RULES:
+        s = s.replace(a, b)
+    s = s.translate(str.maketrans("gqcz", "kkks"))
+    s = _VOWELS.sub("a", s)
+    return _DOUBLE.sub(r"\1", s)
+
+
+def _skeleton(tok: str) -> str:
+    return re.sub(r"[ahwy]", "", _phonetic(tok))
+
+
+# Stopwords as normalised keys (Arabic: article stripped, ى→ي, ة→ه; so على == علي).
+STOPWORDS = frozenset(_key(normalize(w)) for w in _STOPWORD_TEXT.split())
+
+
+def _is_fuzzy_token(tok: str) -> bool:
+    return len(tok) >= FUZZY_MIN_LEN and tok.isascii() and tok.isalpha()
+
+
+@dataclass(frozen=True)
+class _Alias:
+    entity_id: int | str
+    kind: str
+    keys: tuple[str, ...]
+    flags: tuple[int, ...]
+
+
+@dataclass
+class _Tok:
+    start: int  # normalised offsets
+    end: int
+    norm: str
+    key: str
+    arabic: bool
+    orig: str  # original surface text
+
+    @property
+    def capitalised(self) -> bool:
+        return self.orig[:1].isupper()
+
+    @property
+    def allcaps(self) -> bool:
+        return self.orig.isupper()
+
+
+@dataclass(order=True)
+class _Cand:
+    sort_key: tuple = field(compare=True)
+    start: int = field(compare=False)  # normalised span
+    end: int = field(compare=False)
+    entity_id: int | str = field(compare=False)
+    first_tok: int = field(compare=False)
+    last_tok: int = field(compare=False)
+    full: bool = field(compare=False)  # multi-token alias -> activates surnames
+
+
+def _flag(orig_tok: str) -> int:
+    if len(orig_tok) >= 2 and orig_tok.isupper():
+        return ALLCAPS
+    if orig_tok[:1].isupper():
+        return CAPITAL
+    return ANY
+
+
+class Matcher:
+    """Index of aliases; :meth:`find` returns non-overlapping mentions sorted by start."""
+
+    def __init__(self, aliases: Iterable[AliasEntry]):
+        self._index: dict[str, list[_Alias]] = defaultdict(list)
+        self._surnames: dict[str, set[int | str]] = defaultdict(set)
+        self._fuzzy: dict[str, set[str]] = defaultdict(set)
+        self._fuzzy_cache: dict[str, tuple[str, ...]] = {}
+        seen: set[tuple] = set()
+        for entry in aliases:
+            self._add(entry, seen)
+        self._index = dict(self._index)
+        self._surnames = dict(self._surnames)
+
+    # -- building -------------------------------------------------------------------
+    def _add(self, entry: AliasEntry, seen: set[tuple]) -> None:
+        norm, offsets = normalize_with_offsets(entry.name)
+        toks = [m for m in _TOKEN_RE.finditer(norm)]
+        if not toks:
+            return
+        keys = tuple(_key(m.group()) for m in toks)
+        flags = []
+        for m in toks:
+            if _is_arabic(m.group()):
+                flags.append(ARTICLE if _has_article(m.group()) else ANY)
+            else:
+                s, e = original_span(offsets, m.start(), m.end())
+                flags.append(_flag(entry.name[s:e]))
+        if len(keys) == 1 and not _is_arabic(keys[0]):
+            if flags[0] != ALLCAPS and keys[0] in STOPWORDS:
+                return
+            flags[0] = max(flags[0], CAPITAL)
+        elif len(keys) == 1 and keys[0] in STOPWORDS:
+            return
+        alias = _Alias(entry.entity_id, entry.kind, keys, tuple(flags))
+        ident = (alias.entity_id, alias.keys, alias.flags)
+        if ident in seen:
+            return
+        seen.add(ident)
+        self._index[keys[0]].append(alias)
+        for k in keys:
+            if _is_fuzzy_token(k):
+                self._fuzzy[_skeleton(k)].add(k)
+        if entry.kind == "person" and len(keys) >= 2:
+            last = keys[-1]
+            if len(last) >= 3 and last not in STOPWORDS and not last.isdigit():
+                self._surnames[last].add(entry.entity_id)
+
+    # -- lookup helpers ----------------------------------------------------------------
+    def _variants(self, tok: _Tok) -> tuple[str, ...]:
+        """Alias-token keys a Latin text token may stand for (exact key first)."""
+        if tok.arabic or not _is_fuzzy_token(tok.key) or not tok.capitalised:
+            return (tok.key,)
+        cached = self._fuzzy_cache.get(tok.key)
+        if cached is None:
+            phon = _phonetic(tok.key)
+            found = [tok.key]
+            for cand in self._fuzzy.get(_skeleton(tok.key), ()):
+                if cand != tok.key and ratio(phon, _phonetic(cand)) >= FUZZY_THRESHOLD:
+                    found.append(cand)
+            cached = tuple(found)
+            if len(self._fuzzy_cache) > 100_000:
+                self._fuzzy_cache.clear()
+            self._fuzzy_cache[tok.key] = cached
+        return cached
+
+    @staticmethod
+    def _first_analyses(tok: _Tok) -> list[tuple[int, str, bool]]:
+        """(offset of the mention inside the token, key, has article) for the first token
+        of a mention: the bare token, then every proclitic reading."""
+        if not tok.arabic:
+            return [(0, tok.key, False)]
+        norm = tok.norm
+        out = [(0, tok.key, _has_article(norm))]
+        for clitic in _CLITICS[1:]:
+            if not norm.startswith(clitic):
+                continue
+            rest = norm[len(clitic) :]
+            if len(rest) < 2:
+                continue
+            out.append((len(clitic), _arabic_key(rest), _has_article(rest)))
+            fused = clitic.endswith("ل") and rest.startswith("ل") and not rest.startswith("ال")
+            if fused and len(rest) >= 3:
+                out.append((len(clitic) + 1, rest[1:], True))  # ل + (ا)ل fused
+        return out
+
+    @staticmethod
+    def _case_ok(tok: _Tok, flag: int, article: bool | None = None) -> bool:
+        """Latin case constraint, or for Arabic alias tokens written with ال, that the text
+        token has the article too (``القاعدة`` must not match ``قاعدة بحرية``)."""
+        if flag == ANY:
+            return True
+        if tok.arabic:
+            if flag != ARTICLE:
+                return True
+            return _has_article(tok.norm) if article is None else article
+        if flag == ALLCAPS:
+            return tok.allcaps
+        return tok.capitalised
+
+    @staticmethod
+    def _gap_ok(norm: str, a: _Tok, b: _Tok) -> bool:
+        gap = norm[a.end : b.start]
+        m = _GAP_RE.fullmatch(gap)
+        if not m:
+            return False
+        return not (gap.startswith(".") and len(a.norm) != 1)
+
+    def _tokenize(self, text: str) -> tuple[str, list[int], list[_Tok]]:
+        norm, offsets = normalize_with_offsets(text)
+        toks = []
+        for m in _TOKEN_RE.finditer(norm):
+            s, e = original_span(offsets, m.start(), m.end())
+            w = m.group()
+            arabic = _is_arabic(w)
+            toks.append(_Tok(m.start(), m.end(), w, _arabic_key(w) if arabic else w, arabic,
+                             text[s:e]))
+        return norm, offsets, toks
+
+    # -- matching ----------------------------------------------------------------------
+    def find(self, text: str) -> list[Match]:
+        norm, offsets, toks = self._tokenize(text)
+        n = len(toks)
+        index = self._index
+        cands: list[_Cand] = []
+        for p, tok in enumerate(toks):
+            firsts = self._first_analyses(tok)
+            if not tok.arabic:
+                firsts = [(0, k, False) for k in self._variants(tok)]
+            for shift, key, article in firsts:
+                for alias in index.get(key, ()):
+                    ln = len(alias.keys)
+                    if p + ln > n or not self._case_ok(tok, alias.flags[0], article):
+                        continue
+                    ok = True
+                    for i in range(1, ln):
+                        t = toks[p + i]
+                        if not self._gap_ok(norm, toks[p + i - 1], t):
+                            ok = False
+                            break
+                        want = alias.keys[i]
+                        if t.key != want and want not in self._variants(t):
+                            ok = False
+                            break
+                        if not self._case_ok(t, alias.flags[i]):
+                            ok = False
+                            break
+                    if not ok:
+                        continue
+                    s, e = tok.start + shift, toks[p + ln - 1].end
+                    cands.append(_Cand((-(e - s), s), s, e, alias.entity_id, p, p + ln - 1,
+                                       ln >= 2 and alias.kind == "person"))
+        accepted = _resolve(cands)
+        accepted += self._second_pass(norm, toks, accepted)
+        accepted.sort(key=lambda c: c.start)
+        out = []
+        for c in accepted:
+            s, e = original_span(offsets, c.start, c.end)
+            out.append(Match(c.entity_id, s, e, text[s:e]))
+        return out
+
+    def _second_pass(self, norm: str, toks: list[_Tok], accepted: list[_Cand]) -> list[_Cand]:
+        covered = set()
+        for c in accepted:
+            covered.update(range(c.first_tok, c.last_tok + 1))
+        # surname activation: entity -> token index after which it is active
+        active: dict[int | str, int] = {}
+        for c in sorted(accepted, key=lambda c: c.start):
+            if c.full and c.entity_id not in active:
+                active[c.entity_id] = c.last_tok
+        # abbreviations defined in the text
+        abbrs: dict[str, tuple[int | str, int]] = {}
+        tok_at = {t.start: i for i, t in enumerate(toks)}
+        extra: list[_Cand] = []
+        for c in accepted:
+            m = _ABBR_RE.match(norm, c.end)
+            if not m:
+                continue
+            i = tok_at.get(m.start(1))
+            if i is None or not toks[i].allcaps or toks[i].arabic:
+                continue
+            abbrs.setdefault(toks[i].key, (c.entity_id, i))
+        last_seen: dict[int | str, int] = {}
+        for c in accepted:
+            last_seen[c.entity_id] = max(last_seen.get(c.entity_id, -1), c.last_tok)
+        for p, tok in enumerate(toks):
+            if p in covered:
+                continue
+            hit = abbrs.get(tok.key) if not tok.arabic and tok.allcaps else None
+            if hit and p >= hit[1]:
+                extra.append(_Cand((0,), tok.start, tok.end, hit[0], p, p, False))
+                covered.add(p)
+                continue
+            if not tok.arabic and not tok.capitalised:
+                continue
+            analyses = self._first_analyses(tok) if tok.arabic else [
+                (0, k, False) for k in self._variants(tok)
+            ]
+            best = None
+            for shift, key, _article in analyses:
+                for ent in self._surnames.get(key, ()):
+                    since = active.get(ent)
+                    if since is None or since >= p:
+                        continue
+                    recency = max(v for k, v in last_seen.items() if k == ent)
+                    if best is None or recency > best[0]:
+                        best = (recency, shift, ent)
+                if best:
+                    break
+            if best is None:
+                continue
+            _, shift, ent = best
+            start = tok.start + shift
+            first = p
+            if not tok.arabic and p > 0 and toks[p - 1].key in ("al", "el") and (
+                p - 1 not in covered
+            ) and re.fullmatch(r"[\s\-]+", norm[toks[p - 1].end : tok.start]):
+                start = toks[p - 1].start
+                first = p - 1
+            extra.append(_Cand((0,), start, tok.end, ent, first, p, False))
+            covered.add(p)
+        return extra
+
+
+def _resolve(cands: list[_Cand]) -> list[_Cand]:
+    """Greedy: longest first, then earliest; keep candidates that overlap nothing kept."""
+    taken: list[_Cand] = []
+    used: set[int] = set()
+    for c in sorted(cands):
+        span = range(c.first_tok, c.last_tok + 1)
+        if any(i in used for i in span):
+            continue
+        used.update(span)
+        taken.append(c)
+    return taken
+
+
+def evaluate(predicted: Iterable[tuple], gold: Iterable[tuple]) -> dict:
+    """Compare predicted and gold mentions as sets of tuples, typically
+    ``(article_key, entity, start, end)``.
+
+    Returns ``{"precision", "recall", "f1", "tp", "fp", "fn"}``.  With nothing predicted
+    precision is 1.0 (vacuous); with no gold recall is 1.0; f1 is 0.0 when both are 0.
+    """
+    p = {tuple(x) for x in predicted}
+    g = {tuple(x) for x in gold}
+    tp = len(p & g)
+    fp = len(p - g)
+    fn = len(g - p)
+    precision = tp / (tp + fp) if p else 1.0
+    recall = tp / (tp + fn) if g else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1, "tp": tp, "fp": fp, "fn": fn}
+
+
+def normalized_key(name: str) -> str:
+    """Normalised, article-insensitive key of a name (handy for de-duplicating aliases)."""
+    return " ".join(_key(t) for t in _TOKEN_RE.findall(normalize(name)))

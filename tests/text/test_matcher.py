@@ -1,0 +1,324 @@
+"""Tests for archive.text.matcher (no Django)."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from archive.text.matcher import AliasEntry, Match, Matcher, evaluate
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def _m(*rows):
+    return Matcher(AliasEntry(e, n, k) for e, n, k in rows)
+
+
+def _found(matcher, text):
+    out = matcher.find(text)
+    for m in out:
+        assert isinstance(m, Match)
+        assert text[m.start : m.end] == m.text
+    assert all(a.end <= b.start for a, b in zip(out, out[1:], strict=False))
+    return [(m.entity_id, m.text) for m in out]
+
+
+SARRAJ = [
+    ("sarraj", "Fayez al-Sarraj", "person"),
+    ("sarraj", "فايز السراج", "person"),
+]
+
+
+# --- token boundaries, normalisation ----------------------------------------------------
+
+
+def test_token_boundaries_only():
+    m = _m(("lib", "Libya", "place"), ("us", "US", "place"))
+    assert _found(m, "Libyan officials; Libya's US-backed; USA; bUS") == [
+        ("lib", "Libya"),
+        ("us", "US"),
+    ]
+
+
+def test_arabic_final_ya_and_diacritics():
+    m = _m(("q", "معمر القذافي", "person"), ("b", "بنغازي", "place"))
+    text = "نظام مُعَمَّر القذافــىُ في بنغازى"
+    assert _found(m, text) == [("q", "مُعَمَّر القذافــىُ"), ("b", "بنغازى")]
+
+
+# --- Arabic clitics ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("word", "mention"),
+    [
+        ("والسراج", "السراج"),
+        ("بالسراج", "السراج"),
+        ("وبالسراج", "السراج"),
+        ("فالسراج", "السراج"),
+        ("كالسراج", "السراج"),
+        ("للسراج", "سراج"),  # ل + ال fused: bare stem
+        ("السراج", "السراج"),
+    ],
+)
+def test_arabic_proclitics(word, mention):
+    m = _m(("sarraj", "السراج", "place"))
+    assert _found(m, f"قال {word} اليوم") == [("sarraj", mention)]
+
+
+def test_alias_without_article_matches_with_article():
+    m = _m(("s", "سراج", "place"))
+    assert _found(m, "زار السراج وسراج") == [("s", "السراج"), ("s", "سراج")]
+
+
+def test_alias_with_article_requires_article():
+    m = _m(("aq", "القاعدة", "organization"))
+    assert _found(m, "في قاعدة بحرية") == []
+    assert _found(m, "تنظيم القاعدة") == [("aq", "القاعدة")]
+
+
+def test_li_plus_name():
+    m = _m(("lib", "ليبيا", "place"))
+    assert _found(m, "المساعدة لليبيا وليبيا") == [("lib", "ليبيا"), ("lib", "ليبيا")]
+
+
+def test_name_starting_with_waw_not_stripped():
+    m = _m(("w", "ستيفاني وليامز", "person"))
+    assert _found(m, "ستيفانى وليامز ثم ورأت وليامز") == [
+        ("w", "ستيفانى وليامز"),
+        ("w", "وليامز"),
+    ]
+
+
+# --- transliteration, possessives ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("alias", "variants"),
+    [
+        ("Muammar Gaddafi", ["Muammar Kadhafi", "Moamer Qadhafi", "Muammar Qaddafi",
+                             "Muammar Gadhafi", "Moammar Gaddafi"]),
+        ("Fayez al-Sarraj", ["Fayez al-Serraj", "Fayez al-Sarraj", "Fayez el-Serraj"]),
+        ("Khalifa Haftar", ["Khalifa Hafter", "Khalifa Hifter"]),
+        ("Abdul Hamid Dbeibah", ["Abdul Hamid Dbeibeh", "Abdul Hamid Dbaiba"]),
+    ],
+)
+def test_transliteration_variants(alias, variants):
+    m = _m(("x", alias, "person"))
+    for v in variants:
+        text = f"Yesterday {v} spoke."
+        found = _found(m, text)
+        if alias.startswith("Fayez") and v.startswith("Fayez el"):
+            assert found == [], "the particle al/el is not fuzzy-matched"
+            continue
+        assert found == [("x", v)], v
+
+
+def test_fuzzy_needs_capital_and_length():
+    m = _m(("h", "Haftar", "person"))
+    assert _found(m, "a hafter and Hafter") == [("h", "Hafter")]
+    m = _m(("s", "Sabha", "place"))
+    assert _found(m, "Sabah is not Sabha") == [("s", "Sabha")]
+
+
+@pytest.mark.parametrize("apos", ["'", "´", "’"])
+def test_possessive(apos):
+    m = _m(("g", "Gaddafi", "person"))
+    assert _found(m, f"Since the fall of Gaddafi{apos}s regime") == [("g", "Gaddafi")]
+
+
+# --- surnames -------------------------------------------------------------------------------
+
+
+def test_surname_after_full_name_only():
+    m = _m(("w", "Stephanie Williams", "person"), *SARRAJ)
+    text = "Williams came. Stephanie Williams and Fayez al-Sarraj met; Williams and Sarraj left."
+    assert _found(m, text) == [
+        ("w", "Stephanie Williams"),
+        ("sarraj", "Fayez al-Sarraj"),
+        ("w", "Williams"),
+        ("sarraj", "Sarraj"),
+    ]
+
+
+def test_surname_with_al_prefix_and_arabic():
+    m = _m(*SARRAJ)
+    assert _found(m, "Fayez al-Sarraj said; al-Sarraj added") == [
+        ("sarraj", "Fayez al-Sarraj"),
+        ("sarraj", "al-Sarraj"),
+    ]
+    assert _found(m, "السراج ثم فايز السراج ثم زيارة السراج والسراج") == [
+        ("sarraj", "فايز السراج"),
+        ("sarraj", "السراج"),
+        ("sarraj", "السراج"),
+    ]
+
+
+def test_surname_alias_itself_matches_anywhere():
+    m = _m(("h", "Khalifa Haftar", "person"), ("h", "Haftar", "person"))
+    assert _found(m, "Haftar spoke") == [("h", "Haftar")]
+
+
+def test_surname_not_for_organizations_and_lowercase():
+    m = _m(("o", "Africa Command", "organization"), ("p", "John Smith", "person"))
+    assert _found(m, "Africa Command said. Command said. John Smith; smith") == [
+        ("o", "Africa Command"),
+        ("p", "John Smith"),
+    ]
+
+
+def test_surname_with_transliteration():
+    m = _m(("g", "Moamer Kadhafi", "person"))
+    assert _found(m, "Moamer Kadhafi ruled. Gaddafi´s regime") == [
+        ("g", "Moamer Kadhafi"),
+        ("g", "Gaddafi"),
+    ]
+
+
+def test_initials():
+    m = _m(("b", "John W. Brennan", "person"))
+    assert _found(m, "Commander John W. Brennan, and") == [("b", "John W. Brennan")]
+
+
+# --- abbreviations ---------------------------------------------------------------------------
+
+
+def test_abbreviation_defined_in_text():
+    m = _m(("gna", "Government of National Accord", "organization"),
+           ("af", "US Africa Command", "organization"))
+    text = ("GNA first. The Government of National Accord (GNA) said the GNA and the "
+            "US Africa Command (AFRICOM) agreed; AFRICOM said. gna")
+    assert _found(m, text) == [
+        ("gna", "Government of National Accord"),
+        ("gna", "GNA"),
+        ("gna", "GNA"),
+        ("af", "US Africa Command"),
+        ("af", "AFRICOM"),
+        ("af", "AFRICOM"),
+    ]
+
+
+# --- precision, case, longest match ---------------------------------------------------------
+
+
+def test_all_caps_alias_needs_caps():
+    m = _m(("us", "US", "place"), ("un", "UN", "organization"))
+    assert _found(m, "let us go, Us and US; UN-backed; un") == [("us", "US"), ("un", "UN")]
+
+
+def test_single_token_needs_capital():
+    m = _m(("t", "Tripoli", "place"), ("n", "Nice", "place"))
+    assert _found(m, "tripoli nice Nice TRIPOLI") == [("n", "Nice"), ("t", "TRIPOLI")]
+
+
+def test_stopword_alias_never_alone():
+    m = _m(("x", "The", "organization"), ("y", "State", "organization"),
+           ("a", "علي", "person"), ("z", "Islamic State", "organization"))
+    assert _found(m, "The State of the Islamic State على") == [("z", "Islamic State")]
+
+
+def test_longest_match_wins():
+    m = _m(("us", "US", "place"), ("af", "US Africa Command", "organization"),
+           ("gna", "Government of National Accord", "organization"),
+           ("na", "National Accord", "organization"))
+    assert _found(m, "the US Africa Command and the Government of National Accord; US") == [
+        ("af", "US Africa Command"),
+        ("gna", "Government of National Accord"),
+        ("us", "US"),
+    ]
+
+
+def test_overlap_longest_then_earliest():
+    m = _m(("ab", "Alpha Beta", "place"), ("bc", "Beta Gamma", "place"))
+    assert _found(m, "Alpha Beta Gamma") == [("ab", "Alpha Beta")]
+
+
+def test_no_match_across_punctuation():
+    m = _m(("sw", "Stephanie Williams", "person"))
+    assert _found(m, "Stephanie, Williams") == []
+
+
+def test_empty_and_weird_input():
+    m = _m(*SARRAJ)
+    assert m.find("") == []
+    assert m.find("\u0640\u064e ,,, \u0301") == []
+    assert Matcher([]).find("Fayez al-Sarraj") == []
+
+
+# --- evaluate ---------------------------------------------------------------------------------
+
+
+def test_evaluate():
+    gold = [("a", 1, 0, 5), ("a", 2, 10, 12), ("b", 1, 3, 4)]
+    pred = [("a", 1, 0, 5), ("a", 2, 10, 13)]
+    r = evaluate(pred, gold)
+    assert (r["tp"], r["fp"], r["fn"]) == (1, 1, 2)
+    assert r["precision"] == 0.5
+    assert r["recall"] == pytest.approx(1 / 3)
+    assert r["f1"] == pytest.approx(0.4)
+    assert evaluate([], [])["f1"] == 1.0
+    assert evaluate([], gold)["recall"] == 0.0
+
+
+# --- seed texts ---------------------------------------------------------------------------------
+
+
+def seed_matcher() -> Matcher:
+    table = json.loads((DATA / "seed_aliases.json").read_text(encoding="utf-8"))
+    return Matcher(
+        AliasEntry(e["entity"], name, e["kind"]) for e in table["entities"] for name in e["names"]
+    )
+
+
+def seed_body(key: str, drop: int) -> str:
+    path = next((DATA / "seeds").glob(f"{key}_*.txt"))
+    return "\n".join(path.read_text(encoding="utf-8").split("\n")[drop:])
+
+
+def gold_spans(body: str, mentions: list) -> list[tuple]:
+    """Find each gold surface after the previous one, on word boundaries (Arabic surfaces
+    may be preceded by a proclitic letter)."""
+    out, pos = [], 0
+    for entity, surface in mentions:
+        latin = surface.isascii()
+        i = body.index(surface, pos)
+        while (i + len(surface) < len(body) and body[i + len(surface)].isalnum()) or (
+            latin and i > 0 and body[i - 1].isalnum()
+        ):
+            i = body.index(surface, i + 1)
+        out.append((entity, i, i + len(surface)))
+        pos = i + len(surface)
+    return out
+
+
+def seed_evaluation():
+    gold_data = json.loads((DATA / "gold_mentions.json").read_text(encoding="utf-8"))
+    m = seed_matcher()
+    pred, gold, per_article = [], [], {}
+    for key, mentions in gold_data["mentions"].items():
+        body = seed_body(key, gold_data["drop_lines"][key])
+        g = [(key, *x) for x in gold_spans(body, mentions)]
+        p = [(key, x.entity_id, x.start, x.end) for x in m.find(body)]
+        per_article[key] = evaluate(p, g)
+        pred += p
+        gold += g
+    return evaluate(pred, gold), per_article
+
+
+def test_seed_texts_precision_recall():
+    total, per_article = seed_evaluation()
+    print("matcher on seeds:", total, per_article)
+    assert total["precision"] >= 0.97
+    assert total["recall"] >= 0.95
+    assert per_article["001"]["f1"] == 1.0  # the Arabic article
+
+
+def test_seed_arabic_spans_exact():
+    m = seed_matcher()
+    body = seed_body("001", 0)
+    found = [(x.entity_id, x.text) for x in m.find(body)]
+    assert ("williams", "ستيفانى وليامز") in found
+    assert ("gaddafi", "معمر القذافى") in found
+    assert ("benghazi", "بنغازى") in found
+    assert ("sarraj", "السراج") in found  # surname after the full name
+    assert ("libya", "ليبيا") in found
