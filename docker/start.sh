@@ -4,6 +4,8 @@
 set -eu
 : "${DATABASE_URL:?DATABASE_URL must point at PostgreSQL}"
 PYTHON="${PYTHON:-python}"
+# The image collects static files at build time; a plain checkout does it here.
+[ -f staticfiles/staticfiles.json ] || "$PYTHON" manage.py collectstatic --noinput -v 0
 "$PYTHON" manage.py migrate --noinput
 "$PYTHON" manage.py load_initial_data
 exec "$PYTHON" -m gunicorn config.wsgi:application \
