@@ -40,6 +40,7 @@ Matching rules (see the tests for examples):
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -364,9 +365,9 @@ class Matcher:
             if i is None or not toks[i].allcaps or toks[i].arabic:
                 continue
             abbrs.setdefault(toks[i].key, (c.entity_id, i))
-        last_seen: dict[int | str, int] = {}
-        for c in accepted:
-            last_seen[c.entity_id] = max(last_seen.get(c.entity_id, -1), c.last_tok)
+        seen_at: dict[int | str, list[int]] = defaultdict(list)
+        for c in sorted(accepted, key=lambda c: c.last_tok):
+            seen_at[c.entity_id].append(c.last_tok)
         for p, tok in enumerate(toks):
             if p in covered:
                 continue
@@ -386,7 +387,8 @@ class Matcher:
                     since = active.get(ent)
                     if since is None or since >= p:
                         continue
-                    recency = max(v for k, v in last_seen.items() if k == ent)
+                    ends = seen_at[ent]
+                    recency = ends[bisect_left(ends, p) - 1]  # last mention before p
                     if best is None or recency > best[0]:
                         best = (recency, shift, ent)
                 if best:

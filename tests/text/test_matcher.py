@@ -4,6 +4,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from archive.text.matcher import AliasEntry, Match, Matcher, evaluate
 
@@ -322,3 +324,37 @@ def test_seed_arabic_spans_exact():
     assert ("benghazi", "بنغازى") in found
     assert ("sarraj", "السراج") in found  # surname after the full name
     assert ("libya", "ليبيا") in found
+
+
+# --- properties -------------------------------------------------------------------------------
+
+_PIECES = [
+    "Fayez", "al-Sarraj", "Sarraj", "Gaddafi´s", "US", "us", "GNA", "(GNA)", "Government",
+    "of", "National", "Accord", "Libya's", "فايز", "السراج", "والسراج", "للسراج", "ليبيا",
+    "القذافى", "مُعَمَّر", "ـ", "\u064e", " ", ", ", ".", "-", "(", ")", "٦٣٥", "é", "\u0301",
+]
+_SEED_MATCHER = None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=25).map(" ".join))
+def test_find_spans_are_valid(text):
+    global _SEED_MATCHER
+    if _SEED_MATCHER is None:
+        _SEED_MATCHER = seed_matcher()
+    found = _SEED_MATCHER.find(text)
+    assert found == sorted(found, key=lambda m: m.start)
+    for a, b in zip(found, found[1:], strict=False):
+        assert a.end <= b.start
+    for m in found:
+        assert 0 <= m.start < m.end <= len(text)
+        assert text[m.start : m.end] == m.text
+        assert not (m.start > 0 and text[m.start - 1].isalpha() and text[m.start].isascii()
+                    and text[m.start - 1].isascii()), "Latin match inside a word"
+
+
+def test_surname_shared_by_two_people_goes_to_most_recent():
+    m = _m(("a", "Ali Haddad", "person"), ("b", "Omar Haddad", "person"))
+    text = "Ali Haddad met Omar Haddad. Haddad said. Then Ali Haddad left; Haddad waved."
+    found = [e for e, _ in _found(m, text)]
+    assert found == ["a", "b", "b", "a", "a"]
