@@ -513,3 +513,30 @@ def _span_matches_text(sender, instance, **kwargs):
     # checked against the body on every save, admin, import or fixture alike.
     if not instance.is_orphaned:
         instance.clean()
+
+
+class EntityMerge(models.Model):
+    """A record of one entity merged into another: the merged row is gone, this stays."""
+
+    survivor = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="merges_received")
+    merged_entity_id = models.BigIntegerField(help_text="The id the merged entity had.")
+    merged_name = models.CharField(max_length=300)
+    merged_slug = models.CharField(max_length=200, db_index=True)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    mentions_moved = models.PositiveIntegerField(default=0)
+    claims_moved = models.PositiveIntegerField(default=0)
+    subject_links_moved = models.PositiveIntegerField(default=0)
+    aliases_moved = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"{self.merged_name} → {self.survivor}"

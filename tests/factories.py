@@ -65,3 +65,30 @@ def make_claim(article: Article, text: str, *, about=(), **kwargs) -> Claim:
     for entity in about:
         claim.about.add(entity)
     return claim
+
+
+def make_user(username: str, *, group: str | None = None, password: str = "pw-analyst-1234", **kw):
+    """A staff user, in the named auth group (Analyst, Editor) when given."""
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user(username, password=password, is_staff=True, **kw)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def make_seed_pair() -> tuple[Article, Article]:
+    """The AFP story from the seeds: 000 in English (first line = title), 001 its Arabic."""
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parent
+    candidates = [here.parent / "seeds", here / "data" / "seeds", Path("/work/shared/seeds")]
+    seeds = next(c for c in candidates if (c / "000_64fcb1f528434c7a.txt").exists())
+    english = (seeds / "000_64fcb1f528434c7a.txt").read_text(encoding="utf-8").strip()
+    title, body = english.split("\n", 1)
+    arabic = (seeds / "001_3b84c644b5a918eb.txt").read_text(encoding="utf-8").strip()
+    en = make_article(title=title, body=body, language="en")
+    ar = make_article(
+        title=arabic.split("\n", 1)[0][:80], body=arabic, language="ar", translation_of=en
+    )
+    return en, ar

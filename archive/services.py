@@ -1,0 +1,445 @@
+"""Writes that touch several rows or models: annotation, review, propagation, entity merge.
+
+Each is a keyword-only, typed function named <thing>_<action>. Callers (the admin, its
+JSON endpoints, commands) hold no business rules of their own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.text import slugify
+from simple_history.utils import bulk_update_with_history
+
+from archive.models import (
+    Alias,
+    Article,
+    Claim,
+    ClaimKind,
+    ClaimSubject,
+    Entity,
+    EntityKind,
+    EntityMerge,
+    Mention,
+    MentionRole,
+    Status,
+)
+from archive.text.align import paragraph_spans
+from archive.text.matcher import AliasEntry, Matcher
+
+# --- paragraphs and alignment -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    index: int
+    start: int  # offset of the paragraph's first character in the body
+    text: str
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+
+def body_paragraphs(body: str) -> list[Paragraph]:
+    """The body's paragraphs with their offsets: the split the alignment uses
+    (archive.text.align.paragraph_spans), so paragraph indexes agree with it."""
+    return [
+        Paragraph(index, start, body[start:end])
+        for index, (start, end) in enumerate(paragraph_spans(body))
+    ]
+
+
+def _aligned(left: Article, right: Article) -> list[tuple[list[int], list[int]]]:
+    """Paragraph pairs (left indexes, right indexes), from the alignment module if present."""
+    try:
+        from archive.alignment import align_articles
+
+        return [(list(p.left), list(p.right)) for p in align_articles(left, right)]
+    except ImportError:
+        pass
+    lp, rp = body_paragraphs(left.body), body_paragraphs(right.body)
+    try:
+        from archive.text.align import align
+
+        pairs = align(
+            [p.text for p in lp],
+            [p.text for p in rp],
+            left_lang=left.language,
+            right_lang=right.language,
+        )
+        return [(list(p.left), list(p.right)) for p in pairs]
+    except ImportError:
+        # No aligner yet: pair paragraph i with i only when both have the same count.
+        if len(lp) != len(rp):
+            return []
+        return [([i], [i]) for i in range(len(lp))]
+
+
+def article_translations(article: Article) -> list[Article]:
+    """The article's original and every other translation of that original (not itself)."""
+    root_id = article.translation_of_id or article.pk
+    return list(
+        Article.objects.filter(Q(pk=root_id) | Q(translation_of_id=root_id)).exclude(pk=article.pk)
+    )
+
+
+def _counterpart_paragraphs(*, source: Article, target: Article, start: int) -> list[Paragraph]:
+    src = next((p for p in body_paragraphs(source.body) if p.start <= start < p.end), None)
+    if src is None:
+        return []
+    tgt = body_paragraphs(target.body)
+    for left, right in _aligned(source, target):
+        if src.index in left:
+            return [tgt[i] for i in right if i < len(tgt)]
+    return []
+
+
+# --- mentions -----------------------------------------------------------------------------
+
+
+def _check_span(article: Article, start: int, end: int, text: str) -> None:
+    if not (0 <= start < end <= len(article.body)):
+        raise ValidationError(f"The span {start}–{end} is outside the article's text.")
+    found = article.body[start:end]
+    if found != text:
+        raise ValidationError(f"The text at {start}–{end} reads {found!r}, not {text!r}.")
+
+
+def entity_create(*, name: str, kind: str, aliases: list[tuple[str, str]]) -> Entity:
+    """A new entity with a unique slug and its aliases [(name, language)]."""
+    name = name.strip()
+    if not name:
+        raise ValidationError("A new entity needs a name.")
+    if kind not in EntityKind.values:
+        raise ValidationError(f"Unknown entity kind {kind!r}.")
+    base = slugify(name, allow_unicode=True)[:180] or "entity"
+    slug, n = base, 1
+    while Entity.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    entity = Entity(name=name[:300], kind=kind, slug=slug)
+    entity.full_clean()
+    entity.save()
+    for alias_name, language in dict.fromkeys((a.strip(), lang) for a, lang in aliases):
+        if alias_name:
+            Alias.objects.get_or_create(entity=entity, name=alias_name[:300], language=language)
+    return entity
+
+
+@transaction.atomic
+def mention_create(
+    *,
+    article: Article,
+    entity: Entity,
+    start: int,
+    end: int,
+    text: str,
+    role: str = MentionRole.OTHER,
+    user=None,
+    status: str = Status.CONFIRMED,
+    propagate: bool = True,
+) -> Mention:
+    """Tag words of the body as a mention; a confirmed one is proposed in translations."""
+    _check_span(article, start, end, text)
+    if role not in MentionRole.values:
+        raise ValidationError(f"Unknown role {role!r}.")
+    mention = Mention.objects.filter(article=article, entity=entity, start=start, end=end).first()
+    if mention is not None:
+        if mention.status != status or mention.role != role:
+            mention.status, mention.role = status, role
+            mention.save()
+    else:
+        mention = Mention.objects.create(
+            article=article,
+            entity=entity,
+            start=start,
+            end=end,
+            text=text,
+            role=role,
+            status=status,
+            created_by=user,
+        )
+    if propagate and status == Status.CONFIRMED:
+        annotations_propagate(mentions=[mention], user=user)
+    return mention
+
+
+@transaction.atomic
+def mentions_review(*, mentions: list[Mention], status: str, user=None) -> int:
+    """Confirm or reject mentions; confirmed ones are proposed in the translations."""
+    if status not in (Status.CONFIRMED, Status.REJECTED):
+        raise ValidationError(f"Cannot set status {status!r}.")
+    changed = [m for m in mentions if m.status != status]
+    for m in changed:
+        m.status = status
+    if changed:
+        bulk_update_with_history(changed, Mention, ["status", "updated"], default_user=user)
+    if status == Status.CONFIRMED and changed:
+        annotations_propagate(mentions=changed, user=user)
+    return len(changed)
+
+
+def mention_confirm(*, mention: Mention, user=None) -> Mention:
+    mentions_review(mentions=[mention], status=Status.CONFIRMED, user=user)
+    return mention
+
+
+def mention_reject(*, mention: Mention, user=None) -> Mention:
+    mentions_review(mentions=[mention], status=Status.REJECTED, user=user)
+    return mention
+
+
+# --- claims -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def claim_create(
+    *,
+    article: Article,
+    start: int,
+    end: int,
+    text: str,
+    speaker: Entity | None = None,
+    kind: str = ClaimKind.PARAPHRASE,
+    subjects: list[Entity] = (),
+    date=None,
+    note: str = "",
+    user=None,
+    status: str = Status.CONFIRMED,
+    same_as: Claim | None = None,
+    propagate: bool = True,
+) -> Claim:
+    """Record a claim at words of the body; a confirmed one is proposed in translations."""
+    _check_span(article, start, end, text)
+    if kind not in ClaimKind.values:
+        raise ValidationError(f"Unknown claim kind {kind!r}.")
+    claim = Claim.objects.create(
+        article=article,
+        start=start,
+        end=end,
+        text=text,
+        speaker=speaker,
+        kind=kind,
+        date=date,
+        note=note,
+        status=status,
+        same_as=same_as,
+        created_by=user,
+    )
+    for entity in dict.fromkeys(subjects):
+        ClaimSubject.objects.create(claim=claim, entity=entity)
+    if propagate and status == Status.CONFIRMED:
+        annotations_propagate(claims=[claim], user=user)
+    return claim
+
+
+# --- propagation to translations ----------------------------------------------------------
+
+_QUOTE_RE = re.compile(r'"[^"\n]+"|“[^”\n]+”|«[^»\n]+»|„[^“\n]+“|‘[^’\n]+’')
+
+
+def _quotes(text: str) -> list[tuple[int, int]]:
+    """Spans of quoted passages, quote marks excluded."""
+    return [(m.start() + 1, m.end() - 1) for m in _QUOTE_RE.finditer(text)]
+
+
+def _propagate_mention(mention: Mention, target: Article, user) -> int:
+    paragraphs = _counterpart_paragraphs(source=mention.article, target=target, start=mention.start)
+    if not paragraphs:
+        return 0
+    entity = mention.entity
+    entries = [
+        AliasEntry(entity.pk, alias.name, entity.kind)
+        for alias in entity.aliases.all()
+        if alias.language == target.language
+    ]
+    if not entries:
+        return 0
+    existing = list(
+        Mention.objects.filter(
+            article=target, start__lt=paragraphs[-1].end, end__gt=paragraphs[0].start
+        ).values_list("entity_id", "start", "end")
+    )
+    made = 0
+    matcher = Matcher(entries)
+    for paragraph in paragraphs:
+        for match in matcher.find(paragraph.text):
+            start, end = paragraph.start + match.start, paragraph.start + match.end
+            if any(e == entity.pk and s < end and start < t for e, s, t in existing):
+                continue  # already tagged here (in whatever status: a rejection stands)
+            Mention.objects.create(
+                article=target,
+                entity=entity,
+                start=start,
+                end=end,
+                text=target.body[start:end],
+                role=mention.role,
+                status=Status.SUGGESTED,
+                created_by=user,
+            )
+            existing.append((entity.pk, start, end))
+            made += 1
+    return made
+
+
+def _propagate_claim(claim: Claim, target: Article, user) -> int:
+    paragraphs = _counterpart_paragraphs(source=claim.article, target=target, start=claim.start)
+    if not paragraphs:
+        return 0
+    origin = claim.same_as or claim
+    if Claim.objects.filter(article=target).filter(Q(same_as=origin) | Q(pk=origin.pk)).exists():
+        return 0
+    # Which quoted passage of its paragraph the claim is (or lies in), counted in order.
+    source_paragraph = next(
+        p for p in body_paragraphs(claim.article.body) if p.start <= claim.start < p.end
+    )
+    source_quotes = [
+        (source_paragraph.start + s, source_paragraph.start + e)
+        for s, e in _quotes(source_paragraph.text)
+    ]
+    position = next(
+        (
+            i
+            for i, (s, e) in enumerate(source_quotes)
+            if s - 1 <= claim.start and claim.end <= e + 1
+        ),
+        None,
+    )
+    target_quotes = [(p.start + s, p.start + e) for p in paragraphs for s, e in _quotes(p.text)]
+    if position is None or not target_quotes:
+        return 0
+    if len(target_quotes) == len(source_quotes):
+        start, end = target_quotes[position]
+    elif len(target_quotes) == 1:
+        start, end = target_quotes[0]
+    else:
+        return 0
+    made = Claim.objects.create(
+        article=target,
+        start=start,
+        end=end,
+        text=target.body[start:end],
+        speaker=claim.speaker,
+        kind=claim.kind,
+        date=claim.date,
+        status=Status.SUGGESTED,
+        same_as=origin,
+        created_by=user,
+    )
+    ClaimSubject.objects.bulk_create(
+        [ClaimSubject(claim=made, entity_id=link.entity_id) for link in claim.subject_links.all()]
+    )
+    return 1
+
+
+@transaction.atomic
+def annotations_propagate(
+    *, mentions: list[Mention] = (), claims: list[Claim] = (), user=None
+) -> int:
+    """Propose confirmed annotations, as suggestions, at the matching words of translations.
+
+    A mention is proposed where the entity's aliases in the translation's language occur in
+    the aligned paragraph; a claim where the aligned paragraph quotes the counterpart.
+    Returns how many suggestions were made.
+    """
+    made = 0
+    translations: dict[int, list[Article]] = {}
+    for item in [*mentions, *claims]:
+        if item.article_id not in translations:
+            translations[item.article_id] = article_translations(item.article)
+    for mention in mentions:
+        for target in translations[mention.article_id]:
+            made += _propagate_mention(mention, target, user)
+    for claim in claims:
+        for target in translations[claim.article_id]:
+            made += _propagate_claim(claim, target, user)
+    return made
+
+
+# --- orphans ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def annotation_place(*, annotation: Mention | Claim, start: int, end: int, text: str, user=None):
+    """Anchor an orphaned (or misplaced) annotation at new words of its article's body."""
+    _check_span(annotation.article, start, end, text)
+    annotation.start, annotation.end, annotation.text = start, end, text
+    annotation.is_orphaned = False
+    if isinstance(annotation, Claim):
+        annotation.version += 1
+    annotation.save()
+    return annotation
+
+
+# --- entity merge -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def entity_merge(*, survivor: Entity, merged: Entity, user=None) -> EntityMerge:
+    """Move every mention, claim, subject link and alias of `merged` to `survivor`, then
+    delete `merged`. One transaction; recorded as an EntityMerge row."""
+    if survivor.pk == merged.pk:
+        raise ValidationError("An entity cannot be merged into itself.")
+    # Lock both rows so two merges of the same entities cannot interleave.
+    list(Entity.objects.select_for_update().filter(pk__in=[survivor.pk, merged.pk]))
+
+    survivor_spans = set(
+        Mention.objects.filter(entity=survivor).values_list("article_id", "start", "end")
+    )
+    mentions = list(Mention.objects.filter(entity=merged))
+    duplicates = [m for m in mentions if (m.article_id, m.start, m.end) in survivor_spans]
+    moving = [m for m in mentions if (m.article_id, m.start, m.end) not in survivor_spans]
+    for m in moving:
+        m.entity = survivor
+    bulk_update_with_history(moving, Mention, ["entity"], default_user=user)
+    for m in duplicates:  # the survivor already holds these very words
+        m.delete()
+
+    claims = list(Claim.objects.filter(speaker=merged))
+    for c in claims:
+        c.speaker = survivor
+        c.version += 1
+    bulk_update_with_history(claims, Claim, ["speaker", "version"], default_user=user)
+
+    already = set(ClaimSubject.objects.filter(entity=survivor).values_list("claim_id", flat=True))
+    links = list(ClaimSubject.objects.filter(entity=merged))
+    moving_links = [link for link in links if link.claim_id not in already]
+    for link in moving_links:
+        link.entity = survivor
+    bulk_update_with_history(moving_links, ClaimSubject, ["entity"], default_user=user)
+    for link in links:
+        if link.claim_id in already:
+            link.delete()
+
+    have = set(Alias.objects.filter(entity=survivor).values_list("name", "language"))
+    aliases_moved = 0
+    for alias in Alias.objects.filter(entity=merged):
+        if (alias.name, alias.language) in have:
+            continue
+        alias.entity = survivor
+        alias.save()
+        have.add((alias.name, alias.language))
+        aliases_moved += 1
+    if (merged.name, "en") not in have:
+        Alias.objects.create(entity=survivor, name=merged.name, language="en")
+
+    record = EntityMerge.objects.create(
+        survivor=survivor,
+        merged_entity_id=merged.pk,
+        merged_name=merged.name,
+        merged_slug=merged.slug,
+        merged_by=user if user is not None and user.is_authenticated else None,
+        mentions_moved=len(moving),
+        claims_moved=len(claims),
+        subject_links_moved=len(moving_links),
+        aliases_moved=aliases_moved,
+    )
+    # Earlier merges into the merged entity now point at the survivor too.
+    EntityMerge.objects.filter(survivor=merged).update(survivor=survivor)
+    merged.delete()
+    return record
