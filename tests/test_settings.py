@@ -1,9 +1,12 @@
 """Settings come from the environment; the database is embedded unless DATABASE_URL says."""
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -70,3 +73,22 @@ def test_check_deploy_reports_no_warnings_with_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_cache_moves_to_redis_when_cache_url_says_so():
+    """Several web processes share one cache through CACHE_URL (Redis on these machines)."""
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=2).close()
+    except OSError as error:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI expects Redis at 127.0.0.1:6379: {error}")
+        pytest.skip(f"no Redis at 127.0.0.1:6379: {error}")
+    code = (
+        "import django, os, uuid; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; "
+        "django.setup(); from django.core.cache import cache; "
+        "k = uuid.uuid4().hex; cache.set(k, 'shared', 10); "
+        "print(type(cache).__name__, cache.get(k))"
+    )
+    result = run_python(code, DJANGO_DEBUG="1", CACHE_URL="redis://127.0.0.1:6379/3")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["RedisCache", "shared"]
