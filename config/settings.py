@@ -138,6 +138,14 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Read-only access to articles, entities, mentions and claims.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Two models have a "kind" field with different choices: name each enum explicitly.
+    "ENUM_NAME_OVERRIDES": {
+        "EntityKindEnum": "archive.models.EntityKind",
+        "ClaimKindEnum": "archive.models.ClaimKind",
+        "StatusEnum": "archive.models.Status",
+        "MentionRoleEnum": "archive.models.MentionRole",
+        "VerificationEnum": "archive.models.Verification",
+    },
 }
 
 # Content Security Policy: everything is self-hosted, so 'self' is enough.

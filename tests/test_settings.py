@@ -85,9 +85,9 @@ def test_cache_moves_to_redis_when_cache_url_says_so():
         pytest.skip(f"no Redis at 127.0.0.1:6379: {error}")
     code = (
         "import django, os, uuid; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; "
-        "django.setup(); from django.core.cache import cache; "
+        "django.setup(); from django.core.cache import cache, caches; "
         "k = uuid.uuid4().hex; cache.set(k, 'shared', 10); "
-        "print(type(cache).__name__, cache.get(k))"
+        "print(type(caches['default']).__name__, cache.get(k))"
     )
     result = run_python(code, DJANGO_DEBUG="1", CACHE_URL="redis://127.0.0.1:6379/3")
     assert result.returncode == 0, result.stderr
