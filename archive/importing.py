@@ -15,6 +15,7 @@ header lines went to their fields), so `verify_fixity` can check it from the dat
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 import tomllib
@@ -29,8 +30,7 @@ from django.utils.text import slugify
 from rapidfuzz.fuzz import partial_ratio_alignment, ratio
 
 # ISO 639-1: every two-letter language code.
-ISO_639_1 = frozenset(
-    """
+_ISO_639_1 = """
     aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu
     cv cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi
     ho hr ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks
@@ -38,8 +38,8 @@ ISO_639_1 = frozenset(
     nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl
     sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve
     vi vo wa wo xh yi yo za zh zu
-    """.split()
-)
+"""
+ISO_639_1 = frozenset(_ISO_639_1.split())
 
 MANIFEST_KEYS = {
     "file",
@@ -54,9 +54,7 @@ MANIFEST_KEYS = {
     "translation_of",
 }
 
-_MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+_MONTHS = list(calendar.month_name)[1:]  # English names: the C locale, never the user's
 _DATE_LINE_RE = re.compile(
     r"^(?P<month>" + "|".join(_MONTHS) + r")\s+(?P<day>\d{1,2}),\s*(?P<year>\d{4})"
     r"(?:\s*[-–—]\s*\d{1,2}:\d{2}(?::\d{2})?)?$"
