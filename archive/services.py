@@ -59,7 +59,16 @@ def _aligned(left: Article, right: Article) -> list[tuple[list[int], list[int]]]
     try:
         from archive.alignment import align_articles
 
-        return [(list(p.left), list(p.right)) for p in align_articles(left, right)]
+        # Entity anchors help only where both sides are annotated; an entity tagged on one
+        # side alone (exactly the case propagation is for) would pull the pairing apart.
+        sides = [
+            list(Mention.objects.visible().filter(article=a).only("start", "entity_id"))
+            for a in (left, right)
+        ]
+        shared = {m.entity_id for m in sides[0]} & {m.entity_id for m in sides[1]}
+        left_m, right_m = ([m for m in side if m.entity_id in shared] for side in sides)
+        pairs = align_articles(left, right, left_mentions=left_m, right_mentions=right_m)
+        return [(list(p.left), list(p.right)) for p in pairs]
     except ImportError:
         pass
     lp, rp = body_paragraphs(left.body), body_paragraphs(right.body)

@@ -73,6 +73,13 @@ def make_user(username: str, *, group: str | None = None, password: str = "pw-an
 
     user = User.objects.create_user(username, password=password, is_staff=True, **kw)
     if group:
+        if not Group.objects.filter(name=group).exists():
+            # A transactional test flushed the tables: make the groups as the migration does.
+            import importlib
+
+            from django.apps import apps
+
+            importlib.import_module("archive.migrations.0003_groups").forwards(apps, None)
         user.groups.add(Group.objects.get(name=group))
     return user
 
@@ -92,3 +99,83 @@ def make_seed_pair() -> tuple[Article, Article]:
         title=arabic.split("\n", 1)[0][:80], body=arabic, language="ar", translation_of=en
     )
     return en, ar
+
+
+EN_PAIR_BODY = (
+    "The UN-backed Government of National Accord called for wider cooperation.\n"
+    "Fayez al-Sarraj met Stephanie Williams in Tripoli.\n"
+    'Sarraj said "we want security" after the talks.\n'
+    "The deal is worth $635 million, officials said."
+)
+AR_PAIR_BODY = (
+    "دعت حكومة الوفاق الوطنى إلى توسيع التعاون.\n"
+    "والتقى فايز السراج ستيفانى وليامز فى طرابلس.\n"
+    'وقال والسراج "نريد الأمن" بعد المحادثات.\n'
+    "وقال مسؤولون إن الصفقة كبيرة.\n"
+    "فقرة إضافية لا مقابل لها في النص الإنجليزي."
+)
+
+
+def make_translation_pair(**kwargs):
+    """An English article and its Arabic translation, with Sarraj tagged on both sides
+    (والسراج: the name inside a longer Arabic word), a quoted claim on each side linked by
+    same_as, and a figure ($635 million) only in English. Returns a dict of the rows."""
+    source = make_source(name=kwargs.pop("source_name", None) or f"Agence {next(_seq)}")
+    story = make_story()
+    sarraj = make_entity(
+        name="Fayez al-Sarraj",
+        slug=kwargs.pop("sarraj_slug", f"fayez-al-sarraj-{next(_seq)}"),
+        kind="person",
+        description="Head of the Government of National Accord.",
+        wikidata_id="Q6437981",
+        aliases={"en": ["Fayez al-Sarraj", "Sarraj"], "ar": ["فايز السراج", "السراج"]},
+    )
+    tripoli = make_entity(
+        name="Tripoli",
+        slug=f"tripoli-{next(_seq)}",
+        kind="place",
+        aliases={"en": ["Tripoli"], "ar": ["طرابلس"]},
+    )
+    en = make_article(
+        title="Libya's GNA calls for wider US cooperation",
+        body=EN_PAIR_BODY,
+        language="en",
+        source=source,
+        story=story,
+        published="2020-01-04",
+        **kwargs,
+    )
+    ar = make_article(
+        title="حكومة الوفاق تدعو إلى توسيع التعاون",
+        body=AR_PAIR_BODY,
+        language="ar",
+        source=source,
+        story=story,
+        translation_of=en,
+        published="2020-01-04",
+    )
+    mentions = [
+        make_mention(en, sarraj, "Fayez al-Sarraj"),
+        make_mention(en, sarraj, "Sarraj", occurrence=1, status="suggested"),
+        make_mention(en, tripoli, "Tripoli"),
+        make_mention(ar, sarraj, "فايز السراج"),
+        make_mention(ar, sarraj, "السراج", occurrence=1),
+        make_mention(ar, tripoli, "طرابلس"),
+    ]
+    en_claim = make_claim(
+        en, '"we want security"', speaker=sarraj, kind="direct_quote", date="2020-01-04"
+    )
+    ar_claim = make_claim(
+        ar, '"نريد الأمن"', speaker=sarraj, kind="direct_quote", date="2020-01-04", same_as=en_claim
+    )
+    return {
+        "source": source,
+        "story": story,
+        "sarraj": sarraj,
+        "tripoli": tripoli,
+        "en": en,
+        "ar": ar,
+        "mentions": mentions,
+        "en_claim": en_claim,
+        "ar_claim": ar_claim,
+    }

@@ -26,9 +26,12 @@ MODELS = list(ANALYST)
 def forwards(apps, schema_editor):
     # Permissions are normally made after migrate (post_migrate); make them now.
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        if app_config.models_module is None:  # the historical (migration state) registry
+            app_config.models_module = True
+            create_permissions(app_config, apps=apps, verbosity=0)
+            app_config.models_module = None
+        else:
+            create_permissions(app_config, apps=apps, verbosity=0)
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")

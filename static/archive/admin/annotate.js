@@ -33,6 +33,10 @@
     return node;
   }
 
+  function fill(node, ...children) {
+    node.replaceChildren(...children.filter((c) => c !== null && c !== undefined && c !== false));
+  }
+
   function csrfToken() {
     const input = document.querySelector("[name=csrfmiddlewaretoken]");
     if (input) return input.value;
@@ -493,7 +497,7 @@
           el("button", { type: "button", class: "button", text: "Reject", onclick: () => act(config.urls.review, { ids: [m.id], status: "rejected" }) })) : null);
     });
     const chosen = () => checks.filter((c) => c.checked).map((c) => Number(c.value));
-    box.replaceChildren(
+    fill(box,
       el("h3", { text: "Suggested mentions (" + suggested.length + ")" }),
       suggested.length && config.can.review ? el("p", { class: "ann-bulk" },
         el("button", { type: "button", class: "button", text: "Select all", onclick: () => checks.forEach((c) => { c.checked = true; }) }),
@@ -505,7 +509,7 @@
       ...data.mentions.filter((m) => m.is_orphaned).map((m) => ({ ...m, type: "mention", label: m.entity.name })),
       ...data.claims.filter((c) => c.is_orphaned).map((c) => ({ ...c, type: "claim", label: "claim" })),
     ];
-    document.getElementById("annotator-orphans").replaceChildren(
+    fill(document.getElementById("annotator-orphans"),
       el("h3", { text: "Orphaned annotations (" + orphans.length + ")" }),
       orphans.length ? el("p", { class: "help", text: "The updated text no longer holds these words. Select where they belong now, then “Place at selection”." }) : null,
       orphans.length ? el("ul", {}, ...orphans.map((o) => el("li", {},
@@ -517,7 +521,7 @@
         } }),
         o.can_delete ? el("button", { type: "button", class: "button", text: "Delete", onclick: () => act(config.urls.delete, { type: o.type, id: o.id }) }) : null))) : el("p", { text: "None." }));
 
-    document.getElementById("annotator-claims").replaceChildren(
+    fill(document.getElementById("annotator-claims"),
       el("h3", { text: "Claims (" + data.claims.length + ")" }),
       data.claims.length ? el("ul", {}, ...data.claims.map((c) => el("li", {},
         el("a", { href: c.url }, (c.speaker ? c.speaker.name : "Unknown") + ": "),
