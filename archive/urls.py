@@ -1,18 +1,67 @@
-from django.urls import path
+from django.urls import include, path, register_converter
+from drf_spectacular.views import SpectacularAPIView
 
 from archive import views
+from archive.api import router
+from archive.feeds import EntityFeed
+
+
+class FourDigitYear:
+    regex = "[0-9]{4}"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return f"{int(value):04d}"
+
+
+class TwoDigits:
+    regex = "[0-9]{2}"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return f"{int(value):02d}"
+
+
+register_converter(FourDigitYear, "yyyy")
+register_converter(TwoDigits, "dd")
 
 app_name = "archive"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("articles/", views.ArticleListView.as_view(), name="article_list"),
     path("articles/<str:slug>/", views.ArticleDetailView.as_view(), name="article_detail"),
-    path("people/<str:slug>/", views.EntityDetailView.as_view(kind="person"), name="person_detail"),
     path(
-        "organizations/<str:slug>/",
-        views.EntityDetailView.as_view(kind="organization"),
-        name="organization_detail",
+        "articles/<str:slug>/compare/<str:other>/",
+        views.CompareView.as_view(),
+        name="article_compare",
     ),
-    path("places/<str:slug>/", views.EntityDetailView.as_view(kind="place"), name="place_detail"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("claims/", views.ClaimListView.as_view(), name="claims"),
     path("claims/<int:pk>/", views.ClaimDetailView.as_view(), name="claim_detail"),
+    path("dates/", views.DateIndexView.as_view(), name="dates"),
+    path("dates/<yyyy:year>/", views.DateArchiveView.as_view(), name="dates_year"),
+    path("dates/<yyyy:year>/<dd:month>/", views.DateArchiveView.as_view(), name="dates_month"),
+    path(
+        "dates/<yyyy:year>/<dd:month>/<dd:day>/",
+        views.DateArchiveView.as_view(),
+        name="dates_day",
+    ),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/", include(router.urls)),
 ]
+
+for kind, plural in views.KIND_PLURAL.items():
+    urlpatterns += [
+        path(f"{plural}/", views.EntityIndexView.as_view(kind=kind), name=plural),
+        path(
+            f"{plural}/<str:slug>/",
+            views.EntityDetailView.as_view(kind=kind),
+            name=f"{kind}_detail",
+        ),
+        path(f"{plural}/<str:slug>/feed/", EntityFeed(), {"kind": kind}, name=f"{kind}_feed"),
+    ]

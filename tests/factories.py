@@ -105,14 +105,14 @@ EN_PAIR_BODY = (
     "The UN-backed Government of National Accord called for wider cooperation.\n"
     "Fayez al-Sarraj met Stephanie Williams in Tripoli.\n"
     'Sarraj said "we want security" after the talks.\n'
-    "The deal is worth $635 million, officials said."
+    "The deal, signed in 2020, is worth $635 million, officials said."
 )
 AR_PAIR_BODY = (
-    "دعت حكومة الوفاق الوطنى إلى توسيع التعاون.\n"
+    "دعت حكومة الوفاق الوطنى المدعومة من الأمم المتحدة إلى توسيع التعاون.\n"
     "والتقى فايز السراج ستيفانى وليامز فى طرابلس.\n"
-    'وقال والسراج "نريد الأمن" بعد المحادثات.\n'
-    "وقال مسؤولون إن الصفقة كبيرة.\n"
-    "فقرة إضافية لا مقابل لها في النص الإنجليزي."
+    'وقال والسراج "نريد الأمن" بعد انتهاء المحادثات.\n'
+    "وقال مسؤولون إن الصفقة التي وقعت عام ٢٠٢٠ كبيرة.\n"
+    "وأضاف البيان أن الجانبين اتفقا على مواصلة الاجتماعات في الأشهر المقبلة."
 )
 
 

@@ -1,0 +1,376 @@
+"""The read-only JSON API (DRF): serializers, viewsets and the router mounted at /api/.
+
+Lists are filtered by the same FilterSets as the pages (archive.filters) and paginated;
+an article's mentions and claims are also served as W3C Web Annotations (JSON-LD).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.routers import DefaultRouter
+
+from archive.alignment import align_articles
+from archive.filters import ArticleFilter, ClaimFilter, EntityFilter
+from archive.models import Alias, Article, Claim, Entity, Mention
+from archive.pagination import ArchivePagination
+from archive.text.align import paragraphs
+
+QUOTE_CONTEXT = 32
+
+
+def published_at_precision(article: Article) -> str | None:
+    """ "2020-01-04", "2020-01" or "2020": the date no more precise than it is known."""
+    if article.published is None:
+        return None
+    iso = article.published.isoformat()
+    return {"year": iso[:4], "month": iso[:7]}.get(article.published_precision, iso)
+
+
+class EntityRefSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Entity
+        fields = ["slug", "name", "kind", "url"]
+
+    def get_url(self, entity) -> str:
+        return entity.get_absolute_url()
+
+
+class ArticleListSerializer(serializers.ModelSerializer):
+    published = serializers.SerializerMethodField()
+    source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    story = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    translation_of = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Article
+        fields = [
+            "slug",
+            "title",
+            "language",
+            "published",
+            "source",
+            "story",
+            "translation_of",
+            "url",
+        ]
+
+    def get_published(self, article) -> str | None:
+        return published_at_precision(article)
+
+
+class MentionSerializer(serializers.ModelSerializer):
+    entity = EntityRefSerializer()
+
+    class Meta:
+        model = Mention
+        fields = ["entity", "start", "end", "text", "role", "status"]
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    speaker = EntityRefSerializer(allow_null=True)
+    about = EntityRefSerializer(many=True)
+    article = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id",
+            "url",
+            "article",
+            "speaker",
+            "about",
+            "start",
+            "end",
+            "text",
+            "kind",
+            "date",
+            "verification",
+            "status",
+            "same_as",
+        ]
+
+    def get_url(self, claim) -> str:
+        return claim.get_absolute_url()
+
+
+class ArticleDetailSerializer(ArticleListSerializer):
+    paragraphs = serializers.SerializerMethodField()
+    mentions = MentionSerializer(source="visible_mentions", many=True)
+    claims = ClaimSerializer(source="visible_claims", many=True)
+    translations = serializers.SerializerMethodField()
+
+    class Meta(ArticleListSerializer.Meta):
+        fields = [
+            *ArticleListSerializer.Meta.fields,
+            "published_precision",
+            "byline",
+            "dateline",
+            "body",
+            "paragraphs",
+            "mentions",
+            "claims",
+            "translations",
+        ]
+
+    def get_paragraphs(self, article) -> list[str]:
+        return paragraphs(article.body)
+
+    def get_translations(self, article) -> list[dict]:
+        others = (
+            Article.objects.public()
+            .filter(
+                Q(translation_of=article)
+                | Q(pk=article.translation_of_id or 0)
+                | (
+                    Q(translation_of_id=article.translation_of_id)
+                    if article.translation_of_id
+                    else Q(pk__in=[])
+                )
+            )
+            .exclude(pk=article.pk)
+            .select_related("source", "story", "translation_of")
+            .order_by("language", "id")
+        )
+        return ArticleListSerializer(others, many=True).data
+
+
+class AliasSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Alias
+        fields = ["name", "language"]
+
+
+class EntitySerializer(serializers.ModelSerializer):
+    aliases = AliasSerializer(many=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Entity
+        fields = ["slug", "name", "kind", "description", "wikidata_id", "url", "aliases"]
+
+    def get_url(self, entity) -> str:
+        return entity.get_absolute_url()
+
+
+class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
+    """Public articles; filter with q, language, source, entity, date_from, date_to."""
+
+    lookup_field = "slug"
+    lookup_value_regex = "[^/]+"
+    filterset_class = ArticleFilter
+    pagination_class = ArchivePagination
+
+    def get_queryset(self):
+        qs = Article.objects.public().select_related("source", "story", "translation_of")
+        if self.action == "retrieve":
+            return qs.prefetch_related(
+                Prefetch(
+                    "mentions",
+                    Mention.objects.visible().select_related("entity").order_by("start"),
+                    to_attr="visible_mentions",
+                ),
+                Prefetch(
+                    "claims",
+                    Claim.objects.visible()
+                    .select_related("speaker", "article")
+                    .prefetch_related("about")
+                    .order_by("start"),
+                    to_attr="visible_claims",
+                ),
+            )
+        qs = qs.defer("body", "title_search", "body_search", "search_vector")
+        if not self.request.query_params.get("q"):
+            qs = qs.order_by("-published", "-id")
+        return qs
+
+    def get_serializer_class(self):
+        return ArticleDetailSerializer if self.action == "retrieve" else ArticleListSerializer
+
+    @extend_schema(
+        responses={200: OpenApiTypes.OBJECT},
+        description="Paragraph alignment of this article with another: every paragraph of "
+        "both appears in exactly one pair, in order; an empty list marks no counterpart.",
+    )
+    @action(detail=True, url_path=r"alignment/(?P<other>[^/]+)", filter_backends=[])
+    def alignment(self, request, slug=None, other=None):
+        left = get_object_or_404(Article.objects.public(), slug=slug)
+        right = get_object_or_404(Article.objects.public(), slug=other)
+        lp, rp = paragraphs(left.body), paragraphs(right.body)
+        pairs = align_articles(left, right)
+        return Response(
+            {
+                "left": left.slug,
+                "right": right.slug,
+                "pairs": [
+                    {
+                        "left": [{"index": i, "text": lp[i]} for i in pair.left],
+                        "right": [{"index": j, "text": rp[j]} for j in pair.right],
+                    }
+                    for pair in pairs
+                ],
+            }
+        )
+
+    @extend_schema(
+        responses={200: OpenApiTypes.OBJECT},
+        description="The article's visible mentions and claims as a W3C Web Annotation "
+        "collection (JSON-LD, http://www.w3.org/ns/anno.jsonld).",
+    )
+    @action(detail=True, filter_backends=[])
+    def annotations(self, request, slug=None):
+        article = get_object_or_404(Article.objects.public(), slug=slug)
+        mentions = Mention.objects.visible().filter(article=article).select_related("entity")
+        claims = (
+            Claim.objects.visible()
+            .filter(article=article)
+            .select_related("speaker")
+            .prefetch_related("about")
+        )
+        items = [mention_annotation(request, article, m) for m in mentions]
+        items += [claim_annotation(request, article, c) for c in claims]
+        collection_id = request.build_absolute_uri()
+        return Response(
+            {
+                "@context": "http://www.w3.org/ns/anno.jsonld",
+                "id": collection_id,
+                "type": "AnnotationCollection",
+                "label": f"Mentions and claims in “{article.title}”",
+                "total": len(items),
+                "first": {
+                    "id": collection_id + "#page1",
+                    "type": "AnnotationPage",
+                    "startIndex": 0,
+                    "items": items,
+                },
+            },
+            content_type='application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',
+        )
+
+
+def _target(request, article, span) -> dict:
+    body = article.body
+    return {
+        "source": request.build_absolute_uri(article.get_absolute_url()),
+        "type": "Text",
+        "language": article.language,
+        "selector": [
+            {"type": "TextPositionSelector", "start": span.start, "end": span.end},
+            {
+                "type": "TextQuoteSelector",
+                "exact": span.text,
+                "prefix": body[max(0, span.start - QUOTE_CONTEXT) : span.start],
+                "suffix": body[span.end : span.end + QUOTE_CONTEXT],
+            },
+        ],
+    }
+
+
+def mention_annotation(request, article, mention) -> dict:
+    body = {
+        "type": "SpecificResource",
+        "purpose": "identifying",
+        "source": request.build_absolute_uri(mention.entity.get_absolute_url()),
+    }
+    if mention.entity.wikidata_id:
+        body["sameAs"] = f"http://www.wikidata.org/entity/{mention.entity.wikidata_id}"
+    annotation = {
+        "id": request.build_absolute_uri(f"/api/articles/{article.slug}/annotations/")
+        + f"#mention-{mention.pk}",
+        "type": "Annotation",
+        "motivation": "identifying",
+        "created": mention.created.isoformat(),
+        "body": [
+            body,
+            {
+                "type": "TextualBody",
+                "purpose": "tagging",
+                "value": mention.entity.kind,
+                "format": "text/plain",
+            },
+        ],
+        "target": _target(request, article, mention),
+    }
+    if mention.status == "suggested":
+        annotation["generator"] = {"type": "Software", "name": "archive.text.matcher"}
+    return annotation
+
+
+def claim_annotation(request, article, claim) -> dict:
+    bodies = [
+        {
+            "type": "TextualBody",
+            "purpose": "classifying",
+            "value": claim.kind,
+            "format": "text/plain",
+        },
+        {
+            "type": "SpecificResource",
+            "purpose": "linking",
+            "source": request.build_absolute_uri(claim.get_absolute_url()),
+        },
+    ]
+    if claim.speaker_id:
+        bodies.append(
+            {
+                "type": "SpecificResource",
+                "purpose": "identifying",
+                "source": request.build_absolute_uri(claim.speaker.get_absolute_url()),
+            }
+        )
+    for entity in claim.about.all():
+        bodies.append(
+            {
+                "type": "SpecificResource",
+                "purpose": "tagging",
+                "source": request.build_absolute_uri(entity.get_absolute_url()),
+            }
+        )
+    return {
+        "id": request.build_absolute_uri(f"/api/articles/{article.slug}/annotations/")
+        + f"#claim-{claim.pk}",
+        "type": "Annotation",
+        "motivation": "describing",
+        "created": claim.created.isoformat(),
+        "body": bodies,
+        "target": _target(request, article, claim),
+    }
+
+
+class EntityViewSet(viewsets.ReadOnlyModelViewSet):
+    """People, organizations and places; q matches any alias in any script."""
+
+    lookup_field = "slug"
+    lookup_value_regex = "[^/]+"
+    serializer_class = EntitySerializer
+    filterset_class = EntityFilter
+    pagination_class = ArchivePagination
+    queryset = Entity.objects.prefetch_related("aliases").order_by("name", "id")
+
+
+class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
+    """Claims on public articles; filter with speaker, about, kind, status, date range."""
+
+    serializer_class = ClaimSerializer
+    filterset_class = ClaimFilter
+    pagination_class = ArchivePagination
+    queryset = (
+        Claim.objects.visible()
+        .select_related("speaker", "article")
+        .prefetch_related("about")
+        .order_by("-date", "-id")
+    )
+
+
+router = DefaultRouter()
+router.register("articles", ArticleViewSet, basename="api-article")
+router.register("entities", EntityViewSet, basename="api-entity")
+router.register("claims", ClaimViewSet, basename="api-claim")

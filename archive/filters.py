@@ -1,0 +1,81 @@
+"""FilterSets shared by the pages and the JSON API (django-filter)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from archive.models import (
+    Alias,
+    Article,
+    Claim,
+    ClaimKind,
+    ClaimSubject,
+    Entity,
+    EntityKind,
+    Mention,
+    Verification,
+)
+from archive.search import clean_query, search_articles
+from archive.text.normalize import normalize
+
+
+class ArticleFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Words"))
+    language = django_filters.CharFilter(field_name="language", label=_("Language"))
+    source = django_filters.CharFilter(field_name="source__slug", label=_("Source"))
+    entity = django_filters.CharFilter(method="filter_entity", label=_("Names"))
+    date_from = django_filters.DateFilter(
+        field_name="published", lookup_expr="gte", label=_("From")
+    )
+    date_to = django_filters.DateFilter(field_name="published", lookup_expr="lte", label=_("To"))
+
+    class Meta:
+        model = Article
+        fields = ["q", "language", "source", "entity", "date_from", "date_to"]
+
+    def filter_q(self, queryset, name, value):
+        expand = self.data.get("expand", "1") not in {"0", "false", "off"}
+        return search_articles(queryset, value, expand_entities=expand)
+
+    def filter_entity(self, queryset, name, value):
+        mentions = Mention.objects.visible().filter(article=OuterRef("pk"), entity__slug=value)
+        return queryset.filter(Exists(mentions))
+
+
+class EntityFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Name"))
+    kind = django_filters.ChoiceFilter(choices=EntityKind.choices, label=_("Kind"))
+
+    class Meta:
+        model = Entity
+        fields = ["q", "kind"]
+
+    def filter_q(self, queryset, name, value):
+        needle = normalize(clean_query(value))
+        if not needle:
+            return queryset
+        aliases = Alias.objects.filter(entity=OuterRef("pk"), normalized__contains=needle)
+        return queryset.filter(Exists(aliases))
+
+
+class ClaimFilter(django_filters.FilterSet):
+    speaker = django_filters.CharFilter(field_name="speaker__slug", label=_("Speaker"))
+    about = django_filters.CharFilter(method="filter_about", label=_("About"))
+    # The issue calls it "subject"; DESIGN.md's API calls it "about": both work.
+    subject = django_filters.CharFilter(method="filter_about", label=_("About"))
+    kind = django_filters.ChoiceFilter(choices=ClaimKind.choices, label=_("Kind"))
+    status = django_filters.ChoiceFilter(
+        field_name="verification", choices=Verification.choices, label=_("Status")
+    )
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("From"))
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("To"))
+
+    class Meta:
+        model = Claim
+        fields = ["speaker", "about", "subject", "kind", "status", "date_from", "date_to"]
+
+    def filter_about(self, queryset, name, value):
+        links = ClaimSubject.objects.filter(claim=OuterRef("pk"), entity__slug=value)
+        return queryset.filter(Exists(links))

@@ -1,0 +1,217 @@
+"""Template helpers: the annotated article body, dates at their precision, the SVG chart.
+
+`render_paragraphs` turns a plain-text body and its highlighted spans into escaped HTML,
+one paragraph at a time. Spans may nest or overlap: each paragraph is cut at every span
+boundary and tags are closed and reopened so the HTML stays well formed. Highlights are
+inline elements with no padding, margin or border, so a name inside an Arabic word
+(السراج in والسراج) keeps its letters joined.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from html import escape
+
+from django import template
+from django.utils import formats
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from archive.alignment import paragraph_offsets
+
+register = template.Library()
+
+
+@dataclass
+class Highlight:
+    """A stretch of the body to wrap: `tag` with `attrs` on every fragment, `first_attrs`
+    (an id, say) only on the first one."""
+
+    start: int
+    end: int
+    tag: str
+    attrs: dict[str, str] = field(default_factory=dict)
+    first_attrs: dict[str, str] = field(default_factory=dict)
+    order: int = 0
+
+
+def _open(h: Highlight, first: bool, inside_link: bool) -> str:
+    tag = "span" if (h.tag == "a" and inside_link) else h.tag
+    attrs = dict(h.attrs)
+    if tag == "span" and h.tag == "a":
+        attrs.pop("href", None)
+    if first:
+        attrs.update(h.first_attrs)
+    rendered = "".join(f' {k}="{escape(v, quote=True)}"' for k, v in attrs.items())
+    return f"<{tag}{rendered}>"
+
+
+def _close(h: Highlight, inside_link: bool) -> str:
+    return f"</{'span' if (h.tag == 'a' and inside_link) else h.tag}>"
+
+
+def render_text(text: str, offset: int, highlights: list[Highlight], opened: set[int]) -> str:
+    """Escaped `text` (which starts at `offset` of the body) with `highlights` applied.
+
+    `opened` collects the ids of highlights already rendered once (so `first_attrs`, such
+    as an anchor id, appear once even when a span is split).
+    """
+    end_of_text = offset + len(text)
+    spans = [h for h in highlights if h.start < end_of_text and h.end > offset and h.start < h.end]
+    cuts = {offset, end_of_text}
+    for h in spans:
+        cuts.add(max(h.start, offset))
+        cuts.add(min(h.end, end_of_text))
+    cuts = sorted(cuts)
+    out: list[str] = []
+    stack: list[tuple[Highlight, bool]] = []  # (highlight, rendered as a nested link)
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        active = sorted(
+            (h for h in spans if h.start <= a and h.end >= b),
+            key=lambda h: (h.start, -h.end, h.order),
+        )
+        keep = 0
+        while keep < len(stack) and keep < len(active) and stack[keep][0] is active[keep]:
+            keep += 1
+        for h, nested in reversed(stack[keep:]):
+            out.append(_close(h, nested))
+        stack = stack[:keep]
+        for h in active[keep:]:
+            inside_link = any(s.tag == "a" for s, _ in stack)
+            out.append(_open(h, id(h) not in opened, inside_link))
+            opened.add(id(h))
+            stack.append((h, inside_link))
+        out.append(escape(text[a - offset : b - offset], quote=False))
+    for h, nested in reversed(stack):
+        out.append(_close(h, nested))
+    return "".join(out)
+
+
+def render_paragraphs(body: str, highlights: list[Highlight]) -> list[tuple[int, SafeString]]:
+    """(index, html) of each paragraph of `body` (as `archive.text.align.paragraphs`)."""
+    opened: set[int] = set()
+    ordered = sorted(highlights, key=lambda h: (h.start, -h.end, h.order))
+    result = []
+    for index, (start, end) in enumerate(paragraph_offsets(body)):
+        inside = [h for h in ordered if h.start < end and h.end > start]
+        result.append((index, mark_safe(render_text(body[start:end], start, inside, opened))))
+    return result
+
+
+def mention_highlight(mention, *, extra_class: str = "") -> Highlight:
+    entity = mention.entity
+    classes = ["mention", f"mention-{entity.kind}"]
+    if mention.status == "suggested":
+        classes.append("suggested")
+    if extra_class:
+        classes.append(extra_class)
+    title = entity.name
+    if mention.status == "suggested":
+        title += " · " + _("machine-suggested")
+    return Highlight(
+        mention.start,
+        mention.end,
+        "a",
+        {"class": " ".join(classes), "href": entity.get_absolute_url(), "title": title},
+        order=1,
+    )
+
+
+def claim_highlight(claim, *, extra_class: str = "") -> Highlight:
+    speaker = claim.speaker.name if claim.speaker_id else _("Unknown speaker")
+    classes = "claim" + (f" {extra_class}" if extra_class else "")
+    return Highlight(
+        claim.start,
+        claim.end,
+        "mark",
+        {
+            "class": classes,
+            "tabindex": "0",
+            "data-speaker": speaker,
+            "data-claim": str(claim.pk),
+            "title": _("Said by %(speaker)s") % {"speaker": speaker},
+        },
+        first_attrs={"id": f"claim-{claim.pk}"},
+        order=0,
+    )
+
+
+@register.filter
+def precise_date(article) -> str:
+    """The article's date at its precision: 4 January 2020, January 2020 or 2020."""
+    value: datetime.date | None = article.published
+    if value is None:
+        return ""
+    precision = article.published_precision
+    if precision == "year":
+        return str(value.year)
+    if precision == "month":
+        return formats.date_format(value, "F Y")
+    return formats.date_format(value, "j F Y")
+
+
+@register.filter
+def iso_precise(article) -> str:
+    value = article.published
+    if value is None:
+        return ""
+    return {"year": value.strftime("%Y"), "month": value.strftime("%Y-%m")}.get(
+        article.published_precision, value.isoformat()
+    )
+
+
+@register.simple_tag
+def entity_url(kind: str, slug: str) -> str:
+    from django.urls import reverse
+
+    return reverse(f"archive:{kind}_detail", args=[slug])
+
+
+def month_chart_svg(rows: list[tuple[datetime.date, int]], *, label: str = "") -> SafeString:
+    """A bar chart of mentions per month, drawn on the server as inline SVG.
+
+    Months without mentions between the first and the last are drawn as empty slots.
+    """
+    if not rows:
+        return mark_safe("")
+    counts = {(d.year, d.month): n for d, n in rows}
+    first, last = min(counts), max(counts)
+    months = []
+    y, m = first
+    while (y, m) <= last and len(months) < 600:
+        months.append((y, m))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    peak = max(counts.values())
+    bar, gap, height, top = 14, 4, 120, 16
+    width = max(len(months) * (bar + gap) + 40, 200)
+    parts = [
+        f'<svg class="chart" role="img" viewBox="0 0 {width} {height + top + 34}" '
+        f'width="{width}" height="{height + top + 34}" xmlns="http://www.w3.org/2000/svg">',
+        f"<title>{escape(label)}</title>",
+        f'<line x1="30" y1="{top + height}" x2="{width - 4}" y2="{top + height}" class="axis"/>',
+        f'<text x="26" y="{top + 4}" class="tick" text-anchor="end">{peak}</text>',
+        f'<text x="26" y="{top + height}" class="tick" text-anchor="end">0</text>',
+    ]
+    for i, (yy, mm) in enumerate(months):
+        n = counts.get((yy, mm), 0)
+        x = 34 + i * (bar + gap)
+        h = round(height * n / peak) if peak else 0
+        name = formats.date_format(datetime.date(yy, mm, 1), "F Y")
+        parts.append(
+            f'<rect x="{x}" y="{top + height - h}" width="{bar}" height="{h}" class="bar">'
+            f"<title>{escape(name)}: {n}</title></rect>"
+        )
+        if mm == 1 or i == 0:
+            parts.append(f'<text x="{x}" y="{top + height + 16}" class="tick">{yy}</text>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))
+
+
+def json_ld(data) -> SafeString:
+    """JSON for a <script type="application/ld+json"> block, safe inside HTML."""
+    import json
+
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    text = text.replace("<", "\\u003C").replace(">", "\\u003E").replace("&", "\\u0026")
+    return mark_safe(text)

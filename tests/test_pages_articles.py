@@ -1,0 +1,234 @@
+"""Article pages: the list, the annotated article, and two versions side by side."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from archive.templatetags.archive_tags import Highlight, render_paragraphs
+from tests.factories import (
+    make_article,
+    make_claim,
+    make_entity,
+    make_mention,
+    make_source,
+    make_translation_pair,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def query_count(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx)
+
+
+# The body renderer (no database needed) ---------------------------------------------------
+
+
+def test_body_renderer_escapes_text_and_wraps_spans_in_paragraphs():
+    body = "A <b>bold</b> & Tripoli\n\nSecond para"
+    start = body.index("Tripoli")
+    html = render_paragraphs(body, [Highlight(start, start + 7, "a", {"href": "/places/t/"})])
+    assert [i for i, _ in html] == [0, 1]
+    assert html[0][1] == 'A &lt;b&gt;bold&lt;/b&gt; &amp; <a href="/places/t/">Tripoli</a>'
+    assert html[1][1] == "Second para"
+
+
+def test_body_renderer_keeps_overlapping_spans_well_formed_and_anchor_once():
+    body = "abcdefghij"
+    claim = Highlight(0, 6, "mark", {"class": "claim"}, first_attrs={"id": "claim-1"})
+    mention = Highlight(4, 9, "a", {"href": "/x/"})
+    ((_, html),) = render_paragraphs(body, [claim, mention])
+    assert html == (
+        '<mark class="claim" id="claim-1">abcd<a href="/x/">ef</a></mark><a href="/x/">ghi</a>j'
+    )
+    # Exactly one element carries the anchor id.
+    assert html.count('id="claim-1"') == 1
+
+
+def test_body_renderer_never_nests_a_link_inside_a_link():
+    body = "Government of National Accord"
+    outer = Highlight(0, len(body), "a", {"href": "/o/"})
+    inner = Highlight(14, 22, "a", {"href": "/n/"})
+    ((_, html),) = render_paragraphs(body, [outer, inner])
+    assert html.count("<a ") == 1
+    assert "<span>National</span>" in html
+
+
+def test_body_renderer_puts_a_name_inside_an_arabic_word_without_breaking_it():
+    body = "وقال والسراج كلاما"
+    start = body.index("السراج")
+    ((_, html),) = render_paragraphs(body, [Highlight(start, start + 6, "a", {"href": "/p/"})])
+    # The conjunction و is glued to the link: no space or other character between them.
+    assert 'و<a href="/p/">السراج</a> ' in html
+
+
+# The article page -------------------------------------------------------------------------
+
+
+def test_article_page_shows_metadata_links_names_and_marks_claims(client):
+    data = make_translation_pair(byline="By Jane Roe")
+    html = client.get(data["en"].get_absolute_url()).content.decode()
+    assert "Libya&#x27;s GNA calls for wider US cooperation" in html
+    assert data["source"].name in html and "By Jane Roe" in html
+    assert '<time datetime="2020-01-04">4 January 2020</time>' in html
+    assert '<article class="article" lang="en" dir="ltr">' in html
+    sarraj_url = data["sarraj"].get_absolute_url()
+    assert f'href="{sarraj_url}" title="Fayez al-Sarraj">Fayez al-Sarraj</a>' in html
+    # The suggested mention is marked as machine-suggested.
+    assert re.search(
+        r'class="mention mention-person suggested"[^>]*title="Fayez al-Sarraj · machine-suggested"',
+        html,
+    )
+    claim = data["en_claim"]
+    assert f'id="claim-{claim.pk}"' in html
+    assert 'data-speaker="Fayez al-Sarraj"' in html
+    # Translations with a side-by-side link.
+    compare = f"/articles/{data['en'].slug}/compare/{data['ar'].slug}/"
+    assert f'href="{compare}"' in html
+    assert "Read side by side" in html
+
+
+def test_arabic_article_reads_right_to_left_and_keeps_the_conjunction_joined(client):
+    data = make_translation_pair()
+    html = client.get(data["ar"].get_absolute_url()).content.decode()
+    assert '<article class="article" lang="ar" dir="rtl">' in html
+    assert re.search(r'و<a class="mention mention-person"[^>]*>السراج</a>', html)
+    assert "Translation" in html and data["en"].title.replace("'", "&#x27;") in html
+
+
+def test_month_dated_article_shows_only_its_month(client):
+    article = make_article(published="2019-05-01", published_precision="month")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert '<time datetime="2019-05">May 2019</time>' in html
+
+
+def test_rejected_mentions_and_non_public_articles_stay_hidden(client):
+    entity = make_entity(name="Hidden Person")
+    article = make_article(body="Hidden Person spoke.")
+    make_mention(article, entity, "Hidden Person", status="rejected")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert entity.get_absolute_url() not in html
+    secret = make_article(is_public=False)
+    assert client.get(secret.get_absolute_url()).status_code == 404
+    assert client.get("/articles/no-such-article/").status_code == 404
+
+
+def test_article_page_query_count_does_not_grow_with_annotations(client):
+    data = make_translation_pair()
+    small = query_count(client, data["en"].get_absolute_url())
+    article = data["en"]
+    for _ in range(10):
+        entity = make_entity()
+        make_mention(article, entity, "Stephanie Williams", status="confirmed")
+        make_mention(article, entity, "cooperation")
+        make_claim(article, "officials said", speaker=make_entity())
+        make_article(story=data["story"], source=make_source())
+    assert query_count(client, data["en"].get_absolute_url()) == small
+
+
+# The list of articles ---------------------------------------------------------------------
+
+
+def test_article_list_filters_by_language_source_entity_and_date(client):
+    data = make_translation_pair()
+    other = make_article(title="Unrelated piece", published="2021-06-01")
+    html = client.get("/articles/").content.decode()
+    assert data["en"].title.replace("'", "&#x27;") in html and "Unrelated piece" in html
+    html = client.get("/articles/?language=ar").content.decode()
+    assert data["ar"].title in html and "Unrelated piece" not in html
+    html = client.get(f"/articles/?entity={data['sarraj'].slug}").content.decode()
+    assert data["ar"].title in html and other.title not in html
+    html = client.get(f"/articles/?source={data['source'].slug}").content.decode()
+    assert "Unrelated piece" not in html
+    html = client.get("/articles/?date_from=2021-01-01").content.decode()
+    assert "Unrelated piece" in html and data["ar"].title not in html
+    assert "No articles match" in client.get("/articles/?language=zz").content.decode()
+
+
+def test_article_list_survives_hostile_parameters(client):
+    for query in [
+        "?date_from=2020-13-45",
+        "?page=99999999999999999999",
+        "?page=-1",
+        "?q=%00%01",
+        "?q=" + "ي" * 5000,
+        "?q=!!!%20%22%20-%20or",
+        "?entity=%F0%9F%98%80",
+    ]:
+        response = client.get("/articles/" + query)
+        assert response.status_code in {200, 404}, query
+
+
+def test_article_list_pages_and_404s_past_the_end(client):
+    for i in range(25):
+        make_article(title=f"Piece {i:02d}", published=f"2020-01-{i + 1:02d}")
+    first = client.get("/articles/").content.decode()
+    assert "Piece 24" in first and "Piece 00" not in first
+    assert 'rel="next" href="?page=2"' in first
+    assert "Piece 00" in client.get("/articles/?page=2").content.decode()
+    assert client.get("/articles/?page=3").status_code == 404
+
+
+def test_article_list_query_count_does_not_grow(client):
+    make_translation_pair()
+    small = query_count(client, "/articles/?language=en")
+    for _ in range(10):
+        make_translation_pair()
+    assert query_count(client, "/articles/?language=en") == small
+    assert query_count(client, "/articles/") == query_count(client, "/articles/?page=1")
+
+
+# Side by side -----------------------------------------------------------------------------
+
+
+def test_side_by_side_aligns_paragraphs_and_shows_arabic_right_to_left(client):
+    data = make_translation_pair()
+    url = f"/articles/{data['en'].slug}/compare/{data['ar'].slug}/"
+    html = client.get(url).content.decode()
+    assert 'role="cell" lang="ar" dir="rtl"' in html
+    assert 'role="cell" lang="en" dir="ltr"' in html
+    # The extra Arabic paragraph has an empty English counterpart: a visible gap.
+    assert 'class="compare-cell gap"' in html
+    assert "No counterpart in this version" in html
+    # Paragraph 1 of each side sits in the same row.
+    rows = html.split('class="compare-row"')
+    assert any('id="l-1"' in row and 'id="r-1"' in row for row in rows)
+
+
+def test_side_by_side_marks_what_one_side_has_and_the_other_lacks(client):
+    data = make_translation_pair()
+    html = client.get(f"/articles/{data['en'].slug}/compare/{data['ar'].slug}/").content.decode()
+    # $635 million is only in English.
+    assert re.search(r'<mark class="figure only-here"[^>]*>635</mark>', html)
+    # Stephanie Williams tagged only in English is marked as such.
+    williams = make_entity(name="Stephanie Williams")
+    make_mention(data["en"], williams, "Stephanie Williams")
+    html = client.get(f"/articles/{data['en'].slug}/compare/{data['ar'].slug}/").content.decode()
+    assert re.search(r'class="mention mention-person only-here"[^>]*>Stephanie Williams</a>', html)
+    # Sarraj is named on both sides: not marked.
+    assert not re.search(r'only-here"[^>]*>Fayez al-Sarraj<', html)
+
+
+def test_side_by_side_404s_for_unknown_or_hidden_articles(client):
+    data = make_translation_pair()
+    assert client.get(f"/articles/{data['en'].slug}/compare/nope/").status_code == 404
+    assert client.get(f"/articles/{data['en'].slug}/compare/{data['en'].slug}/").status_code == 404
+    hidden = make_article(is_public=False)
+    assert client.get(f"/articles/{data['en'].slug}/compare/{hidden.slug}/").status_code == 404
+
+
+def test_side_by_side_query_count_does_not_grow(client):
+    data = make_translation_pair()
+    url = f"/articles/{data['en'].slug}/compare/{data['ar'].slug}/"
+    small = query_count(client, url)
+    for _ in range(10):
+        entity = make_entity()
+        make_mention(data["en"], entity, "cooperation")
+        make_mention(data["ar"], entity, "التعاون")
+        make_claim(data["en"], "officials said")
+    assert query_count(client, url) == small
