@@ -1,0 +1,353 @@
+"""import_articles: the manifest of DESIGN.md, one transaction, clear errors, safe re-import."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command, execute_from_command_line
+from django.core.management.base import CommandError
+
+from archive.importing import parse_published, parse_text, reanchor
+from archive.models import Article, Claim, Mention, Source, Story
+from tests.factories import make_entity
+
+DATA = Path(__file__).parent / "data" / "import"
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+# -- parse_text: pure ------------------------------------------------------------------------
+
+
+def test_header_lines_of_the_observer_go_to_fields_not_the_body():
+    raw = (SEEDS / "003_79fef3b2f653cd44.txt").read_text()
+    parsed = parse_text(raw, title=None)
+    assert parsed.title == "US experts, Libyan officials hold security meetings"
+    assert parsed.byline == "AbdulkaderAssad"
+    assert parsed.published == dt.date(2020, 1, 4)
+    assert parsed.published_precision == "day"
+    assert parsed.body.startswith("The US embassy in Libya said Friday")
+    for header in ("hold security meetings", "January 04", "Posted in", "Written By"):
+        assert header not in parsed.body
+    assert "\n\n" not in parsed.body
+
+
+def test_leading_dateline_goes_to_its_field():
+    raw = (SEEDS / "000_64fcb1f528434c7a.txt").read_text()
+    parsed = parse_text(raw, title="Libyan government meets US delegation in cooperation push")
+    assert parsed.dateline == "TRIPOLI"
+    assert parsed.body.startswith("Libya's UN-backed government called for")
+    assert "cooperation push" not in parsed.body
+
+
+def test_a_given_title_that_is_not_the_first_line_keeps_the_first_line():
+    parsed = parse_text("First paragraph.\nSecond.", title="Editorial title")
+    assert parsed.title == "Editorial title"
+    assert parsed.body == "First paragraph.\nSecond."
+
+
+def test_repeated_title_blank_lines_and_whitespace_are_dropped():
+    raw = "\ufeffTitle\n\n  Title  \n\n  One.  \n\n\nTwo.\n"
+    parsed = parse_text(raw, title=None)
+    assert (parsed.title, parsed.body) == ("Title", "One.\nTwo.")
+
+
+def test_a_non_empty_posted_in_line_stays_out_of_the_body():
+    parsed = parse_text("T\nPosted in: Libya, Politics\nWritten By: A. Writer\nText.", title=None)
+    assert parsed.body == "Text." and parsed.byline == "A. Writer"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2018", (dt.date(2018, 1, 1), "year")),
+        ("2020-01", (dt.date(2020, 1, 1), "month")),
+        ("2020-01-04", (dt.date(2020, 1, 4), "day")),
+        (dt.date(2020, 1, 4), (dt.date(2020, 1, 4), "day")),
+    ],
+)
+def test_published_takes_year_month_or_day(value, expected):
+    assert parse_published(value) == expected
+
+
+@pytest.mark.parametrize("value", ["2020-02-30", "2020-13", "04/01/2020", "20200104", "", "1066"])
+def test_bad_published_dates_are_refused(value):
+    with pytest.raises(ValueError, match="bad date"):
+        parse_published(value)
+
+
+def test_reanchor_finds_moved_words_by_their_context():
+    old = "Sarraj met Williams. Later Williams spoke."
+    new = "In Tripoli, Sarraj met Williams. Much later, Williams spoke."
+    start = old.index("Williams", 25)
+    assert reanchor(old, new, start, start + 8, "Williams") == (
+        new.index("Williams", 40),
+        new.index("Williams", 40) + 8,
+        "Williams",
+    )
+
+
+# -- the command -------------------------------------------------------------------------------
+
+
+def write_manifest(folder: Path, entries: list[dict]) -> Path:
+    lines = []
+    for entry in entries:
+        lines.append("[[article]]")
+        for key, value in entry.items():
+            lines.append(f'{key} = "{value}"')
+        lines.append("")
+    (folder / "manifest.toml").write_text("\n".join(lines), encoding="utf-8")
+    return folder
+
+
+def folder_with(tmp_path: Path, *names: str) -> Path:
+    for name in names:
+        shutil.copy(DATA / name, tmp_path / name)
+    return tmp_path
+
+
+def run(*args) -> tuple[str, str]:
+    out, err = StringIO(), StringIO()
+    call_command("import_articles", *map(str, args), stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def run_failing(*args) -> str:
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_articles", *map(str, args), stdout=StringIO(), stderr=err)
+    return err.getvalue()
+
+
+def nothing_written():
+    return not (Article.objects.exists() or Source.objects.exists() or Story.objects.exists())
+
+
+GOOD = {"file": "good.txt", "language": "en", "source": "Test Wire", "story": "talks"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ({"file": "latin1.txt", "language": "en"}, "not UTF-8"),
+        ({"file": "empty.txt", "language": "en"}, "empty file"),
+        ({"file": "blank.txt", "language": "en"}, "empty file"),
+        ({"file": "binary.txt", "language": "en"}, "binary file"),
+        ({"file": "missing.txt", "language": "en"}, "file not found"),
+        ({"file": "good.txt", "language": "xx", "slug": "other"}, "unknown language 'xx'"),
+        ({"file": "good.txt", "language": "english", "slug": "other"}, "unknown language"),
+        (
+            {"file": "good.txt", "language": "en", "slug": "o", "published": "2020-02-30"},
+            "bad date",
+        ),
+        ({"file": "good.txt", "slug": "other"}, "missing 'language'"),
+        ({"file": "good.txt", "language": "en", "slug": "o", "colour": "red"}, "unknown key"),
+    ],
+)
+def test_one_bad_entry_aborts_the_whole_run_and_says_where(tmp_path, bad, message):
+    folder = folder_with(tmp_path, "good.txt", "latin1.txt", "empty.txt", "blank.txt", "binary.txt")
+    write_manifest(folder, [GOOD, bad])
+    err = run_failing(folder)
+    line = next(line for line in err.splitlines() if message in line)
+    assert line.startswith(str(folder / bad["file"]) + ": ") or line.startswith(str(folder))
+    assert nothing_written()
+
+
+@pytest.mark.django_db
+def test_every_problem_is_listed_not_just_the_first(tmp_path):
+    folder = folder_with(tmp_path, "latin1.txt", "empty.txt")
+    write_manifest(
+        folder,
+        [
+            {"file": "latin1.txt", "language": "en"},
+            {"file": "empty.txt", "language": "en"},
+            {"file": "gone.txt", "language": "zz"},
+        ],
+    )
+    err = run_failing(folder)
+    assert f"{folder / 'latin1.txt'}: not UTF-8" in err
+    assert f"{folder / 'empty.txt'}: empty file" in err
+    assert f"{folder / 'gone.txt'}: unknown language 'zz'" in err
+    assert f"{folder / 'gone.txt'}: file not found" in err
+
+
+@pytest.mark.django_db
+def test_malformed_manifest_aborts_with_its_path(tmp_path):
+    shutil.copy(DATA / "malformed.toml", tmp_path / "manifest.toml")
+    err = run_failing(tmp_path / "manifest.toml")
+    assert err.startswith(f"{tmp_path / 'manifest.toml'}: malformed manifest")
+    assert nothing_written()
+
+
+@pytest.mark.django_db
+def test_folder_without_manifest_is_an_error(tmp_path):
+    assert "no manifest.toml" in run_failing(tmp_path)
+
+
+@pytest.mark.django_db
+def test_errors_reach_the_terminal_without_a_traceback(tmp_path, capsys):
+    folder = folder_with(tmp_path, "latin1.txt")
+    write_manifest(folder, [{"file": "latin1.txt", "language": "en"}])
+    with pytest.raises(SystemExit) as exit_info:
+        execute_from_command_line(["manage.py", "import_articles", str(folder)])
+    assert exit_info.value.code != 0
+    err = capsys.readouterr().err
+    assert f"{folder / 'latin1.txt'}: not UTF-8" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.django_db
+def test_import_stores_fields_sha256_and_the_translation_link(tmp_path):
+    folder = folder_with(tmp_path, "good.txt", "bom.txt")
+    write_manifest(
+        folder,
+        [
+            {**GOOD, "slug": "talks-en", "published": "2018-05", "byline": "A. Writer"},
+            {"file": "bom.txt", "language": "ar", "translation_of": "talks-en", "title": "ترجمة"},
+        ],
+    )
+    out, _ = run(folder)
+    assert "2 new, 0 unchanged, 0 updated" in out
+    article = Article.objects.get(slug="talks-en")
+    assert article.title == "Tripoli talks"
+    assert article.body.startswith("Fayez al-Sarraj met")
+    assert (article.published, article.published_precision) == (dt.date(2018, 5, 1), "month")
+    assert article.source.name == "Test Wire" and article.story.slug == "talks"
+    assert article.sha256 == Article.text_sha256(article.body)
+    translation = Article.objects.get(translation_of=article)
+    assert translation.title == "ترجمة"
+    assert translation.body == "BOM title\nA text that starts with a byte-order mark."
+
+
+@pytest.mark.django_db
+def test_importing_the_same_text_again_changes_nothing_and_says_so(tmp_path):
+    folder = write_manifest(folder_with(tmp_path, "good.txt"), [{**GOOD, "slug": "talks"}])
+    run(folder)
+    before = Article.objects.get(slug="talks")
+    out, _ = run(folder)
+    assert "talks: unchanged" in out and "0 new, 1 unchanged, 0 updated" in out
+    after = Article.objects.get(slug="talks")
+    assert after.updated == before.updated
+    assert Article.history.filter(slug="talks").count() == 1
+
+
+def test_a_different_text_under_an_existing_slug_is_a_conflict(tmp_path, db):
+    folder = write_manifest(folder_with(tmp_path, "good.txt"), [{**GOOD, "slug": "talks"}])
+    run(folder)
+    (folder / "good.txt").write_text("Tripoli talks\nA rewritten text.\n", encoding="utf-8")
+    err = run_failing(folder)
+    assert f"{folder / 'good.txt'}: conflict: article 'talks' exists" in err
+    assert Article.objects.get(slug="talks").body.startswith("Fayez al-Sarraj met")
+
+
+@pytest.mark.django_db
+def test_update_keeps_the_old_text_in_history_and_reanchors_annotations(tmp_path):
+    folder = write_manifest(folder_with(tmp_path, "good.txt"), [{**GOOD, "slug": "talks"}])
+    run(folder)
+    article = Article.objects.get(slug="talks")
+    old_body = article.body
+    williams = make_entity(name="Stephanie Williams", slug="williams")
+    Mention.objects.all().delete()
+    start = old_body.index("Williams said")
+    moved = Mention.objects.create(
+        article=article,
+        entity=williams,
+        start=start,
+        end=start + 8,
+        text="Williams",
+        status="confirmed",
+    )
+    quote = "The only lasting solution for Libya is to overcome its political impasse"
+    claim = Claim.objects.create(
+        article=article,
+        start=old_body.index(quote),
+        end=old_body.index(quote) + len(quote),
+        text=quote,
+        speaker=williams,
+        kind="direct_quote",
+    )
+    start = old_body.index("Thursday")
+    lost = Mention.objects.create(
+        article=article,
+        entity=williams,
+        start=start,
+        end=start + 8,
+        text="Thursday",
+    )
+    (folder / "good.txt").write_text(
+        "Tripoli talks\nA new first paragraph.\n"
+        "Fayez al-Sarraj met Stephanie Williams in Tripoli last week.\n"
+        '"The only lasting solution for Libya is to overcome the political impasse," '
+        "Williams said.\n",
+        encoding="utf-8",
+    )
+    out, _ = run(folder, "--update")
+    assert "0 new, 0 unchanged, 1 updated" in out
+    assert f"orphaned: talks: mention {lost.pk} 'Thursday'" in out
+
+    article.refresh_from_db()
+    assert article.body.startswith("A new first paragraph.")
+    assert article.sha256 == Article.text_sha256(article.body)
+    assert old_body in set(Article.history.filter(slug="talks").values_list("body", flat=True))
+
+    moved.refresh_from_db()
+    assert article.body[moved.start : moved.end] == "Williams"
+    assert article.body[moved.end : moved.end + 5] == " said"
+    claim.refresh_from_db()
+    assert not claim.is_orphaned
+    assert claim.text == article.body[claim.start : claim.end]
+    assert "the political impasse" in claim.text  # the fuzzy match took the new wording
+    lost.refresh_from_db()
+    assert lost.is_orphaned and lost.text == "Thursday"
+
+
+@pytest.mark.django_db
+def test_new_articles_get_suggested_mentions_at_once(tmp_path):
+    sarraj = make_entity(name="Fayez al-Sarraj", slug="sarraj", aliases={"en": ["Fayez al-Sarraj"]})
+    folder = write_manifest(folder_with(tmp_path, "good.txt"), [{**GOOD, "slug": "talks"}])
+    out, _ = run(folder)
+    assert "1 mentions suggested" in out
+    mention = Mention.objects.get(article__slug="talks")
+    assert (mention.entity, mention.text, mention.status) == (
+        sarraj,
+        "Fayez al-Sarraj",
+        "suggested",
+    )
+
+
+@pytest.mark.django_db
+def test_the_seeds_import_as_five_articles_with_their_metadata():
+    out, _ = run(SEEDS)
+    assert "5 new, 0 unchanged, 0 updated" in out
+    observer = Article.objects.get(slug="us-experts-libyan-officials-hold-security-meetings")
+    assert observer.byline == "AbdulkaderAssad" and observer.source.name == "Libya Observer"
+    assert (observer.published, observer.published_precision) == (dt.date(2020, 1, 4), "day")
+    afp = Article.objects.get(slug="libyan-government-meets-us-delegation")
+    assert afp.dateline == "TRIPOLI" and afp.published_precision == "year"
+    assert Article.objects.get(language="ar").translation_of == afp
+    undated = Article.objects.get(slug="dbeibah-discusses-cooperation-with-us-delegation")
+    assert undated.published is None and undated.source is None
+
+
+@pytest.mark.django_db
+def test_verify_fixity_reports_an_altered_body():
+    run(SEEDS)
+    Article.objects.filter(slug="libyan-government-meets-us-delegation").update(body="Tampered.")
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError):
+        call_command("verify_fixity", stdout=out, stderr=err)
+    assert err.getvalue().startswith("libyan-government-meets-us-delegation: body does not match")
+    assert "4 intact, 1 altered" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_verify_fixity_passes_on_an_intact_archive():
+    run(SEEDS)
+    out = StringIO()
+    call_command("verify_fixity", stdout=out)
+    assert "5 intact, 0 altered" in out.getvalue()

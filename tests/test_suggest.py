@@ -1,0 +1,99 @@
+"""Suggested mentions: the matcher's finds, stored once, never over a curated span."""
+
+from __future__ import annotations
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from archive.models import Article, Mention
+from archive.suggest import suggest_mentions
+from tests.factories import make_article, make_entity, make_mention
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def people():
+    return {
+        "sarraj": make_entity(
+            name="Fayez al-Sarraj", slug="sarraj", aliases={"en": ["Fayez al-Sarraj"]}
+        ),
+        "tripoli": make_entity(
+            name="Tripoli",
+            slug="tripoli",
+            kind="place",
+            aliases={"en": ["Tripoli"], "ar": ["طرابلس"]},
+        ),
+    }
+
+
+def test_suggestions_are_stored_as_suggested_at_exact_spans(people):
+    article = make_article()
+    assert suggest_mentions([article]) == 2
+    mentions = list(article.mentions.order_by("start"))
+    assert [(m.entity.slug, m.text, m.status) for m in mentions] == [
+        ("sarraj", "Fayez al-Sarraj", "suggested"),
+        ("tripoli", "Tripoli", "suggested"),
+    ]
+    for m in mentions:
+        assert article.body[m.start : m.end] == m.text
+
+
+def test_running_twice_never_duplicates(people):
+    article = make_article()
+    suggest_mentions([article])
+    assert suggest_mentions(Article.objects.all()) == 0
+    assert article.mentions.count() == 2
+
+
+def test_a_curated_or_rejected_span_is_left_alone(people):
+    article = make_article()
+    make_mention(article, people["sarraj"], "Fayez al-Sarraj", status="rejected")
+    make_mention(article, people["tripoli"], "Tripoli", role="place")
+    assert suggest_mentions([article]) == 0
+    assert set(article.mentions.values_list("status", flat=True)) == {"rejected", "confirmed"}
+
+
+def test_query_count_does_not_grow_with_the_number_of_articles(people):
+    def queries_for(n):
+        for _ in range(n):
+            make_article()
+        with CaptureQueriesContext(connection) as ctx:
+            suggest_mentions(Article.objects.filter(mentions__isnull=True))
+        return len(ctx.captured_queries)
+
+    assert queries_for(3) == queries_for(30)
+
+
+def test_the_command_takes_slugs_and_refuses_unknown_ones(people):
+    make_article(slug="one")
+    make_article(slug="two")
+    out = StringIO()
+    call_command("suggest_mentions", "one", stdout=out)
+    assert out.getvalue().strip() == "2 mentions suggested"
+    assert not Mention.objects.filter(article__slug="two").exists()
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("suggest_mentions", "nope", stderr=err)
+    assert "nope: no such article" in err.getvalue()
+
+
+def test_evaluate_matcher_reports_precision_and_recall_on_the_fixtures():
+    fixtures = sorted(str(p) for p in (Path(settings.BASE_DIR) / "fixtures").glob("*.json"))
+    call_command("loaddata", *fixtures, verbosity=0)
+    before = Mention.objects.count()
+    out = StringIO()
+    call_command("evaluate_matcher", stdout=out)
+    text = out.getvalue()
+    assert "5 articles" in text and "precision" in text and "recall" in text
+    precision = float(text.split("precision ")[1].split(",")[0])
+    recall = float(text.split("recall ")[1].split(",")[0])
+    assert precision > 0.9 and recall > 0.9
+    assert Mention.objects.count() == before  # nothing written
