@@ -429,7 +429,12 @@ def import_manifests(
         slugs.setdefault(entry.slug, entry)
     if result.problems:
         return result
-    existing = {a.slug: a for a in Article.objects.filter(slug__in=list(slugs))}
+    existing = {
+        a.slug: a
+        for a in Article.objects.filter(slug__in=list(slugs)).select_related(
+            "source", "story", "translation_of"
+        )
+    }
     known = set(existing) | set(slugs)
     missing_originals = {e.translation_of for e in entries if e.translation_of} - known
     if missing_originals:
@@ -575,12 +580,17 @@ def _update(article, entry: Entry, values: dict, source, story, result: ImportRe
     result.updated.append(entry.slug)
     if old_body == article.body:
         return
+    taken: set[tuple] = set()  # a mention is unique per (entity, span)
     for model, label in ((Mention, "mention"), (Claim, "claim")):
         for span in model.objects.filter(article=article).order_by("start"):
             span.article = article
             if span.is_orphaned:
                 continue  # its old position means nothing in either text
             found = reanchor(old_body, article.body, span.start, span.end, span.text)
+            if found is not None and model is Mention:
+                key = (span.entity_id, found[0], found[1])
+                found = None if key in taken else found
+                taken.add(key)
             if found is None:
                 span.is_orphaned = True
                 result.orphaned.append(
