@@ -479,15 +479,15 @@ class DateArchiveView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         year, month, day = self.kwargs["year"], self.kwargs.get("month"), self.kwargs.get("day")
-        start = _valid_date(year, month or 1, day or 1)
+        start = _valid_date(year, 1 if month is None else month, 1 if day is None else day)
         articles = Article.objects.public().filter(published__year=start.year)
         level = "year"
-        if month:
+        if month is not None:
             level = "month"
             articles = articles.filter(published__month=start.month).exclude(
                 published_precision="year"
             )
-        if day:
+        if day is not None:
             level = "day"
             # Only articles dated to the day: a month-dated one is not on a made-up 1st.
             articles = articles.filter(published=start, published_precision="day")

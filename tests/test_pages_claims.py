@@ -1,0 +1,91 @@
+"""Claims: the filterable list and a page per claim with its reports and JSON-LD."""
+
+import json
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import make_article, make_claim, make_entity, make_translation_pair
+
+pytestmark = pytest.mark.django_db
+
+
+def query_count(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx)
+
+
+def test_claim_list_filters_by_speaker_subject_kind_status_and_date(client):
+    data = make_translation_pair()
+    other = make_entity(name="Ahmed Maiteeq")
+    disputed = make_claim(
+        data["en"],
+        "officials said",
+        speaker=other,
+        kind="figure",
+        verification="disputed",
+        date="2021-02-02",
+        about=[data["sarraj"]],
+    )
+    html = client.get("/claims/").content.decode()
+    assert "we want security" in html and "officials said" in html
+    assert f'href="{data["en"].get_absolute_url()}#claim-{data["en_claim"].pk}"' in html
+    for query, shown, hidden in [
+        (f"speaker={other.slug}", "officials said", "we want security"),
+        (f"about={data['sarraj'].slug}", "officials said", "we want security"),
+        (f"subject={data['sarraj'].slug}", "officials said", "we want security"),
+        ("kind=direct_quote", "we want security", "officials said"),
+        ("status=disputed", "officials said", "we want security"),
+        ("date_from=2021-01-01", "officials said", "we want security"),
+    ]:
+        html = client.get("/claims/?" + query).content.decode()
+        assert shown in html and hidden not in html, query
+    assert disputed.pk
+    assert "No claims match" in client.get("/claims/?speaker=nobody").content.decode()
+    assert client.get("/claims/?date_from=not-a-date&kind=zzz").status_code == 200
+
+
+def test_claim_page_lists_the_same_claim_in_other_languages_and_json_ld(client):
+    data = make_translation_pair()
+    html = client.get(data["ar_claim"].get_absolute_url()).content.decode()
+    assert "نريد الأمن" in html and "we want security" in html
+    assert "first recorded" in html
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    ld = json.loads(block)
+    assert ld["@context"] == "https://schema.org" and ld["@type"] == "Claim"
+    assert ld["author"]["name"] == "Fayez al-Sarraj"
+    assert ld["author"]["sameAs"] == "https://www.wikidata.org/wiki/Q6437981"
+    assert {a["inLanguage"] for a in ld["appearance"]} == {"en", "ar"}
+    assert ld["firstAppearance"]["inLanguage"] == "en"
+
+
+def test_rated_claim_is_a_claim_review(client):
+    article = make_article(body='He said "</script><b>x</b>" loudly.')
+    claim = make_claim(article, '"</script><b>x</b>"', verification="false")
+    html = client.get(claim.get_absolute_url()).content.decode()
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    ld = json.loads(block)
+    assert ld["@type"] == "ClaimReview" and ld["reviewRating"]["alternateName"] == "False"
+    assert ld["itemReviewed"]["text"] == '"</script><b>x</b>"'
+
+
+def test_hidden_and_unknown_claims_are_404(client):
+    article = make_article(is_public=False)
+    claim = make_claim(article, "Nothing else")
+    assert client.get(claim.get_absolute_url()).status_code == 404
+    assert client.get("/claims/999999999/").status_code == 404
+    rejected = make_claim(make_article(), "Nothing else", status="rejected")
+    assert client.get(rejected.get_absolute_url()).status_code == 404
+
+
+def test_claim_pages_query_count_does_not_grow(client):
+    data = make_translation_pair()
+    urls = ["/claims/", data["en_claim"].get_absolute_url()]
+    small = [query_count(client, u) for u in urls]
+    for _ in range(10):
+        pair = make_translation_pair()
+        make_claim(pair["ar"], "الصفقة", same_as=data["en_claim"], about=[make_entity()])
+    assert [query_count(client, u) for u in urls] == small

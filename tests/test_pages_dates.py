@@ -1,0 +1,71 @@
+"""Browsing by date: years and months from one grouped query, days only when known."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+def query_count(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx)
+
+
+def test_date_index_counts_articles_per_year_and_month(client):
+    make_article(published="2020-01-04")
+    make_article(published="2020-01-20")
+    make_article(published="2020-03-01", published_precision="month")
+    make_article(published="2019-01-01", published_precision="year")
+    html = client.get("/dates/").content.decode()
+    assert 'href="/dates/2020/">2020</a> <span class="count">3</span>' in html
+    assert 'href="/dates/2020/01/">Jan <span class="count">2</span>' in html
+    assert 'href="/dates/2020/03/">Mar <span class="count">1</span>' in html
+    assert "1 dated only to the year" in html
+
+
+def test_month_dated_article_is_in_its_month_not_on_a_made_up_day(client):
+    make_article(title="Only a month", published="2020-03-01", published_precision="month")
+    make_article(title="On the first", published="2020-03-01")
+    assert "Only a month" in client.get("/dates/2020/03/").content.decode()
+    day = client.get("/dates/2020/03/01/").content.decode()
+    assert "Only a month" not in day and "On the first" in day
+
+
+def test_year_page_lists_months_and_articles(client):
+    make_article(title="Spring piece", published="2020-04-10")
+    html = client.get("/dates/2020/").content.decode()
+    assert "Spring piece" in html and 'href="/dates/2020/04/">April' in html
+
+
+def test_impossible_dates_are_404(client):
+    for url in [
+        "/dates/2020/13/",
+        "/dates/2020/00/",
+        "/dates/2020/02/30/",
+        "/dates/2019/02/29/",
+        "/dates/0000/",
+        "/dates/20201/",
+        "/dates/2020/1/",
+        "/dates/abcd/",
+    ]:
+        assert client.get(url).status_code == 404, url
+    assert client.get("/dates/2020/02/29/").status_code == 200
+
+
+def test_empty_periods_say_so(client):
+    assert "No dated articles yet" in client.get("/dates/").content.decode()
+    assert "No articles dated to this period" in client.get("/dates/1999/").content.decode()
+
+
+def test_date_pages_query_count_does_not_grow(client):
+    make_article(published="2020-01-04")
+    urls = ["/dates/", "/dates/2020/", "/dates/2020/01/", "/dates/2020/01/04/"]
+    small = [query_count(client, u) for u in urls]
+    for i in range(10):
+        make_article(published=f"2020-01-{i + 1:02d}")
+        make_article(published=f"20{10 + i}-0{1 + i % 9}-01", published_precision="month")
+    assert [query_count(client, u) for u in urls] == small

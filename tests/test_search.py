@@ -1,0 +1,124 @@
+"""Search: normalized full-text search in both scripts, entity expansion, snippets, facets."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from archive.models import Article
+from archive.search import find_entities, search_articles, snippet
+from tests.factories import make_article, make_entity, make_mention, make_translation_pair
+
+pytestmark = pytest.mark.django_db
+
+
+def found(query, **kwargs):
+    return list(
+        search_articles(Article.objects.public(), query, **kwargs).values_list("slug", flat=True)
+    )
+
+
+def test_ya_in_the_query_finds_alef_maqsura_in_the_text():
+    article = make_article(language="ar", body="وصل الوفد إلى مستشفى طرابلس المركزي.")
+    assert article.slug in found("مستشفي")
+    assert article.slug in found("مستشفى")
+
+
+def test_diacritics_in_the_text_do_not_hide_a_word():
+    article = make_article(language="ar", body="قَالَ رَئِيسُ الحُكُومَةِ إِنَّ الاتِّفَاقَ قَرِيبٌ.")
+    assert article.slug in found("الاتفاق")
+    assert article.slug in found("رئيس الحكومة")
+
+
+def test_english_search_is_stemmed_and_uses_websearch_syntax():
+    a = make_article(title="Talks", body="The delegations were meeting in Tripoli.")
+    b = make_article(title="Oil", body="Oil production resumed in Tripoli.")
+    assert a.slug in found("meetings")
+    assert found('"meeting in Tripoli"') == [a.slug]
+    assert found("Tripoli -oil") == [a.slug]
+    assert set(found("meeting or production")) == {a.slug, b.slug}
+
+
+def test_an_english_query_finds_an_arabic_only_article_through_the_entity():
+    data = make_translation_pair()
+    arabic_only = make_article(language="ar", body="التقى رئيس الحكومة فايز السراج الوفد.")
+    make_mention(arabic_only, data["sarraj"], "فايز السراج")
+    assert arabic_only.slug in found("Sarraj")
+    assert arabic_only.slug not in found("Sarraj", expand_entities=False)
+
+
+def test_an_arabic_query_finds_english_articles_through_the_entity():
+    data = make_translation_pair()
+    english_only = make_article(language="en", body="Fayez al-Sarraj flew to Rome.")
+    make_mention(english_only, data["sarraj"], "Fayez al-Sarraj")
+    results = found("فايز السراج")
+    assert english_only.slug in results and data["en"].slug in results
+    # Reader-typed proclitics (والسراج) still name him.
+    assert [m.entity for m in find_entities("والسراج")] == [data["sarraj"]]
+
+
+def test_rejected_mentions_and_hidden_articles_are_not_found():
+    sarraj = make_entity(name="Fayez al-Sarraj", aliases={"en": ["Sarraj"]})
+    rejected = make_article(language="ar", body="نص بلا اسم مطابق.")
+    make_mention(rejected, sarraj, "نص", status="rejected")
+    hidden = make_article(body="Sarraj in secret.", is_public=False)
+    results = found("Sarraj")
+    assert rejected.slug not in results and hidden.slug not in results
+
+
+def test_snippets_highlight_normalized_matches_in_the_original_text():
+    body = "قَالَ رَئِيسُ الحُكُومَةِ إِنَّ الاتِّفَاقَ فى مستشفى طرابلس قَرِيبٌ."
+    html = snippet(body, "مستشفي الاتفاق")
+    assert "<mark>مستشفى</mark>" in html
+    assert "<mark>الاتِّفَاقَ</mark>" in html
+    html = snippet("Fayez al-Sarraj met <envoys>.", "x", ["Fayez al-Sarraj"])
+    assert "<mark>Fayez al-Sarraj</mark>" in html and "&lt;envoys&gt;" in html
+
+
+def test_search_page_shows_the_entity_card_with_the_matched_alias(client):
+    data = make_translation_pair()
+    html = client.get("/search/?q=السراج").content.decode()
+    assert 'class="entity-card"' in html
+    assert data["sarraj"].get_absolute_url() in html
+    assert 'class="matched-alias">السراج</q>' in html
+    assert data["en"].get_absolute_url() in html
+    assert "Search the literal words only" in html
+
+
+def test_search_page_can_turn_entity_expansion_off(client):
+    data = make_translation_pair()
+    html = client.get("/search/?q=Sarraj&expand=0").content.decode()
+    assert data["ar"].get_absolute_url() not in html
+    assert data["en"].get_absolute_url() in html
+    assert "Include every article naming it" in html
+
+
+def test_search_page_filters_and_counts_facets(client):
+    data = make_translation_pair()
+    html = client.get("/search/?q=Sarraj").content.decode()
+    assert "2 results" in html
+    assert "language=ar" in html and f"source={data['source'].slug}" in html
+    html = client.get("/search/?q=Sarraj&language=ar").content.decode()
+    assert "1 result" in html and data["ar"].get_absolute_url() in html
+    html = client.get("/search/?q=Sarraj&date_from=2021-01-01").content.decode()
+    assert "0 results" in html and "Nothing found" in html
+
+
+def test_search_page_handles_empty_and_hostile_queries(client):
+    assert "Type a name" in client.get("/search/").content.decode()
+    for q in ["", "%00", "-", '"', "or", "!!!", "a" * 10000, "ي" * 400, "&<>", "(((", "\u202e"]:
+        assert client.get("/search/", {"q": q}).status_code == 200, q
+    assert client.get("/search/", {"q": "x", "page": "abc"}).status_code == 404
+
+
+def test_search_page_query_count_does_not_grow(client):
+    make_translation_pair()
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/search/?q=Sarraj").status_code == 200
+        return len(ctx)
+
+    small = count()
+    for _ in range(10):
+        make_translation_pair()
+    assert count() == small
