@@ -96,6 +96,8 @@ def _str(data: dict, key: str, *, default: str = "") -> str:
         return default
     if not isinstance(value, str):
         raise BadRequest(f"{key} must be text.")
+    if "\x00" in value:
+        raise BadRequest(f"{key} holds a NUL character.")
     return value
 
 
@@ -189,7 +191,7 @@ def annotations(request, object_id):
 def entity_search(request, object_id):
     """Entities whose canonical name or any alias, in any script, contains the query."""
     _require(request, "view_entity")
-    query = request.GET.get("q", "")[:100].strip()
+    query = request.GET.get("q", "")[:100].replace("\x00", "").strip()
     key = normalize(query)
     if not key:
         return JsonResponse({"results": []})

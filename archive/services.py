@@ -296,38 +296,62 @@ def _propagate_mention(mention: Mention, target: Article, user) -> int:
     return made
 
 
+def _neighbour_paragraphs(*, source: Article, target: Article, start: int):
+    """Target paragraphs aligned with the source paragraph holding `start` (direct) and with
+    its two neighbours: translations merge and split paragraphs, so a quote may sit next door."""
+    src = next((p for p in body_paragraphs(source.body) if p.start <= start < p.end), None)
+    if src is None:
+        return [], []
+    tgt = body_paragraphs(target.body)
+    direct, near = [], []
+    for left, right in _aligned(source, target):
+        if src.index in left:
+            direct += [tgt[i] for i in right if i < len(tgt)]
+        elif any(abs(i - src.index) == 1 for i in left):
+            near += [tgt[i] for i in right if i < len(tgt)]
+    return direct, near
+
+
 def _propagate_claim(claim: Claim, target: Article, user) -> int:
-    paragraphs = _counterpart_paragraphs(source=claim.article, target=target, start=claim.start)
-    if not paragraphs:
+    direct, near = _neighbour_paragraphs(source=claim.article, target=target, start=claim.start)
+    if not direct and not near:
         return 0
     origin = claim.same_as or claim
     if Claim.objects.filter(article=target).filter(Q(same_as=origin) | Q(pk=origin.pk)).exists():
         return 0
-    # Which quoted passage of its paragraph the claim is (or lies in), counted in order.
     source_paragraph = next(
         p for p in body_paragraphs(claim.article.body) if p.start <= claim.start < p.end
     )
-    source_quotes = [
-        (source_paragraph.start + s, source_paragraph.start + e)
+    inside_quote = any(
+        s - 1 <= claim.start - source_paragraph.start
+        and claim.end - source_paragraph.start <= e + 1
         for s, e in _quotes(source_paragraph.text)
-    ]
-    position = next(
-        (
-            i
-            for i, (s, e) in enumerate(source_quotes)
-            if s - 1 <= claim.start and claim.end <= e + 1
-        ),
-        None,
     )
-    target_quotes = [(p.start + s, p.start + e) for p in paragraphs for s, e in _quotes(p.text)]
-    if position is None or not target_quotes:
+    if not inside_quote:
+        return 0  # only quoted words have a counterpart we can find without guessing
+    # Where the speaker is named in the translation (any alias in its language).
+    speaker_at: list[tuple[int, int]] = []
+    if claim.speaker_id:
+        entries = [
+            AliasEntry(claim.speaker_id, a.name, claim.speaker.kind)
+            for a in claim.speaker.aliases.all()
+            if a.language == target.language
+        ]
+        if entries:
+            speaker_at = [(m.start, m.end) for m in Matcher(entries).find(target.body)]
+    candidates = []
+    for weight, paragraphs in ((1, direct), (0, near)):
+        for p in paragraphs:
+            named = any(p.start <= s < p.end for s, _ in speaker_at)
+            for s, e in _quotes(p.text):
+                candidates.append((weight + 2 * named, p.start + s, p.start + e))
+    if not candidates:
         return 0
-    if len(target_quotes) == len(source_quotes):
-        start, end = target_quotes[position]
-    elif len(target_quotes) == 1:
-        start, end = target_quotes[0]
-    else:
-        return 0
+    best = max(score for score, _, _ in candidates)
+    chosen = [(s, e) for score, s, e in candidates if score == best]
+    if len(chosen) != 1:
+        return 0  # ambiguous: propose nothing rather than the wrong words
+    start, end = chosen[0]
     made = Claim.objects.create(
         article=target,
         start=start,

@@ -1,0 +1,300 @@
+"""The annotator's JSON endpoints: spans checked on the server, review, orphans, propagation."""
+
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from archive import services
+from archive.models import Article, Claim, Entity, Mention
+from tests.factories import (
+    make_article,
+    make_claim,
+    make_entity,
+    make_mention,
+    make_seed_pair,
+    make_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def url(article, name=""):
+    suffix = f"_{name}" if name else ""
+    return reverse(f"admin:archive_article_annotate{suffix}", args=[article.pk])
+
+
+def post(client, target, payload):
+    return client.post(target, json.dumps(payload), content_type="application/json")
+
+
+@pytest.fixture
+def analyst(client):
+    user = make_user("ana", group="Analyst")
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def sarraj():
+    return make_entity(
+        name="Fayez al-Sarraj", aliases={"en": ["Fayez al-Sarraj"], "ar": ["فايز السراج"]}
+    )
+
+
+def test_tagging_stores_the_exact_span_and_who_made_it(client, analyst, sarraj):
+    article = make_article()
+    payload = {"start": 0, "end": 15, "text": "Fayez al-Sarraj", "entity_id": sarraj.pk}
+    response = post(client, url(article, "mention"), {**payload, "role": "actor"})
+    assert response.status_code == 201
+    mention = Mention.objects.get(article=article)
+    assert (mention.start, mention.end, mention.text) == (0, 15, "Fayez al-Sarraj")
+    assert mention.created_by == analyst and mention.status == "confirmed"
+    assert response.json()["mentions"][0]["entity"]["name"] == "Fayez al-Sarraj"
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"start": 1, "end": 15, "text": "Fayez al-Sarraj"},  # shifted by one
+        {"start": 0, "end": 99999, "text": "Fayez al-Sarraj"},  # past the end
+        {"start": 15, "end": 0, "text": ""},
+        {"start": -1, "end": 14, "text": "Fayez al-Sarra"},
+        {"start": 10**30, "end": 10**30 + 1, "text": "x"},
+        {"start": "zero", "end": 15, "text": "Fayez al-Sarraj"},
+        {"start": 0, "end": 15, "text": ["Fayez"]},
+        {"start": None, "end": 15, "text": "Fayez al-Sarraj"},
+        {"start": 0, "end": 15, "text": "\x00\ud800" if False else "Fayez\u200fal-Sarraj"},
+    ],
+)
+def test_a_span_that_does_not_match_the_body_is_refused_with_a_message(
+    client, analyst, sarraj, payload
+):
+    article = make_article()
+    response = post(client, url(article, "mention"), {**payload, "entity_id": sarraj.pk})
+    assert response.status_code == 400
+    assert response.json()["error"]
+    assert not Mention.objects.filter(article=article).exists()
+
+
+@pytest.mark.parametrize("body", [b"not json", b"[1,2]", b"\xff\xfe", b'{"start": 1e999}'])
+def test_malformed_requests_get_400_not_500(client, analyst, body):
+    article = make_article()
+    response = client.post(url(article, "mention"), body, content_type="application/json")
+    assert response.status_code == 400
+
+
+def test_a_new_entity_can_be_made_on_the_spot_with_the_selected_words_as_alias(client, analyst):
+    article = make_article(language="ar", body="التقى فايز السراج بوفد أمريكي.")
+    start = article.body.index("فايز السراج")
+    response = post(
+        client,
+        url(article, "mention"),
+        {
+            "start": start,
+            "end": start + 11,
+            "text": "فايز السراج",
+            "new_entity": {"name": "Fayez al-Sarraj", "kind": "person"},
+        },
+    )
+    assert response.status_code == 201
+    entity = Entity.objects.get(name="Fayez al-Sarraj")
+    assert set(entity.aliases.values_list("name", "language")) == {
+        ("فايز السراج", "ar"),
+        ("Fayez al-Sarraj", "en"),
+    }
+
+
+def test_entity_autocomplete_matches_any_alias_in_any_script(client, analyst, sarraj):
+    article = make_article()
+    make_entity(name="Khalifa Haftar", aliases={"ar": ["خليفة حفتر"]})
+    for query in ["فايز", "السراج", "fayez", "Sarraj", "فايز السراج"]:
+        names = [
+            r["name"] for r in client.get(url(article, "entities"), {"q": query}).json()["results"]
+        ]
+        assert names == ["Fayez al-Sarraj"], query
+    # Arabic spelled with ى and أ variants still finds the alias.
+    assert client.get(url(article, "entities"), {"q": "خليفه"}).json()["results"]
+    for hostile in ["", "%", "\x00", "ـ" * 500, "' OR 1=1 --"]:
+        assert client.get(url(article, "entities"), {"q": hostile}).status_code == 200
+
+
+def test_a_claim_is_recorded_with_speaker_subjects_and_date(client, analyst, sarraj):
+    article = make_article(body='Sarraj said: "We want more cooperation."\nEnd.')
+    text = "We want more cooperation."
+    start = article.body.index(text)
+    us = make_entity(name="United States", kind="place")
+    response = post(
+        client,
+        url(article, "claim"),
+        {
+            "start": start,
+            "end": start + len(text),
+            "text": text,
+            "speaker_id": sarraj.pk,
+            "kind": "direct_quote",
+            "subject_ids": [us.pk],
+            "date": "2018-06-01",
+        },
+    )
+    assert response.status_code == 201, response.content
+    claim = Claim.objects.get(article=article)
+    assert (claim.text, claim.speaker, claim.kind) == (text, sarraj, "direct_quote")
+    assert list(claim.about.all()) == [us]
+    bad = post(client, url(article, "claim"), {"start": 0, "end": 3, "text": "Sar", "date": "soon"})
+    assert bad.status_code == 400
+
+
+def test_suggestions_are_confirmed_and_rejected_one_by_one_or_in_bulk(client, analyst, sarraj):
+    article = make_article()
+    williams = make_entity(name="Stephanie Williams")
+    tripoli = make_entity(name="Tripoli", kind="place")
+    a = make_mention(article, sarraj, "Fayez al-Sarraj", status="suggested")
+    b = make_mention(article, williams, "Stephanie Williams", status="suggested")
+    c = make_mention(article, tripoli, "Tripoli", status="suggested")
+    assert (
+        post(client, url(article, "review"), {"ids": [a.pk], "status": "confirmed"}).status_code
+        == 200
+    )
+    response = post(client, url(article, "review"), {"ids": [b.pk, c.pk], "status": "rejected"})
+    assert response.json()["message"] == "2 mention(s) rejected."
+    statuses = dict(Mention.objects.filter(article=article).values_list("pk", "status"))
+    assert statuses == {a.pk: "confirmed", b.pk: "rejected", c.pk: "rejected"}
+    assert (
+        post(client, url(article, "review"), {"ids": [a.pk], "status": "deleted"}).status_code
+        == 400
+    )
+    assert (
+        post(client, url(article, "review"), {"ids": "all", "status": "confirmed"}).status_code
+        == 400
+    )
+
+
+def test_confirming_in_one_language_proposes_the_mention_in_the_translation(analyst, sarraj):
+    en, ar = make_seed_pair()
+    start = en.body.index("Fayez al-Sarraj")
+    mention = make_mention(en, sarraj, "Fayez al-Sarraj", status="suggested")
+    services.mention_confirm(mention=mention, user=analyst)
+    proposed = Mention.objects.get(article=ar)
+    assert (proposed.entity, proposed.status, proposed.text) == (sarraj, "suggested", "فايز السراج")
+    assert ar.body[proposed.start : proposed.end] == "فايز السراج"
+    # Confirming again proposes nothing twice.
+    services.annotations_propagate(mentions=[mention], user=analyst)
+    assert Mention.objects.filter(article=ar).count() == 1
+    assert start >= 0
+
+
+def test_recording_a_quote_proposes_its_counterpart_in_the_translation(analyst):
+    en, ar = make_seed_pair()
+    williams = make_entity(
+        name="Stephanie Williams", aliases={"en": ["Stephanie Williams"], "ar": ["ستيفاني وليامز"]}
+    )
+    text = "The only lasting solution for Libya is to overcome its political impasse,"
+    start = en.body.index(text)
+    claim = services.claim_create(
+        article=en, start=start, end=start + len(text), text=text, speaker=williams,
+        kind="direct_quote", user=analyst,
+    )  # fmt: skip
+    proposed = Claim.objects.get(article=ar)
+    assert proposed.status == "suggested" and proposed.same_as == claim
+    assert proposed.speaker == williams
+    assert "الحل الدائم الوحيد لليبيا" in proposed.text
+
+
+def test_an_orphan_is_placed_again_or_deleted(client, analyst, sarraj):
+    article = make_article()
+    orphan = make_mention(
+        article, sarraj, "Fayez al-Sarraj", status="confirmed", created_by=analyst
+    )
+    Mention.objects.filter(pk=orphan.pk).update(is_orphaned=True, start=100, end=115)
+    listed = client.get(url(article)).json()["mentions"]
+    assert listed[0]["is_orphaned"] is True
+    response = post(
+        client,
+        url(article, "place"),
+        {"type": "mention", "id": orphan.pk, "start": 0, "end": 15, "text": "Fayez al-Sarraj"},
+    )
+    assert response.status_code == 200
+    orphan.refresh_from_db()
+    assert (orphan.start, orphan.end, orphan.is_orphaned) == (0, 15, False)
+    assert (
+        post(client, url(article, "delete"), {"type": "mention", "id": orphan.pk}).status_code
+        == 200
+    )
+    assert not Mention.objects.filter(article=article).exists()
+
+
+def test_an_analyst_cannot_delete_someone_elses_mention_through_the_annotator(
+    client, analyst, sarraj
+):
+    article = make_article()
+    theirs = make_mention(article, sarraj, "Fayez al-Sarraj", created_by=make_user("other"))
+    response = post(client, url(article, "delete"), {"type": "mention", "id": theirs.pk})
+    assert response.status_code == 403
+    assert Mention.objects.filter(pk=theirs.pk).exists()
+
+
+def test_staff_without_a_group_cannot_use_the_annotator(client, sarraj):
+    client.force_login(make_user("nobody"))
+    article = make_article()
+    assert client.get(url(article)).status_code == 403
+    payload = {"start": 0, "end": 15, "text": "Fayez al-Sarraj", "entity_id": sarraj.pk}
+    assert post(client, url(article, "mention"), payload).status_code == 403
+    assert not Mention.objects.filter(article=article).exists()
+
+
+def test_annotator_posts_need_a_csrf_token(analyst, sarraj):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(analyst)
+    article = make_article()
+    payload = {"start": 0, "end": 15, "text": "Fayez al-Sarraj", "entity_id": sarraj.pk}
+    assert post(strict, url(article, "mention"), payload).status_code == 403
+
+
+def test_unknown_article_ids_are_404(client, analyst):
+    for bad in ["999999", "99999999999999999999999"]:
+        response = client.get(f"/admin/archive/article/{bad}/annotate/")
+        assert response.status_code in (404, 302)
+
+
+def _article_with(n: int) -> Article:
+    body = " ".join(f"Name{i}" for i in range(n)) + "\nTail."
+    article = make_article(body=body)
+    entities = [make_entity() for _ in range(3)]
+    for i in range(n):
+        text = f"Name{i}"
+        make_mention(article, entities[i % 3], text, status="suggested" if i % 2 else "confirmed")
+        if i % 3 == 0:
+            make_claim(article, text, about=entities[:2], speaker=entities[2])
+    return article
+
+
+def test_annotator_page_and_endpoint_queries_do_not_grow_with_annotations(client, analyst):
+    counts = []
+    for n in (3, 30):
+        article = _article_with(n)
+        with CaptureQueriesContext(connection) as page:
+            assert (
+                client.get(reverse("admin:archive_article_change", args=[article.pk])).status_code
+                == 200
+            )
+        with CaptureQueriesContext(connection) as data:
+            assert client.get(url(article)).status_code == 200
+        counts.append((len(page), len(data)))
+    assert counts[0] == counts[1]
+
+
+def test_article_changelist_counts_come_from_one_query_however_many_rows(client, analyst):
+    counts = []
+    for n in (2, 20):
+        for _ in range(n):
+            _article_with(2)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(reverse("admin:archive_article_changelist"))
+        assert response.status_code == 200
+        counts.append(len(ctx))
+    assert counts[0] == counts[1]
