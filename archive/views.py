@@ -19,6 +19,7 @@ from django.views.generic import DetailView, TemplateView
 from archive.alignment import align_articles, paragraph_offsets
 from archive.filters import ArticleFilter, ClaimFilter
 from archive.models import (
+    Alias,
     Article,
     Claim,
     ClaimKind,
@@ -572,7 +573,14 @@ class SearchView(TemplateView):
             "title_search", "body_search"
         )
         page = paginate(self.request, results)
-        names = [m.alias.name for m in entities] if expand else []
+        names = []
+        if expand and entities:
+            # Highlight every name of the matched entities, in every script (one query).
+            names = list(
+                Alias.objects.filter(entity__in=[m.entity for m in entities]).values_list(
+                    "name", flat=True
+                )
+            )
         for article in page.object_list:
             article.snippet = snippet(article.body, q, names)
         facet_base = results.order_by().values("language")
