@@ -90,6 +90,9 @@ _CLITICS = sorted({c + p for c in _CONJ for p in _PREP}, key=len)
 
 FUZZY_MIN_LEN = 5
 FUZZY_THRESHOLD = 85.0
+# The spelling itself must also be close: phonetic keys alone make "Security" look like
+# "Skhirat"; transliterations of one name (Hifter/Haftar, Qadhafi/Gaddafi) stay above this.
+RAW_THRESHOLD = 60.0
 
 ANY, CAPITAL, ALLCAPS, ARTICLE = 0, 1, 2, 3
 
@@ -241,7 +244,11 @@ class Matcher:
             phon = _phonetic(tok.key)
             found = [tok.key]
             for cand in self._fuzzy.get(_skeleton(tok.key), ()):
-                if cand != tok.key and ratio(phon, _phonetic(cand)) >= FUZZY_THRESHOLD:
+                if (
+                    cand != tok.key
+                    and ratio(phon, _phonetic(cand)) >= FUZZY_THRESHOLD
+                    and ratio(tok.key, cand) >= RAW_THRESHOLD
+                ):
                     found.append(cand)
             cached = tuple(found)
             if len(self._fuzzy_cache) > 100_000:

@@ -358,3 +358,10 @@ def test_surname_shared_by_two_people_goes_to_most_recent():
     text = "Ali Haddad met Omar Haddad. Haddad said. Then Ali Haddad left; Haddad waved."
     found = [e for e, _ in _found(m, text)]
     assert found == ["a", "b", "b", "a", "a"]
+
+
+def test_a_common_word_does_not_fuzzily_match_a_place_with_a_similar_skeleton():
+    matcher = Matcher([AliasEntry(1, "Skhirat", "place"), AliasEntry(2, "Haftar", "person")])
+    text = "the Assistant Secretary of Defense for International Security Affairs met Hifter."
+    found = [(m.entity_id, m.text) for m in matcher.find(text)]
+    assert found == [(2, "Hifter")]
