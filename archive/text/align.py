@@ -134,6 +134,7 @@ MERGE_COST = 1.5
 LENGTH_WEIGHT = 2.5
 ANCHOR_WEIGHT = 5.0
 NEUTRAL_SIMILARITY = 0.5
+PRIOR = 0.3
 # Same-language alignment also compares content words; unrelated paragraphs of one story
 # share a few of them, so similarities up to this floor count as nothing.
 WORD_SIMILARITY_FLOOR = 0.15
@@ -198,7 +199,10 @@ def _bead_cost(ll, rl, lk, rk, weight, ratio, floor, li, ri) -> float:
     wa = sum(weight[k] for k in ka)
     wb = sum(weight[k] for k in kb)
     if wa + wb:
-        sim = 2 * sum(weight[k] for k in ka & kb) / (wa + wb)
+        # A little neutral evidence (PRIOR) keeps a pair whose only keys are figures that
+        # differ (635 vs 600: exactly what the page marks as a disagreement) linkable.
+        shared = 2 * sum(weight[k] for k in ka & kb)
+        sim = (shared + NEUTRAL_SIMILARITY * PRIOR) / (wa + wb + PRIOR)
         sim = max(0.0, (sim - floor) / (1 - floor))
     else:
         sim = NEUTRAL_SIMILARITY

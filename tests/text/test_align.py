@@ -267,3 +267,18 @@ def test_alignment_003_004():
     # without anchors the same-language word overlap is enough for the obvious links
     got_plain = links([(p.left, p.right) for p in align(left, right)])
     assert {(1, 3), (3, 4)} <= got_plain
+
+
+def test_a_translated_pair_whose_figures_differ_is_still_linked():
+    left = [
+        "The meeting took place in the capital on Thursday morning.",
+        "Since the uprising, the United States has spent $635 million supporting the country.",
+        "Officials said more talks would follow next month in the same city.",
+    ]
+    right = [
+        "عقد الاجتماع في العاصمة صباح الخميس.",
+        "وقالت إن واشنطن أنفقت 600 مليون دولار لدعم ليبيا منذ الانتفاضة.",
+        "وقال المسؤولون إن محادثات أخرى ستعقد الشهر المقبل في المدينة نفسها.",
+    ]
+    pairs = align(left, right, left_lang="en", right_lang="ar")
+    assert [(p.left, p.right) for p in pairs] == [([0], [0]), ([1], [1]), ([2], [2])]
