@@ -25,13 +25,13 @@ MODELS = list(ANALYST)
 
 def forwards(apps, schema_editor):
     # Permissions are normally made after migrate (post_migrate); make them now.
+    # The migration state's app configs are stubs without models_module, which
+    # create_permissions checks; set it for the call and restore it after.
     for app_config in apps.get_app_configs():
-        if app_config.models_module is None:  # the historical (migration state) registry
-            app_config.models_module = True
-            create_permissions(app_config, apps=apps, verbosity=0)
-            app_config.models_module = None
-        else:
-            create_permissions(app_config, apps=apps, verbosity=0)
+        before = getattr(app_config, "models_module", None)
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = before
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
