@@ -19,6 +19,7 @@ from django.db.models.functions import Length
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from archive.text.normalize import normalize
@@ -82,9 +83,9 @@ class Story(models.Model):
 
 
 class DatePrecision(models.TextChoices):
-    YEAR = "year", "Year"
-    MONTH = "month", "Month"
-    DAY = "day", "Day"
+    YEAR = "year", _("Year")
+    MONTH = "month", _("Month")
+    DAY = "day", _("Day")
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -213,9 +214,9 @@ class Article(models.Model):
 
 
 class EntityKind(models.TextChoices):
-    PERSON = "person", "Person"
-    ORGANIZATION = "organization", "Organization"
-    PLACE = "place", "Place"
+    PERSON = "person", _("Person")
+    ORGANIZATION = "organization", _("Organization")
+    PLACE = "place", _("Place")
 
 
 class Entity(models.Model):
@@ -296,9 +297,9 @@ class Alias(models.Model):
 
 
 class Status(models.TextChoices):
-    SUGGESTED = "suggested", "Suggested"
-    CONFIRMED = "confirmed", "Confirmed"
-    REJECTED = "rejected", "Rejected"
+    SUGGESTED = "suggested", _("Suggested")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Rejected")
 
 
 class SpanQuerySet(models.QuerySet):
@@ -366,10 +367,10 @@ class Span(models.Model):
 
 
 class MentionRole(models.TextChoices):
-    ACTOR = "actor", "Actor"
-    SUBJECT = "subject", "Subject"
-    PLACE = "place", "Place"
-    OTHER = "other", "Other"
+    ACTOR = "actor", _("Actor")
+    SUBJECT = "subject", _("Subject")
+    PLACE = "place", _("Place")
+    OTHER = "other", _("Other")
 
 
 class Mention(Span):
@@ -401,19 +402,19 @@ class Mention(Span):
 
 
 class ClaimKind(models.TextChoices):
-    DIRECT_QUOTE = "direct_quote", "Direct quote"
-    PARAPHRASE = "paraphrase", "Paraphrase"
-    FIGURE = "figure", "Figure"
-    ALLEGATION = "allegation", "Allegation"
-    COMMITMENT = "commitment", "Commitment"
-    OTHER = "other", "Other"
+    DIRECT_QUOTE = "direct_quote", _("Direct quote")
+    PARAPHRASE = "paraphrase", _("Paraphrase")
+    FIGURE = "figure", _("Figure")
+    ALLEGATION = "allegation", _("Allegation")
+    COMMITMENT = "commitment", _("Commitment")
+    OTHER = "other", _("Other")
 
 
 class Verification(models.TextChoices):
-    UNVERIFIED = "unverified", "Unverified"
-    CORROBORATED = "corroborated", "Corroborated"
-    DISPUTED = "disputed", "Disputed"
-    FALSE = "false", "False"
+    UNVERIFIED = "unverified", _("Unverified")
+    CORROBORATED = "corroborated", _("Corroborated")
+    DISPUTED = "disputed", _("Disputed")
+    FALSE = "false", _("False")
 
 
 class Claim(Span):

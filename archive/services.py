@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.text import slugify
 from simple_history.utils import bulk_update_with_history
 
+from archive.alignment import align_articles
 from archive.models import (
     Alias,
     Article,
@@ -55,38 +56,17 @@ def body_paragraphs(body: str) -> list[Paragraph]:
 
 
 def _aligned(left: Article, right: Article) -> list[tuple[list[int], list[int]]]:
-    """Paragraph pairs (left indexes, right indexes), from the alignment module if present."""
-    try:
-        from archive.alignment import align_articles
-
-        # Entity anchors help only where both sides are annotated; an entity tagged on one
-        # side alone (exactly the case propagation is for) would pull the pairing apart.
-        sides = [
-            list(Mention.objects.visible().filter(article=a).only("start", "entity_id"))
-            for a in (left, right)
-        ]
-        shared = {m.entity_id for m in sides[0]} & {m.entity_id for m in sides[1]}
-        left_m, right_m = ([m for m in side if m.entity_id in shared] for side in sides)
-        pairs = align_articles(left, right, left_mentions=left_m, right_mentions=right_m)
-        return [(list(p.left), list(p.right)) for p in pairs]
-    except ImportError:
-        pass
-    lp, rp = body_paragraphs(left.body), body_paragraphs(right.body)
-    try:
-        from archive.text.align import align
-
-        pairs = align(
-            [p.text for p in lp],
-            [p.text for p in rp],
-            left_lang=left.language,
-            right_lang=right.language,
-        )
-        return [(list(p.left), list(p.right)) for p in pairs]
-    except ImportError:
-        # No aligner yet: pair paragraph i with i only when both have the same count.
-        if len(lp) != len(rp):
-            return []
-        return [([i], [i]) for i in range(len(lp))]
+    """Paragraph pairs (left indexes, right indexes) of two articles."""
+    # Entity anchors help only where both sides are annotated; an entity tagged on one
+    # side alone (exactly the case propagation is for) would pull the pairing apart.
+    sides = [
+        list(Mention.objects.visible().filter(article=a).only("start", "entity_id"))
+        for a in (left, right)
+    ]
+    shared = {m.entity_id for m in sides[0]} & {m.entity_id for m in sides[1]}
+    left_m, right_m = ([m for m in side if m.entity_id in shared] for side in sides)
+    pairs = align_articles(left, right, left_mentions=left_m, right_mentions=right_m)
+    return [(list(p.left), list(p.right)) for p in pairs]
 
 
 def article_translations(article: Article) -> list[Article]:
@@ -95,17 +75,6 @@ def article_translations(article: Article) -> list[Article]:
     return list(
         Article.objects.filter(Q(pk=root_id) | Q(translation_of_id=root_id)).exclude(pk=article.pk)
     )
-
-
-def _counterpart_paragraphs(*, source: Article, target: Article, start: int) -> list[Paragraph]:
-    src = next((p for p in body_paragraphs(source.body) if p.start <= start < p.end), None)
-    if src is None:
-        return []
-    tgt = body_paragraphs(target.body)
-    for left, right in _aligned(source, target):
-        if src.index in left:
-            return [tgt[i] for i in right if i < len(tgt)]
-    return []
 
 
 # --- mentions -----------------------------------------------------------------------------
@@ -258,8 +227,8 @@ def _quotes(text: str) -> list[tuple[int, int]]:
 
 
 def _propagate_mention(mention: Mention, target: Article, user) -> int:
-    paragraphs = _counterpart_paragraphs(source=mention.article, target=target, start=mention.start)
-    if not paragraphs:
+    direct, near = _neighbour_paragraphs(source=mention.article, target=target, start=mention.start)
+    if not direct and not near:
         return 0
     entity = mention.entity
     entries = [
@@ -270,46 +239,57 @@ def _propagate_mention(mention: Mention, target: Article, user) -> int:
     if not entries:
         return 0
     existing = list(
-        Mention.objects.filter(
-            article=target, start__lt=paragraphs[-1].end, end__gt=paragraphs[0].start
-        ).values_list("entity_id", "start", "end")
+        Mention.objects.filter(article=target, entity=entity).values_list(
+            "entity_id", "start", "end"
+        )
     )
-    made = 0
     matcher = Matcher(entries)
-    for paragraph in paragraphs:
-        for match in matcher.find(paragraph.text):
-            start, end = paragraph.start + match.start, paragraph.start + match.end
-            if any(e == entity.pk and s < end and start < t for e, s, t in existing):
-                continue  # already tagged here (in whatever status: a rejection stands)
-            Mention.objects.create(
-                article=target,
-                entity=entity,
-                start=start,
-                end=end,
-                text=target.body[start:end],
-                role=mention.role,
-                status=Status.SUGGESTED,
-                created_by=user,
-            )
-            existing.append((entity.pk, start, end))
-            made += 1
+    # The aligned paragraph first; its neighbours only when the name is not there, since
+    # translations merge and split paragraphs and alignment without shared anchors can slip.
+    found = [(p, m) for p in direct for m in matcher.find(p.text)]
+    if not found:
+        found = [(p, m) for p in near for m in matcher.find(p.text)]
+    made = 0
+    for paragraph, match in found:
+        start, end = paragraph.start + match.start, paragraph.start + match.end
+        if any(e == entity.pk and s < end and start < t for e, s, t in existing):
+            continue  # already tagged here (in whatever status: a rejection stands)
+        Mention.objects.create(
+            article=target,
+            entity=entity,
+            start=start,
+            end=end,
+            text=target.body[start:end],
+            role=mention.role,
+            status=Status.SUGGESTED,
+            created_by=user,
+        )
+        existing.append((entity.pk, start, end))
+        made += 1
     return made
 
 
 def _neighbour_paragraphs(*, source: Article, target: Article, start: int):
-    """Target paragraphs aligned with the source paragraph holding `start` (direct) and with
-    its two neighbours: translations merge and split paragraphs, so a quote may sit next door."""
+    """Target paragraphs aligned with the source paragraph holding `start` (direct), and
+    those next to them or aligned with its two neighbours (near): translations merge and
+    split paragraphs, so the counterpart words may sit next door."""
     src = next((p for p in body_paragraphs(source.body) if p.start <= start < p.end), None)
     if src is None:
         return [], []
     tgt = body_paragraphs(target.body)
-    direct, near = [], []
+    direct_ids: set[int] = set()
+    near_ids: set[int] = set()
     for left, right in _aligned(source, target):
         if src.index in left:
-            direct += [tgt[i] for i in right if i < len(tgt)]
+            direct_ids.update(right)
         elif any(abs(i - src.index) == 1 for i in left):
-            near += [tgt[i] for i in right if i < len(tgt)]
-    return direct, near
+            near_ids.update(right)
+    near_ids.update(j + d for j in direct_ids for d in (-1, 1))
+    near_ids -= direct_ids
+    return (
+        [tgt[i] for i in sorted(direct_ids) if 0 <= i < len(tgt)],
+        [tgt[i] for i in sorted(near_ids) if 0 <= i < len(tgt)],
+    )
 
 
 def _propagate_claim(claim: Claim, target: Article, user) -> int:

@@ -199,10 +199,12 @@ def _bead_cost(ll, rl, lk, rk, weight, ratio, floor, li, ri) -> float:
     wa = sum(weight[k] for k in ka)
     wb = sum(weight[k] for k in kb)
     if wa + wb:
-        # A little neutral evidence (PRIOR) keeps a pair whose only keys are figures that
-        # differ (635 vs 600: exactly what the page marks as a disagreement) linkable.
         shared = 2 * sum(weight[k] for k in ka & kb)
-        sim = (shared + NEUTRAL_SIMILARITY * PRIOR) / (wa + wb + PRIOR)
+        # Figures that differ (635 vs 600) are what the page marks as a disagreement, not
+        # proof that two paragraphs are unrelated: when figures are all a pair has, add a
+        # little neutral evidence so that it stays linkable.
+        prior = PRIOR if all(k.startswith("num:") for k in ka | kb) else 0.0
+        sim = (shared + NEUTRAL_SIMILARITY * prior) / (wa + wb + prior)
         sim = max(0.0, (sim - floor) / (1 - floor))
     else:
         sim = NEUTRAL_SIMILARITY
