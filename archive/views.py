@@ -59,19 +59,25 @@ def _page_number(request) -> int:
     return int(raw)
 
 
-def paginate(request, queryset, *, per_page=PAGE_SIZE, estimate=False):
+def paginate(request, queryset, *, per_page=PAGE_SIZE, estimate=False, count=None):
     paginator = EstimatedCountPaginator(queryset, per_page, estimate=estimate)
+    if count is not None:  # already known (search counts with its facets, in one query)
+        paginator.count = count
     number = _page_number(request)
     if number > 1 and number > paginator.num_pages:
         raise Http404("No such page.")
     return paginator.page(number)
 
 
+# Columns a list never shows: the text and its search copies.
+ARTICLE_HEAVY_FIELDS = ("body", "title_search", "body_search", "search_vector")
+
+
 def _public_articles():
     return (
         Article.objects.public()
         .select_related("source")
-        .defer("body", "title_search", "body_search", "search_vector")
+        .defer(*ARTICLE_HEAVY_FIELDS)
     )
 
 
@@ -572,7 +578,14 @@ class SearchView(TemplateView):
         results = search_articles(filterset.qs, q, expand_entities=expand, entities=entities).defer(
             "title_search", "body_search"
         )
-        page = paginate(self.request, results)
+        # One grouped scan gives the total and both facets: on a common word the matches
+        # run to tens of thousands, and each extra COUNT would scan them again.
+        groups = list(
+            results.order_by()
+            .values("language", "source__slug", "source__name")
+            .annotate(n=Count("id"))
+        )
+        page = paginate(self.request, results, count=sum(g["n"] for g in groups))
         names = []
         if expand and entities:
             # Highlight every name of the matched entities, in every script (one query).
@@ -583,20 +596,24 @@ class SearchView(TemplateView):
             )
         for article in page.object_list:
             article.snippet = snippet(article.body, q, names)
-        facet_base = results.order_by().values("language")
         context.update(
             entities=entities,
             page_obj=page,
-            language_facets=list(facet_base.annotate(n=Count("id")).order_by("-n")),
-            source_facets=list(
-                results.order_by()
-                .filter(source__isnull=False)
-                .values("source__slug", "source__name")
-                .annotate(n=Count("id"))
-                .order_by("-n")[:20]
-            ),
+            language_facets=_facets(groups, ["language"]),
+            source_facets=_facets(groups, ["source__slug", "source__name"])[:20],
         )
         return context
+
+
+def _facets(groups: list[dict], keys: list[str]) -> list[dict]:
+    """Sum grouped counts over `keys`, largest first (rows whose first key is empty drop)."""
+    totals: dict[tuple, int] = defaultdict(int)
+    for group in groups:
+        key = tuple(group[k] for k in keys)
+        if key[0]:
+            totals[key] += group["n"]
+    ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))
+    return [{**dict(zip(keys, key, strict=True)), "n": n} for key, n in ranked]
 
 
 # Claims ---------------------------------------------------------------------------------
@@ -607,7 +624,11 @@ class ClaimListView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        base = Claim.objects.visible().select_related("article", "article__source", "speaker")
+        base = (
+            Claim.objects.visible()
+            .select_related("article", "article__source", "speaker")
+            .defer(*(f"article__{f}" for f in ARTICLE_HEAVY_FIELDS))
+        )
         filterset = ClaimFilter(self.request.GET or None, queryset=base)
         filtered = filterset.is_bound and any(
             self.request.GET.get(name) for name in filterset.filters
