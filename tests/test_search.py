@@ -79,7 +79,7 @@ def test_search_page_shows_the_entity_card_with_the_matched_alias(client):
     html = client.get("/search/?q=السراج").content.decode()
     assert 'class="entity-card"' in html
     assert data["sarraj"].get_absolute_url() in html
-    assert 'class="matched-alias">السراج</q>' in html
+    assert 'class="matched-alias"><bdi lang="ar">السراج</bdi></q>' in html
     assert data["en"].get_absolute_url() in html
     assert "Search the literal words only" in html
 
