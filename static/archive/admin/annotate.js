@@ -443,7 +443,7 @@
     }
 
     popup = el("div", { class: "annotator-popup", role: "dialog", "aria-label": "Tag the selected words", dir: "ltr" },
-      el("p", { class: "ann-selected" }, "Selected: ", el("q", { dir: "auto", lang: config.language, text: span.text }),
+      el("p", { class: "ann-selected" }, "Selected: ", el("q", {}, el("bdi", { lang: config.language, text: span.text })),
         el("small", { text: " (" + span.start + "–" + span.end + ")" })),
       modes, mentionPart, claimPart, error,
       el("div", { class: "ann-buttons" },
