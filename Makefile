@@ -35,7 +35,8 @@ lint: install
 	$(VENV)/bin/ruff check .
 
 bench: db
-	$(PY) benchmarks/run_all.py
+	$(PY) benchmarks/bench_scale.py
+	$(PY) benchmarks/bench_matcher.py
 
 # Stop the embedded PostgreSQL and delete its data (it is recreated on next use).
 clean-db:
