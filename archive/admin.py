@@ -43,6 +43,7 @@ from archive.models import (
     Status,
     Story,
 )
+from archive.suggest import suggest_mentions
 from archive.text.normalize import normalize
 
 
@@ -135,11 +136,6 @@ class ArticleAdmin(LargeTableAdmin):
 
     @admin.action(description="Re-run suggested mentions", permissions=["suggest"])
     def rerun_suggestions(self, request, queryset):
-        try:
-            from archive.suggest import suggest_mentions
-        except ImportError:
-            self.message_user(request, "The matcher is not installed yet.", messages.ERROR)
-            return
         made = suggest_mentions(queryset)
         self.message_user(request, f"{made} suggested mention(s) made.", messages.SUCCESS)
 

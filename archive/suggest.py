@@ -25,7 +25,7 @@ def build_matcher() -> Matcher:
 
 def _chunks(articles: Iterable[Article]) -> Iterator[list[Article]]:
     if hasattr(articles, "iterator"):  # a queryset: stream it, bodies only
-        articles = articles.only("id", "body").iterator(chunk_size=CHUNK)
+        articles = articles.select_related(None).only("id", "body").iterator(chunk_size=CHUNK)
     chunk: list[Article] = []
     for article in articles:
         chunk.append(article)
