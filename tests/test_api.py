@@ -1,9 +1,8 @@
 """The read-only JSON API: shapes from DESIGN.md, filters, Web Annotations, schema."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
+from tests.conftest import query_count
 from tests.factories import (
     make_article,
     make_claim,
@@ -20,12 +19,6 @@ def get(client, url, status=200):
     response = client.get(url, HTTP_ACCEPT="application/json")
     assert response.status_code == status, (url, response.content[:300])
     return response.json() if status == 200 else response
-
-
-def query_count(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        get(client, url)
-    return len(ctx)
 
 
 def test_article_list_has_the_documented_shape_and_filters(client):

@@ -5,25 +5,17 @@ articles; checks Arabic renders right to left in the vendored Arabic font, and t
 highlighted inside an Arabic word keeps the word's letters joined.
 """
 
-import os
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
+from tests.conftest import SCREENSHOTS
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 ROOT = Path(__file__).resolve().parent.parent
-SHOTS = ROOT / "screenshots"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+SHOTS = SCREENSHOTS
 EN = "libyan-government-meets-us-delegation"
 AR = "al-hukuma-al-libiya-tajtamie-bi-wafd-amriki"
 
@@ -47,17 +39,6 @@ JOINING_JS = """() => {
     broken: probe('ب<a class="mention" style="display:inline-block" href="#">السراج</a>'),
   };
 }"""
-
-
-@pytest.fixture
-def browser(chromium_path):
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path, args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

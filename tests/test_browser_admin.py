@@ -1,26 +1,15 @@
 """Analysts annotate in a real Chromium: select words, tag them, find the exact span stored."""
 
-import os
-from pathlib import Path
-
 import pytest
 from django.urls import reverse
 
 from archive.models import Claim, Mention
+from tests.conftest import SCREENSHOTS
 from tests.factories import make_entity, make_seed_pair, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-SHOTS = Path(__file__).resolve().parent.parent / "screenshots"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+SHOTS = SCREENSHOTS
 
 # Selects the n-th occurrence of `text` inside the annotator's text, as a user's drag would.
 SELECT_JS = """([text, n]) => {
@@ -45,17 +34,6 @@ SELECT_JS = """([text, n]) => {
   }
   return false;
 }"""
-
-
-@pytest.fixture
-def browser(chromium_path):
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path, args=ARGS)
-        yield browser
-        browser.close()
 
 
 def login(browser, live_server, username, password="pw-analyst-1234"):

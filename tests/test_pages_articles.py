@@ -3,10 +3,9 @@
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from archive.templatetags.archive_tags import Highlight, render_paragraphs
+from tests.conftest import query_count
 from tests.factories import (
     make_article,
     make_claim,
@@ -17,13 +16,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def query_count(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(ctx)
 
 
 # The body renderer (no database needed) ---------------------------------------------------

@@ -4,18 +4,11 @@ import json
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
+from tests.conftest import query_count
 from tests.factories import make_article, make_claim, make_entity, make_translation_pair
 
 pytestmark = pytest.mark.django_db
-
-
-def query_count(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx)
 
 
 def test_claim_list_filters_by_speaker_subject_kind_status_and_date(client):

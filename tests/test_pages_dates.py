@@ -1,18 +1,11 @@
 """Browsing by date: years and months from one grouped query, days only when known."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
+from tests.conftest import query_count
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
-
-
-def query_count(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx)
 
 
 def test_date_index_counts_articles_per_year_and_month(client):

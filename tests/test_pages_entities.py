@@ -1,9 +1,8 @@
 """People, organizations and places: the A–Z index, each entity's page, its Atom feed."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
+from tests.conftest import query_count
 from tests.factories import (
     make_article,
     make_claim,
@@ -14,13 +13,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def query_count(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(ctx)
 
 
 def test_index_lists_names_a_to_z_with_counts_per_letter_and_mentions(client):

@@ -49,8 +49,18 @@ def strip_header(text: str) -> str:
 
 
 MONTHS = {
-    "January", "February", "March", "April", "May", "June", "July", "August",
-    "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 }
 
 
@@ -111,10 +121,15 @@ def test_seed_bodies():
 
 def test_numbers_normalised():
     assert [v for _, _, v in number_spans("$635 million in 2011, ٦٣٥ و۲۰۱۲; 1,200 3.5")] == [
-        "635", "2011", "635", "2012", "1200", "3.5",
+        "635",
+        "2011",
+        "635",
+        "2012",
+        "1200",
+        "3.5",
     ]
     text = "spent $635 million"
-    (s, e, _), = number_spans(text)
+    ((s, e, _),) = number_spans(text)
     assert text[s:e] == "635"
 
 
@@ -150,11 +165,11 @@ def test_empty_sides():
     assert align([], ["a", "b"]) == [Pair([], [0]), Pair([], [1])]
 
 
-PARA = (
-    st.lists(st.sampled_from(["abc", "xyz", "2011", "635", '"', "ليبيا", "٦٣٥", "the"]),
-             min_size=1, max_size=30)
-    .map(" ".join)
-)
+PARA = st.lists(
+    st.sampled_from(["abc", "xyz", "2011", "635", '"', "ليبيا", "٦٣٥", "the"]),
+    min_size=1,
+    max_size=30,
+).map(" ".join)
 
 
 @settings(max_examples=100, deadline=None)
@@ -212,8 +227,13 @@ def test_gold_alignment_000_001_with_per_paragraph_anchors():
     gold, lb, rb = load_gold()
     left, right = paragraphs(lb), paragraphs(rb)
     matcher = seed_matcher()
-    pairs = align(left, right, left_lang="en", right_lang="ar",
-                  anchors=lambda t: {str(m.entity_id) for m in matcher.find(t)})
+    pairs = align(
+        left,
+        right,
+        left_lang="en",
+        right_lang="ar",
+        anchors=lambda t: {str(m.entity_id) for m in matcher.find(t)},
+    )
     check_partition(pairs, len(left), len(right))
     precision, recall = score(pairs, gold["pairs"])
     print(f"000/001 paragraph anchors: link precision {precision:.3f} recall {recall:.3f}")

@@ -98,8 +98,16 @@ def test_name_starting_with_waw_not_stripped():
 @pytest.mark.parametrize(
     ("alias", "variants"),
     [
-        ("Muammar Gaddafi", ["Muammar Kadhafi", "Moamer Qadhafi", "Muammar Qaddafi",
-                             "Muammar Gadhafi", "Moammar Gaddafi"]),
+        (
+            "Muammar Gaddafi",
+            [
+                "Muammar Kadhafi",
+                "Moamer Qadhafi",
+                "Muammar Qaddafi",
+                "Muammar Gadhafi",
+                "Moammar Gaddafi",
+            ],
+        ),
         ("Fayez al-Sarraj", ["Fayez al-Serraj", "Fayez al-Sarraj", "Fayez el-Serraj"]),
         ("Khalifa Haftar", ["Khalifa Hafter", "Khalifa Hifter"]),
         ("Abdul Hamid Dbeibah", ["Abdul Hamid Dbeibeh", "Abdul Hamid Dbaiba"]),
@@ -186,10 +194,14 @@ def test_initials():
 
 
 def test_abbreviation_defined_in_text():
-    m = _m(("gna", "Government of National Accord", "organization"),
-           ("af", "US Africa Command", "organization"))
-    text = ("GNA first. The Government of National Accord (GNA) said the GNA and the "
-            "US Africa Command (AFRICOM) agreed; AFRICOM said. gna")
+    m = _m(
+        ("gna", "Government of National Accord", "organization"),
+        ("af", "US Africa Command", "organization"),
+    )
+    text = (
+        "GNA first. The Government of National Accord (GNA) said the GNA and the "
+        "US Africa Command (AFRICOM) agreed; AFRICOM said. gna"
+    )
     assert _found(m, text) == [
         ("gna", "Government of National Accord"),
         ("gna", "GNA"),
@@ -214,15 +226,22 @@ def test_single_token_needs_capital():
 
 
 def test_stopword_alias_never_alone():
-    m = _m(("x", "The", "organization"), ("y", "State", "organization"),
-           ("a", "علي", "person"), ("z", "Islamic State", "organization"))
+    m = _m(
+        ("x", "The", "organization"),
+        ("y", "State", "organization"),
+        ("a", "علي", "person"),
+        ("z", "Islamic State", "organization"),
+    )
     assert _found(m, "The State of the Islamic State على") == [("z", "Islamic State")]
 
 
 def test_longest_match_wins():
-    m = _m(("us", "US", "place"), ("af", "US Africa Command", "organization"),
-           ("gna", "Government of National Accord", "organization"),
-           ("na", "National Accord", "organization"))
+    m = _m(
+        ("us", "US", "place"),
+        ("af", "US Africa Command", "organization"),
+        ("gna", "Government of National Accord", "organization"),
+        ("na", "National Accord", "organization"),
+    )
     assert _found(m, "the US Africa Command and the Government of National Accord; US") == [
         ("af", "US Africa Command"),
         ("gna", "Government of National Accord"),
@@ -329,9 +348,37 @@ def test_seed_arabic_spans_exact():
 # --- properties -------------------------------------------------------------------------------
 
 _PIECES = [
-    "Fayez", "al-Sarraj", "Sarraj", "Gaddafi´s", "US", "us", "GNA", "(GNA)", "Government",
-    "of", "National", "Accord", "Libya's", "فايز", "السراج", "والسراج", "للسراج", "ليبيا",
-    "القذافى", "مُعَمَّر", "ـ", "\u064e", " ", ", ", ".", "-", "(", ")", "٦٣٥", "é", "\u0301",
+    "Fayez",
+    "al-Sarraj",
+    "Sarraj",
+    "Gaddafi´s",
+    "US",
+    "us",
+    "GNA",
+    "(GNA)",
+    "Government",
+    "of",
+    "National",
+    "Accord",
+    "Libya's",
+    "فايز",
+    "السراج",
+    "والسراج",
+    "للسراج",
+    "ليبيا",
+    "القذافى",
+    "مُعَمَّر",
+    "ـ",
+    "\u064e",
+    " ",
+    ", ",
+    ".",
+    "-",
+    "(",
+    ")",
+    "٦٣٥",
+    "é",
+    "\u0301",
 ]
 _SEED_MATCHER = None
 
@@ -349,8 +396,12 @@ def test_find_spans_are_valid(text):
     for m in found:
         assert 0 <= m.start < m.end <= len(text)
         assert text[m.start : m.end] == m.text
-        assert not (m.start > 0 and text[m.start - 1].isalpha() and text[m.start].isascii()
-                    and text[m.start - 1].isascii()), "Latin match inside a word"
+        assert not (
+            m.start > 0
+            and text[m.start - 1].isalpha()
+            and text[m.start].isascii()
+            and text[m.start - 1].isascii()
+        ), "Latin match inside a word"
 
 
 def test_surname_shared_by_two_people_goes_to_most_recent():

@@ -153,9 +153,11 @@ def test_inert_characters_unchanged(text):
     assert normalize_with_offsets(text)[1] == list(range(len(text) + 1))
 
 
-LATIN = [chr(c) for c in range(0x41, 0x7B) if chr(c).isalpha()] + [
-    chr(c) for c in range(0xC0, 0x180) if chr(c).isalpha()
-] + [" ", "-", "1", "e\u0301", "O\u0308\u0301"]
+LATIN = (
+    [chr(c) for c in range(0x41, 0x7B) if chr(c).isalpha()]
+    + [chr(c) for c in range(0xC0, 0x180) if chr(c).isalpha()]
+    + [" ", "-", "1", "e\u0301", "O\u0308\u0301"]
+)
 
 
 @settings(max_examples=300)
