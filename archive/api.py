@@ -17,7 +17,7 @@ from rest_framework.routers import DefaultRouter
 
 from archive.alignment import align_articles
 from archive.filters import ArticleFilter, ClaimFilter, EntityFilter
-from archive.models import Alias, Article, Claim, Entity, Mention
+from archive.models import NEWEST_FIRST, Alias, Article, Claim, Entity, Mention
 from archive.pagination import ArchivePagination
 from archive.text.align import paragraphs
 
@@ -189,7 +189,7 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
             )
         qs = qs.defer("body", "title_search", "body_search", "search_vector")
         if not self.request.query_params.get("q"):
-            qs = qs.order_by("-published", "-id")
+            qs = qs.order_by(*NEWEST_FIRST)
         return qs
 
     def get_serializer_class(self):

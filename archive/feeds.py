@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
-from archive.models import Article, Entity, Mention
+from archive.models import NEWEST_FIRST, Article, Entity, Mention
 
 
 class EntityFeed(Feed):
@@ -35,7 +35,7 @@ class EntityFeed(Feed):
             .filter(Exists(mentions))
             .select_related("source")
             .defer("title_search", "body_search", "search_vector")
-            .order_by("-published", "-id")[:50]
+            .order_by(*NEWEST_FIRST)[:50]
         )
 
     def item_title(self, article):

@@ -88,9 +88,16 @@ class DatePrecision(models.TextChoices):
     DAY = "day", _("Day")
 
 
+# Newest first, undated articles last (PostgreSQL would put NULLs first in a DESC sort).
+NEWEST_FIRST = (models.F("published").desc(nulls_last=True), models.F("id").desc())
+
+
 class ArticleQuerySet(models.QuerySet):
     def public(self):
         return self.filter(is_public=True)
+
+    def newest_first(self):
+        return self.order_by(*NEWEST_FIRST)
 
 
 class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
@@ -168,10 +175,10 @@ class Article(models.Model):
     objects = ArticleManager()
 
     class Meta:
-        ordering = ["-published", "title"]
+        ordering = NEWEST_FIRST
         indexes = [
             GinIndex(fields=["search_vector"], name="article_search_gin"),
-            models.Index(fields=["published", "id"], name="article_published_idx"),
+            models.Index(*NEWEST_FIRST, name="article_newest_first_idx"),
             models.Index(fields=["language"], name="article_language_idx"),
         ]
         constraints = [

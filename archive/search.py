@@ -22,7 +22,7 @@ from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 from django.utils.safestring import SafeString, mark_safe
 
-from archive.models import SEARCH_CONFIGS, Alias, Entity, Mention
+from archive.models import NEWEST_FIRST, SEARCH_CONFIGS, Alias, Entity, Mention
 from archive.text.normalize import normalize, normalize_with_offsets, original_span
 
 # websearch syntax words and characters that are not part of a name.
@@ -142,7 +142,7 @@ def search_articles(
             default=Value(0.0),
             output_field=FloatField(),
         )
-    return qs.filter(condition).annotate(rank=rank).order_by("-rank", "-published", "-id")
+    return qs.filter(condition).annotate(rank=rank).order_by("-rank", *NEWEST_FIRST)
 
 
 # Snippets ---------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from django.views.generic import DetailView, TemplateView
 from archive.alignment import align_articles, paragraph_offsets
 from archive.filters import ArticleFilter, ClaimFilter
 from archive.models import (
+    NEWEST_FIRST,
     Alias,
     Article,
     Claim,
@@ -103,7 +104,7 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["latest_articles"] = _public_articles().order_by("-published", "-id")[:10]
+        context["latest_articles"] = _public_articles().order_by(*NEWEST_FIRST)[:10]
         context["top_entities"] = cache.get_or_set(
             "home:top-entities", self.top_entities, timeout=self.TOP_ENTITIES_TTL
         )
@@ -124,9 +125,7 @@ class ArticleListView(TemplateView):
         qs = filterset.qs
         q = clean_query(self.request.GET.get("q"))
         if not q:
-            qs = qs.defer("body", "title_search", "body_search", "search_vector").order_by(
-                "-published", "-id"
-            )
+            qs = qs.defer(*ARTICLE_HEAVY_FIELDS).order_by(*NEWEST_FIRST)
         filtered = filterset.is_bound and any(
             self.request.GET.get(name) for name in filterset.filters
         )
@@ -391,7 +390,7 @@ class EntityDetailView(DetailView):
         articles = (
             _public_articles()
             .filter(Exists(visible.filter(article=OuterRef("pk"))))
-            .order_by("-published", "-id")
+            .order_by(*NEWEST_FIRST)
         )
         page = paginate(self.request, articles)
         claims = Claim.objects.visible().select_related("article", "speaker")

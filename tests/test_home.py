@@ -55,3 +55,13 @@ def test_home_page_query_count_does_not_grow_with_the_data(client):
         article = make_article(source=make_source())
         make_mention(article, make_entity(), "Tripoli")
     assert count_queries() == small
+
+
+def test_latest_articles_are_newest_first_with_undated_ones_last(client):
+    import datetime
+
+    make_article(title="Undated piece", published=None)
+    make_article(title="Older piece", published=datetime.date(2018, 5, 1))
+    make_article(title="Newer piece", published=datetime.date(2020, 1, 4))
+    html = client.get("/").content.decode()
+    assert html.index("Newer piece") < html.index("Older piece") < html.index("Undated piece")
