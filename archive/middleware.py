@@ -1,10 +1,19 @@
-"""Refuse requests PostgreSQL could never answer: NUL characters in the path or query.
+"""Requests the database cannot answer: NUL characters (400) and a database that is down (503).
 
 PostgreSQL text cannot hold NUL, so a slug or query containing one would reach the
 database as an error (a 500). Refusing it here, once, covers every page and endpoint.
 """
 
-from django.http import HttpResponseBadRequest
+import logging
+import sys
+
+from django.conf import settings
+from django.db.utils import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.template import loader
+from django.views import defaults
+
+logger = logging.getLogger(__name__)
 
 
 class RejectNulMiddleware:
@@ -20,3 +29,53 @@ class RejectNulMiddleware:
         ):
             return HttpResponseBadRequest("NUL characters are not allowed.")
         return self.get_response(request)
+
+
+# While the database is unreachable (restarting, failed over, or the embedded server was
+# killed), readers get a short 503 with Retry-After instead of a 500, and the embedded
+# server is started again in the background so the site comes back by itself.
+DATABASE_DOWN = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 5
+
+
+def database_unavailable(request=None) -> HttpResponse:
+    # Rendered without a request: no context processor may touch the database.
+    body = loader.get_template("503.html").render({})
+    response = HttpResponse(body, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _recover() -> None:
+    if getattr(settings, "EMBEDDED_DATABASE", False):
+        from config import database, embedded
+
+        embedded.recover_in_background(database.embedded_data_dir(settings.BASE_DIR))
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that fails because the database is down answers 503 (in DEBUG too)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_DOWN):
+            logger.warning("Database unavailable: %s", exception)
+            _recover()
+            return database_unavailable(request)
+        return None
+
+
+def server_error(request):
+    """handler500: the same 503 when the failure was the database outside a view
+    (a middleware reading the session, say); else Django's plain 500 page."""
+    exception = sys.exc_info()[1]
+    if isinstance(exception, DATABASE_DOWN):
+        _recover()
+        return database_unavailable(request)
+    return defaults.server_error(request)

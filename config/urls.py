@@ -6,3 +6,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("archive.urls")),
 ]
+
+handler500 = "archive.middleware.server_error"

@@ -520,9 +520,9 @@ def main() -> None:
                 check()
             dump()
         finally:
-            import pgserver
+            from config import embedded
 
-            pgserver.get_server(tmp, cleanup_mode=None).cleanup()
+            embedded.stop(Path(tmp))
 
 
 if __name__ == "__main__":
