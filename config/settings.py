@@ -1,5 +1,7 @@
 """Settings, all read from the environment (see .env.example for every variable)."""
 
+import sys
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -10,16 +12,48 @@ from config.database import database_settings
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-# A local .env (made from .env.example by `make`) fills in what the shell did not set.
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+# A production start: docker/start.sh exports DJANGO_PRODUCTION=1, and a process serving
+# through gunicorn (the production server) counts as one too. It fails closed: the checkout's
+# .env is never read, DEBUG must be off and the secret key must be a real one.
+PRODUCTION = env.bool("DJANGO_PRODUCTION", default=False) or "gunicorn" in sys.modules
+
+if not PRODUCTION:
+    # A local .env (made from .env.example by `make`) fills in what the shell did not set.
+    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
+DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
-if not SECRET_KEY:
+if PRODUCTION:
+    _why = "a production start (docker/start.sh or gunicorn) refuses to run"
+    if DEBUG:
+        raise ImproperlyConfigured(
+            f"DJANGO_DEBUG is on: {_why} with DEBUG (it shows code, settings and data to "
+            "anyone). Set DJANGO_DEBUG=0 in the environment; .env is not read here."
+        )
+    if not SECRET_KEY:
+        raise ImproperlyConfigured(
+            f"DJANGO_SECRET_KEY must be set: {_why} without a secret key in the environment "
+            "(.env is not read here)."
+        )
+    # Django's own test of a strong key (check --deploy, security.W009).
+    if (
+        SECRET_KEY == DEVELOPMENT_SECRET_KEY
+        or SECRET_KEY.startswith("django-insecure")
+        or len(SECRET_KEY) < 50
+        or len(set(SECRET_KEY)) < 5
+    ):
+        raise ImproperlyConfigured(
+            f"DJANGO_SECRET_KEY is not a real secret key: {_why} with the development key or "
+            "one shorter than 50 characters or with fewer than 5 different characters. "
+            "Make one with: python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
+elif not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
-    SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
@@ -46,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "archive.middleware.RejectNulMiddleware",
+    "archive.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -80,7 +115,8 @@ TEMPLATES = [
 
 _database, EMBEDDED_DATABASE = database_settings(env.ENVIRON, BASE_DIR, env.db_url_config)
 DATABASES = {"default": _database}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+# No persistent connections in development: runserver's threads would each keep one open.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0 if DEBUG else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -94,9 +130,33 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Failed logins (django-axes). Two limits within the cool-off time: one username from one
+# client address (a user is never locked out from another address), and any usernames from
+# one address (one password tried across many accounts). config/login_throttle.py applies
+# each limit to its own combination.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20)
+if not 1 <= AXES_FAILURE_LIMIT <= AXES_ADDRESS_FAILURE_LIMIT:
+    raise ImproperlyConfigured("Need 1 <= AXES_FAILURE_LIMIT <= AXES_ADDRESS_FAILURE_LIMIT.")
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], ["ip_address"]]
+AXES_LOCKOUT_LIMITS = [AXES_FAILURE_LIMIT, AXES_ADDRESS_FAILURE_LIMIT]  # one per combination
+AXES_HANDLER = "config.login_throttle.LoginThrottleHandler"
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=60))
+# The client address. Behind N trusted proxies that each append the address they received
+# from to X-Forwarded-For, the client is the N-th entry from the right (django-ipware, which
+# axes calls, with proxy_count = N - 1 and non-strict matching: entries a client sent
+# itself, at the left, are never used). With 0, X-Forwarded-For is ignored: REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("DJANGO_TRUSTED_PROXY_COUNT must be 0 or more.")
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR",)
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+    AXES_IPWARE_PROXY_COUNT = None
+AXES_IPWARE_PROXY_ORDER = "left-most"
+IPWARE_STRICT = False  # a client-sent prefix must not void the chain our proxies wrote
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ar", "العربية")]
@@ -124,6 +184,9 @@ WHITENOISE_USE_FINDERS = True
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 REST_FRAMEWORK = {
+    # The API is public and read-only: it authenticates nobody. No HTTP Basic login (a
+    # second door for password guesses, and a Basic challenge that makes browsers prompt).
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
@@ -178,3 +241,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="WARNING")},
 }
+
+# The longest article body (characters) the importer and the admin accept.
+ARCHIVE_MAX_BODY_CHARS = env.int("ARCHIVE_MAX_BODY_CHARS", default=200_000)

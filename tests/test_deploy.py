@@ -16,6 +16,8 @@ import psycopg
 import pytest
 import yaml
 
+from config import embedded
+
 ROOT = Path(__file__).resolve().parent.parent
 EXTERNAL = "postgres://postgres@127.0.0.1:5432/"
 
@@ -145,13 +147,135 @@ def test_gunicorn_workers_share_one_embedded_postgres_started_from_nothing(tmp_p
         assert (data / "postmaster.pid").exists()
     finally:
         stop(process)
-        subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                f"import pgserver; pgserver.get_server({str(data)!r}, cleanup_mode=None).cleanup()",
-            ],
-            capture_output=True,
-            timeout=60,
-        )
+        embedded.stop(data)
         shutil.rmtree(data, ignore_errors=True)
+
+
+def checkout_with_env_file(tmp_path: Path, env_file: str) -> Path:
+    """A checkout of the project whose .env says `env_file` (the real one is left alone).
+
+    config/, manage.py and docker/ are copied, so the settings' BASE_DIR is this folder and
+    its .env is the one read; the rest links to the real files."""
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    shutil.copytree(
+        ROOT / "config", checkout / "config", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    shutil.copytree(ROOT / "docker", checkout / "docker")
+    shutil.copy2(ROOT / "manage.py", checkout / "manage.py")
+    for name in ("archive", "templates", "static", "fixtures", "locale", "seeds"):
+        if (ROOT / name).exists():
+            (checkout / name).symlink_to(ROOT / name)
+    (checkout / ".env").write_text(env_file)
+    return checkout
+
+
+def run_until_exit(command: list[str], cwd: Path, env: dict, port: int, timeout: float = 90):
+    """Run `command` and return (exit code, output); fail if it serves on `port` instead."""
+    process = subprocess.Popen(
+        command,
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + timeout
+    try:
+        while process.poll() is None:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{command} still running after {timeout}s")
+            try:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/static/css/archive.css", timeout=2
+                ):
+                    pass
+            except urllib.error.HTTPError:
+                pass
+            except OSError:
+                time.sleep(0.3)
+                continue
+            raise AssertionError(f"{command} served on port {port}: it should have refused")
+        return process.returncode, process.stdout.read()
+    finally:
+        if process.poll() is None:
+            stop(process)
+
+
+def checkout_env(**extra) -> dict:
+    """The environment of a shell in a checkout: nothing of the project's is set."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    env.update(PYTHON=sys.executable, WEB_CONCURRENCY="1", **extra)
+    return env
+
+
+DEVELOPMENT_ENV_FILE = "DJANGO_DEBUG=1\nDJANGO_ALLOWED_HOSTS=127.0.0.1\n"
+
+
+REAL_KEY = "k3y-" + "a8Zq!" * 12
+
+
+@pytest.mark.parametrize(
+    "env_file, environment, message",
+    [
+        # The checkout's development .env (DEBUG on) and nothing in the environment: the
+        # .env is not read, so there is no secret key (and no development one either).
+        (DEVELOPMENT_ENV_FILE, {}, "DJANGO_SECRET_KEY must be set"),
+        # A key in .env does not count either: production takes the environment only.
+        (
+            DEVELOPMENT_ENV_FILE + f"DJANGO_SECRET_KEY={REAL_KEY}\n",
+            {},
+            "DJANGO_SECRET_KEY must be set",
+        ),
+        # DEBUG on in the environment itself.
+        (
+            DEVELOPMENT_ENV_FILE,
+            {"DJANGO_DEBUG": "1", "DJANGO_SECRET_KEY": REAL_KEY},
+            "DJANGO_DEBUG is on",
+        ),
+        # A placeholder key.
+        (
+            DEVELOPMENT_ENV_FILE,
+            {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "change-me"},
+            "DJANGO_SECRET_KEY is not a real secret key",
+        ),
+    ],
+    ids=["env-file-debug", "env-file-key", "debug-in-environment", "placeholder-key"],
+)
+def test_start_script_in_a_checkout_refuses_debug_and_development_keys(
+    tmp_path, env_file, environment, message
+):
+    checkout = checkout_with_env_file(tmp_path, env_file)
+    port = free_port()
+    env = checkout_env(
+        # Nothing listens there: a start that got as far as migrating fails, but not like this.
+        DATABASE_URL="postgres://postgres@127.0.0.1:1/archive",
+        BIND=f"127.0.0.1:{port}",
+        **environment,
+    )
+    code, output = run_until_exit(["sh", "docker/start.sh"], checkout, env, port)
+    assert code != 0, output
+    assert f"ImproperlyConfigured: {message}" in output, output
+    assert "Traceback" in output and "Booting worker" not in output
+
+
+def test_gunicorn_in_a_checkout_refuses_the_development_env_file(tmp_path):
+    """gunicorn started by hand, without docker/start.sh, is a production start too."""
+    checkout = checkout_with_env_file(tmp_path, DEVELOPMENT_ENV_FILE)
+    port = free_port()
+    env = checkout_env(DATABASE_URL="postgres://postgres@127.0.0.1:1/archive")
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "config.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "1",
+    ]
+    code, output = run_until_exit(command, checkout, env, port)
+    assert code != 0, output
+    assert "ImproperlyConfigured: DJANGO_SECRET_KEY must be set" in output, output
+    assert "Worker failed to boot" in output

@@ -92,3 +92,75 @@ def test_cache_moves_to_redis_when_cache_url_says_so():
     result = run_python(code, DJANGO_DEBUG="1", CACHE_URL="redis://127.0.0.1:6379/3")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["RedisCache", "shared"]
+
+
+DEVELOPMENT_KEY = "django-insecure-development-only-key-never-use-in-production"
+REAL_KEY = "k3y-" + "a8Zq!Hx7" * 8
+NOWHERE = "postgres://nobody@127.0.0.1:1/none"  # settings only: never connected to
+
+
+def test_production_start_refuses_debug():
+    result = run_python(
+        PRINT_DB,
+        DJANGO_PRODUCTION="1",
+        DJANGO_DEBUG="1",
+        DJANGO_SECRET_KEY=REAL_KEY,
+        DATABASE_URL=NOWHERE,
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: DJANGO_DEBUG is on" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        DEVELOPMENT_KEY,
+        "change-me",  # the placeholder of .env.example
+        "k3y-a8Zq!Hx7-short",  # under 50 characters
+        "x" * 60,  # long, but fewer than 5 different characters
+    ],
+)
+def test_production_start_refuses_a_development_or_weak_secret_key(key):
+    for debug in ({"DJANGO_DEBUG": "0"}, {}):  # DEBUG off, or unset: no .env fills it in
+        result = run_python(
+            PRINT_DB, DJANGO_PRODUCTION="1", DJANGO_SECRET_KEY=key, DATABASE_URL=NOWHERE, **debug
+        )
+        assert result.returncode != 0
+        assert "ImproperlyConfigured: DJANGO_SECRET_KEY is not a real secret key" in result.stderr
+
+
+PRINT_CLIENT_ADDRESS = (
+    "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; "
+    "django.setup(); from django.conf import settings as s; "
+    "print(s.AXES_IPWARE_META_PRECEDENCE_ORDER, s.AXES_IPWARE_PROXY_COUNT, s.IPWARE_STRICT, "
+    "s.AXES_LOCKOUT_PARAMETERS, s.AXES_LOCKOUT_LIMITS, sep='|')"
+)
+
+
+@pytest.mark.parametrize(
+    "count, order, ipware_count",
+    [
+        (None, "('REMOTE_ADDR',)", "None"),
+        ("0", "('REMOTE_ADDR',)", "None"),
+        ("1", "('HTTP_X_FORWARDED_FOR',)", "0"),
+        ("2", "('HTTP_X_FORWARDED_FOR',)", "1"),
+    ],
+)
+def test_trusted_proxy_count_says_where_the_client_address_is_read(count, order, ipware_count):
+    extra = {"DJANGO_TRUSTED_PROXY_COUNT": count} if count is not None else {}
+    result = run_python(
+        PRINT_CLIENT_ADDRESS,
+        DJANGO_DEBUG="1",
+        DATABASE_URL=NOWHERE,
+        AXES_FAILURE_LIMIT="4",
+        AXES_ADDRESS_FAILURE_LIMIT="30",
+        **extra,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().split("|") == [
+        order,
+        ipware_count,
+        "False",
+        "[['username', 'ip_address'], ['ip_address']]",
+        "[4, 30]",
+    ]
