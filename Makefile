@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup install db lint bench clean-db
+.PHONY: run test setup install db lint bench clean-db backup restore
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,7 +38,17 @@ bench: db
 	$(PY) benchmarks/bench_scale.py
 	$(PY) benchmarks/bench_matcher.py
 
+# A timestamped pg_dump (custom format) in backups/; restore one into an empty database.
+backup: install .env
+	$(PY) manage.py backup
+
+restore: install .env
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/archive-….dump"; exit 2; }
+	$(PY) manage.py restore "$(FILE)"
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py verify_fixity
+
 # Stop the embedded PostgreSQL and delete its data (it is recreated on next use).
 clean-db:
-	-$(VENV)/bin/python -c "import pgserver; pgserver.get_server('.pgdata', cleanup_mode=None).cleanup()" 2>/dev/null
-	rm -rf .pgdata
+	-$(PY) -m config.embedded stop
+	rm -rf .pgdata .pgdata.lock
