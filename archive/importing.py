@@ -6,8 +6,13 @@ Three layers, each usable alone:
   header lines that belong in fields (title, date line, "Written By:", dateline).
 * `read_manifest(path)` checks a manifest and every file it names, without touching the
   database, and returns the planned entries plus every problem as (path, what is wrong).
-* `import_manifests(paths, update=...)` does the whole run in one transaction: it writes
-  nothing unless every entry is sound and no slug conflicts.
+* `import_manifests(paths, update=..., hidden=...)` does the whole run in one transaction:
+  it writes nothing unless every entry is sound and no slug conflicts. Runs are serialized
+  by a PostgreSQL advisory lock, so two imports at once see each other's articles; a clash
+  with any other writer becomes a problem in words, not a traceback.
+
+Only files inside the manifest's folder are read (no absolute paths, no `..` out of it, no
+symbolic links that lead out of it), and no body may exceed `ARCHIVE_MAX_BODY_CHARS`.
 
 The stored `Article.sha256` is the SHA-256 of the body as stored (the article text, after
 header lines went to their fields), so `verify_fixity` can check it from the database alone.
@@ -17,15 +22,17 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import os
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_unicode_slug
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.text import slugify
 from rapidfuzz.fuzz import partial_ratio_alignment, ratio
 
@@ -52,7 +59,11 @@ MANIFEST_KEYS = {
     "published",
     "story",
     "translation_of",
+    "public",
 }
+# Every import takes this PostgreSQL advisory lock (transaction scope) before it looks at
+# the database, so two runs at once are serialized rather than racing on the same slugs.
+IMPORT_LOCK = 0x41524348_494D5054  # "ARCHIMPT"
 
 _MONTHS = list(calendar.month_name)[1:]  # English names: the C locale, never the user's
 _DATE_LINE_RE = re.compile(
@@ -149,12 +160,28 @@ def parse_published(value) -> tuple[dt.date, str]:
     return date, "day" if day else "month" if month else "year"
 
 
+def max_body_chars() -> int:
+    return settings.ARCHIVE_MAX_BODY_CHARS
+
+
+def max_file_bytes() -> int:
+    """The largest text file worth reading: a body at the limit, 4 bytes a character in
+    UTF-8, plus room for header lines. Anything larger is refused before it is read."""
+    return 4 * max_body_chars() + 64 * 1024
+
+
 def read_text_file(path: Path) -> str:
     """The file's text, or ValueError saying what is wrong (missing, empty, binary, not UTF-8)."""
     if not path.exists():
         raise ValueError("file not found")
     if not path.is_file():
         raise ValueError("not a regular file")
+    size = path.stat().st_size
+    if size > max_file_bytes():
+        raise ValueError(
+            f"file too large ({size:,} bytes): an article body may have at most "
+            f"{max_body_chars():,} characters (ARCHIVE_MAX_BODY_CHARS)"
+        )
     data = path.read_bytes()
     if not data.strip():
         raise ValueError("empty file")
@@ -191,6 +218,7 @@ class Entry:
     precision: str = "day"
     story: str = ""
     translation_of: str = ""
+    public: bool | None = None  # None: the manifest does not say (new articles are public)
 
 
 @dataclass
@@ -204,6 +232,30 @@ class Problem:
 
 def _manifest_path(path: Path) -> Path:
     return path / "manifest.toml" if path.is_dir() else path
+
+
+def inside_folder(folder: Path, name: str) -> Path:
+    """The real path of the file `name` names relative to `folder`, or ValueError if it is
+    not a plain path inside the folder: absolute, `..` out of it, or a symbolic link (of
+    the file or of a folder on the way) that leads out of it."""
+    if "\x00" in name:
+        raise ValueError("bad file name (it contains a NUL character)")
+    if Path(name).is_absolute() or Path(name).drive:
+        raise ValueError("absolute path: give the file relative to the manifest, inside its folder")
+    try:
+        root = folder.resolve()
+        real = (folder / name).resolve()
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symbolic link loop
+        raise ValueError(f"cannot resolve the path ({exc})") from None
+    if not real.is_relative_to(root):
+        lexical = Path(os.path.normpath(root / name))
+        if not lexical.is_relative_to(root):
+            raise ValueError(f"outside the manifest's folder {root}: files must lie inside it")
+        raise ValueError(
+            f"a symbolic link to {real}, outside the manifest's folder {root}: "
+            "files must lie inside it"
+        )
+    return real
 
 
 def read_manifest(path: Path) -> tuple[list[Entry], list[Problem]]:
@@ -237,7 +289,10 @@ def read_manifest(path: Path) -> tuple[list[Entry], list[Problem]]:
         for key in sorted(set(item) - MANIFEST_KEYS):
             problems.append(Problem(label, f"unknown key {key!r}"))
         for key, value in item.items():
-            if key in MANIFEST_KEYS and key != "published" and not isinstance(value, str):
+            if key == "public":
+                if not isinstance(value, bool):
+                    problems.append(Problem(label, "public must be true or false"))
+            elif key in MANIFEST_KEYS and key != "published" and not isinstance(value, str):
                 problems.append(Problem(label, f"{key} must be a string"))
         if len(problems) > bad:
             continue
@@ -247,6 +302,11 @@ def read_manifest(path: Path) -> tuple[list[Entry], list[Problem]]:
             continue
         text_path = manifest.parent / file
         label = str(text_path)
+        try:
+            real_path = inside_folder(manifest.parent, file)
+        except ValueError as exc:
+            problems.append(Problem(label, str(exc)))
+            continue
         language = item.get("language", "").strip()
         if not language:
             problems.append(Problem(label, "missing 'language' (an ISO 639-1 code such as en)"))
@@ -266,7 +326,7 @@ def read_manifest(path: Path) -> tuple[list[Entry], list[Problem]]:
             except ValidationError:
                 problems.append(Problem(label, f"bad url {url!r}"))
         try:
-            raw = read_text_file(text_path)
+            raw = read_text_file(real_path)  # the checked path, not the link
         except ValueError as exc:
             problems.append(Problem(label, str(exc)))
             continue
@@ -274,6 +334,16 @@ def read_manifest(path: Path) -> tuple[list[Entry], list[Problem]]:
         parsed = parse_text(raw, title=title.strip() if title and title.strip() else None)
         if not parsed.body:
             problems.append(Problem(label, "no article text once the header lines are removed"))
+            continue
+        if len(parsed.body) > max_body_chars():
+            problems.append(
+                Problem(
+                    label,
+                    f"body too long ({len(parsed.body):,} characters): the limit is "
+                    f"{max_body_chars():,} (ARCHIVE_MAX_BODY_CHARS); split the text or "
+                    "raise the limit",
+                )
+            )
             continue
         if not parsed.title:
             problems.append(Problem(label, "no title (give one in the manifest)"))
@@ -309,6 +379,7 @@ def read_manifest(path: Path) -> tuple[list[Entry], list[Problem]]:
                 precision=precision,
                 story=item.get("story", "").strip(),
                 translation_of=item.get("translation_of", "").strip(),
+                public=item.get("public"),
             )
         )
     return entries, problems
@@ -402,15 +473,24 @@ def _fields(entry: Entry) -> dict:
         "published": entry.published,
         "published_precision": entry.precision if entry.published else "day",
         "sha256": entry.sha256,
+        # Only when the manifest (or --hidden) says: else an editor's choice stands.
+        **({"is_public": entry.public} if entry.public is not None else {}),
     }
 
 
 def import_manifests(
-    paths: Sequence[Path | str], *, update: bool = False, progress: Iterable | None = None
+    paths: Sequence[Path | str],
+    *,
+    update: bool = False,
+    hidden: bool = False,
+    progress: Iterable | None = None,
+    waiting=None,
 ) -> ImportResult:
     """Import every manifest in one transaction; on any problem nothing is written.
 
-    `progress` wraps the entry list (for a progress bar); it receives and must yield entries.
+    `hidden` imports every entry as not public. `progress` wraps the entry list (for a
+    progress bar); it receives and must yield entries. `waiting` is called with a sentence
+    when another import holds the lock and this one waits for it.
     """
     from archive.models import Article
 
@@ -427,15 +507,83 @@ def import_manifests(
                 Problem(str(entry.path), f"slug {entry.slug!r} is also in {slugs[entry.slug].path}")
             )
         slugs.setdefault(entry.slug, entry)
+        if hidden:
+            entry.public = False
     if result.problems:
         return result
-    existing = {
-        a.slug: a
-        for a in Article.objects.filter(slug__in=list(slugs)).select_related(
-            "source", "story", "translation_of"
-        )
-    }
-    known = set(existing) | set(slugs)
+    try:
+        with transaction.atomic():
+            # Checks and writes see the archive as the previous import left it.
+            _lock_imports(waiting)
+            existing = {
+                a.slug: a
+                for a in Article.objects.filter(slug__in=list(slugs)).select_related(
+                    "source", "story", "translation_of"
+                )
+            }
+            result.problems += _check_against_archive(entries, existing, update)
+            if result.problems:
+                raise ImportAborted
+            _write(entries, existing, result, progress)
+            if result.problems:
+                raise ImportAborted
+    except ImportAborted:
+        _written_nothing(result)
+    except IntegrityError as exc:
+        # Another writer (the admin, a script) took a slug or name between our checks and
+        # our writes. The transaction is rolled back: say so in words.
+        _written_nothing(result)
+        result.problems.append(_clash(exc, paths, slugs))
+    return result
+
+
+def _written_nothing(result: ImportResult) -> None:
+    result.new, result.updated, result.unchanged, result.orphaned = [], [], [], []
+    result.suggested = 0
+
+
+def _lock_imports(waiting=None) -> None:
+    """Hold the import lock until the transaction ends (waiting for another import)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [IMPORT_LOCK])
+        if cursor.fetchone()[0]:
+            return
+        if waiting is not None:
+            waiting("another import is running: waiting for it to finish")
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+
+
+_KEY_DETAIL_RE = re.compile(r"Key \((?P<column>[^)]*)\)=\((?P<value>.*)\) already exists")
+
+
+def _clash(exc: IntegrityError, paths, slugs: dict[str, Entry]) -> Problem:
+    """The database refused a write: most likely someone else took a slug or a name."""
+    diag = getattr(exc.__cause__, "diag", None)
+    detail = (getattr(diag, "message_detail", None) or "").strip()
+    table = getattr(diag, "table_name", None) or ""
+    where = ", ".join(str(_manifest_path(Path(p))) for p in paths)
+    m = _KEY_DETAIL_RE.search(detail)
+    if getattr(diag, "sqlstate", None) != "23505" or not m:  # not a unique violation
+        return Problem(where, f"the database refused the import ({exc}); nothing was imported")
+    kinds = {"archive_article": "article", "archive_source": "source", "archive_story": "story"}
+    what = f"{kinds.get(table, 'row')} {m['value']!r}"
+    if table == "archive_article" and m["column"] == "slug" and m["value"] in slugs:
+        where = str(slugs[m["value"]].path)
+    return Problem(
+        where,
+        f"conflict: {what} was written by someone else while this import ran; "
+        "nothing was imported (run the import again to see how the archive now stands)",
+    )
+
+
+def _check_against_archive(entries: list[Entry], existing: dict, update: bool) -> list[Problem]:
+    """What is wrong with the entries given the archive as it is: missing originals,
+    translation loops, and slugs that already hold a different article."""
+    from archive.models import Article
+
+    problems: list[Problem] = []
+    slugs = {entry.slug for entry in entries}
+    known = set(existing) | slugs
     missing_originals = {e.translation_of for e in entries if e.translation_of} - known
     if missing_originals:
         known_in_db = set(
@@ -443,17 +591,18 @@ def import_manifests(
         )
         for entry in entries:
             if entry.translation_of and entry.translation_of not in known | known_in_db:
-                result.problems.append(
+                problems.append(
                     Problem(str(entry.path), f"translation_of: no article {entry.translation_of!r}")
                 )
+    problems += _translation_loops(entries)
     for entry in entries:
         if entry.translation_of == entry.slug:
-            result.problems.append(Problem(str(entry.path), "translation_of names the article"))
+            problems.append(Problem(str(entry.path), "translation_of names the article"))
         article = existing.get(entry.slug)
         if article is None or update:
             continue
         if article.sha256 != entry.sha256 or article.body != entry.parsed.body:
-            result.problems.append(
+            problems.append(
                 Problem(
                     str(entry.path),
                     f"conflict: article {entry.slug!r} exists with a different text "
@@ -461,29 +610,64 @@ def import_manifests(
                 )
             )
         elif _differences(article, entry):
-            result.problems.append(
+            problems.append(
                 Problem(
                     str(entry.path),
                     f"conflict: article {entry.slug!r} exists with different "
                     f"{', '.join(_differences(article, entry))} (use --update)",
                 )
             )
-    if result.problems:
-        return result
-    try:
-        with transaction.atomic():
-            _write(entries, existing, result, progress)
-            if result.problems:
-                raise ImportAborted
-    except ImportAborted:
-        result.new, result.updated, result.unchanged, result.orphaned = [], [], [], []
-        result.suggested = 0
-    return result
+    return problems
+
+
+def _translation_loops(entries: list[Entry]) -> list[Problem]:
+    """Entries whose translation_of chain, after this import, comes back to themselves
+    (A of B and B of A, here or through articles already in the archive)."""
+    from archive.models import Article
+
+    planned = {e.slug: e.translation_of for e in entries if e.translation_of}
+    if not planned:
+        return []
+    stored: dict[str, str] = {}  # slug -> the slug it translates, as the archive has it
+    wanted = {e.slug for e in entries} | set(planned.values())
+    for _depth in range(100):  # one query per step along the chains, not per article
+        wanted = {s for s in wanted if s not in planned and s not in stored}
+        if not wanted:
+            break
+        rows = dict(
+            Article.objects.filter(slug__in=wanted).values_list("slug", "translation_of__slug")
+        )
+        for slug in wanted:
+            stored[slug] = rows.get(slug) or ""
+        wanted = {v for v in rows.values() if v}
+
+    problems = []
+    for entry in entries:
+        if not entry.translation_of or entry.translation_of == entry.slug:
+            continue
+        chain, slug = [entry.slug], entry.translation_of
+        while slug and slug not in chain and len(chain) < 1000:
+            chain.append(slug)
+            slug = planned.get(slug) or stored.get(slug, "")
+        if slug == entry.slug:
+            problems.append(
+                Problem(
+                    str(entry.path),
+                    "translation_of makes a loop ("
+                    + " → ".join([*chain, slug])
+                    + "): an article cannot be a translation of its own translation",
+                )
+            )
+    return problems
 
 
 def _differences(article, entry: Entry) -> list[str]:
     wanted = _fields(entry)
-    diffs = [name for name, value in wanted.items() if getattr(article, name) != value]
+    diffs = [
+        "public" if name == "is_public" else name
+        for name, value in wanted.items()
+        if getattr(article, name) != value
+    ]
     if (article.source.name if article.source_id else "") != entry.source:
         diffs.append("source")
     if (article.story.slug if article.story_id else "") != entry.story:
@@ -562,41 +746,24 @@ def _free_slug(model, name: str) -> str:
 
 
 def _update(article, entry: Entry, values: dict, source, story, result: ImportResult) -> None:
-    """Replace the article's text and fields, keep the old text in history, re-anchor."""
-    from simple_history.utils import get_history_manager_for_model
+    """Replace the article's text and fields, keep the old text in history, re-anchor.
 
-    from archive.models import Article, Claim, Mention
+    The re-anchoring is services.article_text_replace, the same the admin's article form
+    uses: what it cannot place again is orphaned and listed in `result.orphaned`.
+    """
+    from archive.models import Mention
+    from archive.services import article_text_replace
 
-    history = get_history_manager_for_model(Article)
-    if not history.filter(id=article.pk).exists():
-        # Loaded from fixtures (raw saves make no history): record the old text first.
-        history.bulk_history_create([article], update=False)
-    old_body = article.body
     for name, value in values.items():
-        setattr(article, name, value)
+        if name != "body":
+            setattr(article, name, value)
     article.source, article.story = source, story
-    article._change_reason = f"updated from {entry.path.name}"
-    article.save()
+    replaced = article_text_replace(
+        article=article, body=values["body"], reason=f"updated from {entry.path.name}"
+    )
     result.updated.append(entry.slug)
-    if old_body == article.body:
-        return
-    taken: set[tuple] = set()  # a mention is unique per (entity, span)
-    for model, label in ((Mention, "mention"), (Claim, "claim")):
-        for span in model.objects.filter(article=article).order_by("start"):
-            span.article = article
-            if span.is_orphaned:
-                continue  # its old position means nothing in either text
-            found = reanchor(old_body, article.body, span.start, span.end, span.text)
-            if found is not None and model is Mention:
-                key = (span.entity_id, found[0], found[1])
-                found = None if key in taken else found
-                taken.add(key)
-            if found is None:
-                span.is_orphaned = True
-                result.orphaned.append(
-                    f"{article.slug}: {label} {span.pk} {span.text!r} at {span.start}-{span.end}"
-                )
-            else:
-                span.start, span.end, span.text = found
-            span._change_reason = "re-anchored on the updated text"
-            span.save()
+    for span in replaced.orphaned:
+        label = "mention" if isinstance(span, Mention) else "claim"
+        result.orphaned.append(
+            f"{article.slug}: {label} {span.pk} {span.text!r} at {span.start}-{span.end}"
+        )

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import threading
+import time
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command, execute_from_command_line
 from django.core.management.base import CommandError
+from django.db import connection
 
 from archive.importing import parse_published, parse_text, reanchor
 from archive.models import Article, Claim, Mention, Source, Story
@@ -98,7 +102,10 @@ def write_manifest(folder: Path, entries: list[dict]) -> Path:
     for entry in entries:
         lines.append("[[article]]")
         for key, value in entry.items():
-            lines.append(f'{key} = "{value}"')
+            if isinstance(value, bool):
+                lines.append(f"{key} = {str(value).lower()}")
+            else:
+                lines.append(f'{key} = "{value}"')
         lines.append("")
     (folder / "manifest.toml").write_text("\n".join(lines), encoding="utf-8")
     return folder
@@ -351,3 +358,301 @@ def test_verify_fixity_passes_on_an_intact_archive():
     out = StringIO()
     call_command("verify_fixity", stdout=out)
     assert "5 intact, 0 altered" in out.getvalue()
+
+
+# -- files must lie inside the manifest's folder ---------------------------------------------
+
+SECRET = "Secret\nroot:x:0:0:root:/root:/bin/bash\n"
+
+
+@pytest.fixture
+def outside(tmp_path):
+    """A manifest folder `in/`, and beside it a text and a folder that are not in it."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "sub").mkdir()
+    shutil.copy(DATA / "good.txt", folder / "good.txt")
+    (tmp_path / "secret.txt").write_text(SECRET, encoding="utf-8")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "secret.txt").write_text(SECRET, encoding="utf-8")
+    return folder
+
+
+def _dotdot_to(folder: Path, target: Path) -> str:
+    return os.path.relpath(target, folder)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda f: "../secret.txt", "outside the manifest's folder"),
+        (lambda f: _dotdot_to(f, Path("/etc/passwd")), "outside the manifest's folder"),
+        (lambda f: "sub/../../secret.txt", "outside the manifest's folder"),
+        (lambda f: str(f.parent / "secret.txt"), "absolute path"),
+        (lambda f: "/etc/passwd", "absolute path"),
+        (lambda f: os.symlink(f.parent / "secret.txt", f / "link.txt") or "link.txt", "symbolic"),
+        (lambda f: os.symlink("/etc/passwd", f / "passwd") or "passwd", "symbolic link"),
+        (
+            lambda f: os.symlink(f.parent / "elsewhere", f / "linked") or "linked/secret.txt",
+            "symbolic link",
+        ),
+    ],
+    ids=[
+        "dotdot",
+        "dotdot-etc-passwd",
+        "dotdot-via-folder",
+        "absolute",
+        "absolute-etc",
+        "symlink-file",
+        "symlink-etc",
+        "symlink-folder",
+    ],
+)
+def test_a_file_outside_the_manifest_folder_is_refused_and_nothing_is_written(
+    outside, make, message
+):
+    name = make(outside)
+    write_manifest(outside, [GOOD, {"file": name, "language": "en", "slug": "leak"}])
+    err = run_failing(outside)
+    line = next(line for line in err.splitlines() if message in line)
+    assert line.startswith(str(outside / name) + ": ")
+    assert "root:x" not in err
+    assert nothing_written()
+
+
+@pytest.mark.django_db
+def test_every_way_out_of_the_folder_is_listed_in_one_run(outside):
+    write_manifest(
+        outside,
+        [
+            {"file": "../secret.txt", "language": "en", "slug": "a"},
+            {"file": "sub/../../secret.txt", "language": "en", "slug": "b"},
+            {"file": "/etc/passwd", "language": "en", "slug": "c"},
+        ],
+    )
+    err = run_failing(outside)
+    assert f"{outside / '../secret.txt'}: outside the manifest's folder" in err
+    assert f"{outside / 'sub/../../secret.txt'}: outside the manifest's folder" in err
+    assert "/etc/passwd: absolute path" in err
+    assert nothing_written()
+
+
+@pytest.mark.django_db
+def test_a_symbolic_link_that_stays_inside_the_folder_is_read(outside):
+    (outside / "texts").mkdir()
+    shutil.move(outside / "good.txt", outside / "texts" / "good.txt")
+    os.symlink(outside / "texts" / "good.txt", outside / "good.txt")
+    write_manifest(outside, [{**GOOD, "slug": "talks"}])
+    run(outside)
+    assert Article.objects.get(slug="talks").body.startswith("Fayez al-Sarraj met")
+
+
+@pytest.mark.django_db
+def test_a_folder_of_the_manifest_reached_through_a_symbolic_link_works(outside, tmp_path):
+    os.symlink(outside, tmp_path / "alias")
+    write_manifest(outside, [{**GOOD, "slug": "talks"}])
+    run(tmp_path / "alias")
+    assert Article.objects.filter(slug="talks").exists()
+
+
+# -- not public: the manifest's `public = false` and --hidden ---------------------------------
+
+
+@pytest.mark.django_db
+def test_public_false_imports_the_article_embargoed(tmp_path, client):
+    folder = folder_with(tmp_path, "good.txt", "bom.txt")
+    write_manifest(
+        folder,
+        [
+            {**GOOD, "slug": "open"},
+            {"file": "bom.txt", "language": "en", "slug": "embargoed", "public": False},
+        ],
+    )
+    run(folder)
+    assert Article.objects.get(slug="open").is_public
+    hidden = Article.objects.get(slug="embargoed")
+    assert not hidden.is_public
+    assert client.get(hidden.get_absolute_url()).status_code == 404
+    # Importing the same manifest again changes nothing.
+    out, _ = run(folder)
+    assert "0 new, 2 unchanged, 0 updated" in out
+
+
+@pytest.mark.django_db
+def test_hidden_imports_every_entry_as_not_public(tmp_path):
+    folder = folder_with(tmp_path, "good.txt", "bom.txt")
+    write_manifest(
+        folder,
+        [
+            {**GOOD, "slug": "one", "public": True},
+            {"file": "bom.txt", "language": "en", "slug": "two"},
+        ],
+    )
+    out, _ = run(folder, "--hidden")
+    assert "2 new" in out
+    assert list(Article.objects.filter(is_public=True)) == []
+    assert Article.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_an_editors_choice_of_public_stands_when_the_manifest_does_not_say(tmp_path):
+    folder = write_manifest(folder_with(tmp_path, "good.txt"), [{**GOOD, "slug": "talks"}])
+    run(folder)
+    Article.objects.filter(slug="talks").update(is_public=False)
+    out, _ = run(folder)
+    assert "talks: unchanged" in out
+    assert not Article.objects.get(slug="talks").is_public
+    # Saying it in the manifest is a change like any other field: --update applies it.
+    write_manifest(folder, [{**GOOD, "slug": "talks", "public": True}])
+    assert "different public" in run_failing(folder)
+    run(folder, "--update")
+    assert Article.objects.get(slug="talks").is_public
+
+
+@pytest.mark.django_db
+def test_public_must_be_a_boolean(tmp_path):
+    folder = folder_with(tmp_path, "good.txt")
+    write_manifest(folder, [{**GOOD, "public": "no"}])
+    assert "public must be true or false" in run_failing(folder)
+    assert nothing_written()
+
+
+# -- two imports at once -------------------------------------------------------------------
+
+
+def _race(folders: list[Path], *, hold: float = 0.5) -> list[tuple[str, str, Exception | None]]:
+    """Import each folder in its own thread (own database connection), all at once; while
+    one run writes it dawdles `hold` seconds, so the others reach the same slugs meanwhile."""
+    import archive.suggest
+
+    real = archive.suggest.suggest_mentions
+
+    def slow_suggest(*args, **kwargs):
+        time.sleep(hold)
+        return real(*args, **kwargs)
+
+    start = threading.Barrier(len(folders))
+    results: list = [None] * len(folders)
+
+    def worker(i, folder):
+        out, err = StringIO(), StringIO()
+        try:
+            start.wait()
+            call_command("import_articles", str(folder), stdout=out, stderr=err)
+            results[i] = (out.getvalue(), err.getvalue(), None)
+        except Exception as exc:  # noqa: BLE001 - the test looks at what was raised
+            results[i] = (out.getvalue(), err.getvalue(), exc)
+        finally:
+            connection.close()
+
+    archive.suggest.suggest_mentions = slow_suggest
+    try:
+        threads = [threading.Thread(target=worker, args=(i, f)) for i, f in enumerate(folders)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+    finally:
+        archive.suggest.suggest_mentions = real
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_of_one_manifest_at_once_import_it_once_without_a_traceback(tmp_path):
+    folder = write_manifest(folder_with(tmp_path, "good.txt"), [{**GOOD, "slug": "talks"}])
+    results = _race([folder, folder])
+    assert [exc for _, _, exc in results] == [None, None], results
+    summaries = sorted(out.splitlines()[-1] for out, _, _ in results)
+    assert summaries[0].startswith("0 new, 1 unchanged") and summaries[1].startswith("1 new")
+    # The second run waited for the first (and said so) instead of racing it.
+    assert sum("another import is running" in err for _, err, _ in results) == 1
+    assert Article.objects.count() == 1 and Source.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_of_different_texts_under_one_slug_at_once_report_a_conflict(tmp_path):
+    first = write_manifest(folder_with(tmp_path, "good.txt"), [{**GOOD, "slug": "talks"}])
+    second = tmp_path / "second"
+    second.mkdir()
+    (second / "good.txt").write_text("Tripoli talks\nAnother text.\n", encoding="utf-8")
+    write_manifest(second, [{**GOOD, "slug": "talks"}])
+    results = _race([first, second])
+    failed = [(err, exc) for _, err, exc in results if exc is not None]
+    assert len(failed) == 1, results
+    err, exc = failed[0]
+    assert isinstance(exc, CommandError), exc
+    assert "conflict: article 'talks' exists with a different text" in err
+    assert "Traceback" not in err and "IntegrityError" not in err
+    assert Article.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_slug_taken_by_another_writer_during_the_import_is_a_conflict_in_words(
+    tmp_path, monkeypatch
+):
+    """Forced race: between the importer's checks and its writes, someone outside the
+    importer (the admin, a script) saves an article under the same slug and commits."""
+    import archive.importing
+
+    folder = write_manifest(folder_with(tmp_path, "good.txt"), [{**GOOD, "slug": "talks"}])
+    real_write = archive.importing._write
+
+    def other_writer_first(*args, **kwargs):
+        def admin_save():
+            Article.objects.create(slug="talks", title="By hand", body="Typed.", language="en")
+            connection.close()
+
+        thread = threading.Thread(target=admin_save)
+        thread.start()
+        thread.join()
+        return real_write(*args, **kwargs)
+
+    monkeypatch.setattr(archive.importing, "_write", other_writer_first)
+    err = run_failing(folder)
+    assert f"{folder / 'good.txt'}: conflict: article 'talks' was written by someone else" in err
+    assert "nothing was imported" in err
+    assert "IntegrityError" not in err
+    # Nothing of the import is left: only the other writer's article.
+    assert list(Article.objects.values_list("title", flat=True)) == ["By hand"]
+    assert not Source.objects.exists() and not Story.objects.exists()
+
+
+# -- translation loops ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_two_articles_that_translate_each_other_are_refused(tmp_path):
+    folder = folder_with(tmp_path, "good.txt", "bom.txt")
+    write_manifest(
+        folder,
+        [
+            {**GOOD, "slug": "a", "translation_of": "b"},
+            {"file": "bom.txt", "language": "ar", "slug": "b", "translation_of": "a"},
+        ],
+    )
+    err = run_failing(folder)
+    assert f"{folder / 'good.txt'}: translation_of makes a loop (a → b → a)" in err
+    assert f"{folder / 'bom.txt'}: translation_of makes a loop (b → a → b)" in err
+    assert nothing_written()
+
+
+@pytest.mark.django_db
+def test_a_translation_loop_through_an_article_already_in_the_archive_is_refused(tmp_path):
+    folder = folder_with(tmp_path, "good.txt", "bom.txt")
+    write_manifest(
+        folder,
+        [
+            {**GOOD, "slug": "a"},
+            {"file": "bom.txt", "language": "ar", "slug": "b", "translation_of": "a"},
+        ],
+    )
+    run(folder)
+    # Now a manifest says a is the translation of b, which is stored as a's translation.
+    second = tmp_path / "second"
+    second.mkdir()
+    shutil.copy(DATA / "good.txt", second / "good.txt")
+    write_manifest(second, [{**GOOD, "slug": "a", "translation_of": "b"}])
+    err = run_failing(second, "--update")
+    assert f"{second / 'good.txt'}: translation_of makes a loop (a → b → a)" in err
+    assert Article.objects.get(slug="a").translation_of is None

@@ -51,52 +51,105 @@ def _close(h: Highlight, inside_link: bool) -> str:
     return f"</{'span' if (h.tag == 'a' and inside_link) else h.tag}>"
 
 
+def _key(h: Highlight) -> tuple[int, int, int]:
+    return (h.start, -h.end, h.order)
+
+
 def render_text(text: str, offset: int, highlights: list[Highlight], opened: set[int]) -> str:
     """Escaped `text` (which starts at `offset` of the body) with `highlights` applied.
 
     `opened` collects the ids of highlights already rendered once (so `first_attrs`, such
-    as an anchor id, appear once even when a span is split).
+    as an anchor id, appear once even when a span is split). Highlights outside the text
+    are ignored; the cost is one pass over `highlights` plus the rendering itself.
     """
     end_of_text = offset + len(text)
     spans = [h for h in highlights if h.start < end_of_text and h.end > offset and h.start < h.end]
+    return _render(text, offset, spans, opened)
+
+
+def _render(text: str, offset: int, spans: list[Highlight], opened: set[int]) -> str:
+    """`render_text` for `spans` that all overlap the text: one sweep over their edges.
+
+    The open elements form a stack ordered as (start, -end, order). At each edge the
+    elements that end there are closed together with every element opened after them
+    (HTML nests), and those that go on are reopened with the ones that start there. The
+    work is proportional to the tags written, never to (spans × edges).
+    """
+    end_of_text = offset + len(text)
+    spans = sorted(spans, key=_key)  # stable: equal keys keep the caller's order
+    ends_at: dict[int, list[Highlight]] = {}
     cuts = {offset, end_of_text}
     for h in spans:
         cuts.add(max(h.start, offset))
-        cuts.add(min(h.end, end_of_text))
+        end = min(h.end, end_of_text)
+        cuts.add(end)
+        ends_at.setdefault(end, []).append(h)
     cuts = sorted(cuts)
     out: list[str] = []
     stack: list[tuple[Highlight, bool]] = []  # (highlight, rendered as a nested link)
+    links: list[int] = []  # links[i]: how many links stack[: i + 1] holds
+    where: dict[int, int] = {}  # id(highlight) -> its index in stack
+    following = 0  # the next span (in key order) not opened yet
+
+    def push(h: Highlight) -> None:
+        inside_link = bool(links) and links[-1] > 0
+        out.append(_open(h, id(h) not in opened, inside_link))
+        opened.add(id(h))
+        where[id(h)] = len(stack)
+        stack.append((h, inside_link))
+        links.append((links[-1] if links else 0) + (h.tag == "a"))
+
     for a, b in zip(cuts, cuts[1:], strict=False):
-        active = sorted(
-            (h for h in spans if h.start <= a and h.end >= b),
-            key=lambda h: (h.start, -h.end, h.order),
-        )
-        keep = 0
-        while keep < len(stack) and keep < len(active) and stack[keep][0] is active[keep]:
-            keep += 1
-        for h, nested in reversed(stack[keep:]):
-            out.append(_close(h, nested))
-        stack = stack[:keep]
-        for h in active[keep:]:
-            inside_link = any(s.tag == "a" for s, _ in stack)
-            out.append(_open(h, id(h) not in opened, inside_link))
-            opened.add(id(h))
-            stack.append((h, inside_link))
+        ending = ends_at.get(a, ())
+        if ending:
+            keep = min(where[id(h)] for h in ending)
+            gone = {id(h) for h in ending}
+            for h, nested in reversed(stack[keep:]):
+                out.append(_close(h, nested))
+            reopen = [h for h, _nested in stack[keep:] if id(h) not in gone]
+            for h, _nested in stack[keep:]:
+                del where[id(h)]
+            del stack[keep:], links[keep:]
+            for h in reopen:
+                push(h)
+        while following < len(spans) and max(spans[following].start, offset) <= a:
+            push(spans[following])
+            following += 1
         out.append(escape(text[a - offset : b - offset], quote=False))
     for h, nested in reversed(stack):
         out.append(_close(h, nested))
     return "".join(out)
 
 
+def render_ranges(
+    body: str, ranges: list[tuple[int, int]], highlights: list[Highlight]
+) -> list[SafeString]:
+    """The HTML of each (start, end) stretch of `body`, in order, with `highlights` applied.
+
+    `ranges` must be in order and not overlap (paragraphs). One sweep: each highlight is
+    looked at in the ranges it overlaps only, so the cost does not grow as
+    ranges × highlights.
+    """
+    opened: set[int] = set()
+    ordered = sorted((h for h in highlights if h.start < h.end), key=_key)
+    result = []
+    carried: list[Highlight] = []  # began before the previous range ended and go on past it
+    following = 0
+    for start, end in ranges:
+        inside = [h for h in carried if h.end > start]
+        while following < len(ordered) and ordered[following].start < end:
+            h = ordered[following]
+            following += 1
+            if h.end > start:
+                inside.append(h)
+        carried = [h for h in inside if h.end > end]
+        result.append(mark_safe(_render(body[start:end], start, inside, opened)))
+    return result
+
+
 def render_paragraphs(body: str, highlights: list[Highlight]) -> list[tuple[int, SafeString]]:
     """(index, html) of each paragraph of `body` (as `archive.text.align.paragraphs`)."""
-    opened: set[int] = set()
-    ordered = sorted(highlights, key=lambda h: (h.start, -h.end, h.order))
-    result = []
-    for index, (start, end) in enumerate(paragraph_offsets(body)):
-        inside = [h for h in ordered if h.start < end and h.end > start]
-        result.append((index, mark_safe(render_text(body[start:end], start, inside, opened))))
-    return result
+    return list(enumerate(render_ranges(body, paragraph_offsets(body), highlights)))
 
 
 def mention_highlight(mention, *, extra_class: str = "") -> Highlight:

@@ -24,13 +24,21 @@ class Command(BaseCommand):
             help="Replace the text of existing articles whose text differs (kept in history); "
             "their mentions and claims are re-anchored, or flagged as orphaned.",
         )
+        parser.add_argument(
+            "--hidden",
+            action="store_true",
+            help="Import every entry as not public (embargoed: shown only in the admin), "
+            "whatever the manifest says.",
+        )
 
-    def handle(self, *args, paths, update, **options):
+    def handle(self, *args, paths, update, hidden, **options):
         def progress(entries):
             show = len(entries) >= PROGRESS_FROM or sys.stderr.isatty()
             return tqdm(entries, desc="import", unit="file", file=sys.stderr, disable=not show)
 
-        result = import_manifests(paths, update=update, progress=progress)
+        result = import_manifests(
+            paths, update=update, hidden=hidden, progress=progress, waiting=self.stderr.write
+        )
         if not result.ok:
             for problem in result.problems:
                 self.stderr.write(str(problem))
