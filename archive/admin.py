@@ -24,7 +24,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from archive import admin_views, services
@@ -82,6 +82,16 @@ def _count(model, **filters):
     return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
 
 
+class BodyField(forms.CharField):
+    """The article text as typed: browsers send a textarea's line breaks as CRLF, the body
+    keeps one "\n" per paragraph break, so an unedited body is not a change (nor every
+    offset after the first line moved)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
+
+
 @admin.register(Article)
 class ArticleAdmin(LargeTableAdmin):
     list_display = [
@@ -103,6 +113,59 @@ class ArticleAdmin(LargeTableAdmin):
     autocomplete_fields = ["source", "story"]
     readonly_fields = ["sha256", "created", "updated"]
     actions = ["rerun_suggestions"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "body":
+            kwargs["form_class"] = BodyField
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        """A changed text goes through services.article_text_replace, as an import's
+        --update does: every mention and claim moves with its words; what cannot be placed
+        is flagged orphaned (hidden from the public) and listed here. New articles get
+        their sha256 from Article.save.
+
+        "Changed" means unlike the stored body, not the form's initial one: reverting to
+        an earlier version from the history page starts the form from that version."""
+        stored = (
+            Article.objects.filter(pk=obj.pk).values_list("body", flat=True).first()
+            if change
+            else None
+        )
+        if stored is None or stored == obj.body:
+            return super().save_model(request, obj, form, change)
+        replaced = services.article_text_replace(
+            article=obj, body=obj.body, user=request.user, reason="text edited in the admin"
+        )
+        if replaced.moved:
+            self.message_user(
+                request,
+                f"{len(replaced.moved)} annotation(s) moved with their words.",
+                messages.INFO,
+            )
+        if replaced.orphaned:
+            links = format_html_join(
+                ", ",
+                '<a href="{}">{}</a>',
+                (
+                    (
+                        reverse(f"admin:archive_{span._meta.model_name}_change", args=[span.pk]),
+                        f"{span._meta.verbose_name} “{span.text[:40]}”",
+                    )
+                    for span in replaced.orphaned
+                ),
+            )
+            self.message_user(
+                request,
+                format_html(
+                    "{} annotation(s) are no longer in the text: flagged orphaned and hidden "
+                    "from the public until placed again: {}",
+                    len(replaced.orphaned),
+                    links,
+                ),
+                messages.WARNING,
+            )
+        return None
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -204,8 +267,25 @@ class ArticleAdmin(LargeTableAdmin):
 # --- entities -----------------------------------------------------------------------------
 
 
+class AliasForm(forms.ModelForm):
+    """An alias whose normalized form (Alias.normalized, 300 characters) would not fit is a
+    form error, not a database error: NFKC expands some characters (ﷺ is 18 letters)."""
+
+    class Meta:
+        model = Alias
+        fields = ["entity", "name", "language"]
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        try:
+            return services.check_name(name, "This alias")
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from None
+
+
 class AliasInline(admin.TabularInline):
     model = Alias
+    form = AliasForm
     extra = 1
     fields = ["name", "language"]
 
@@ -279,6 +359,7 @@ class EntityAdmin(LargeTableAdmin):
 
 @admin.register(Alias)
 class AliasAdmin(LargeTableAdmin):
+    form = AliasForm
     list_display = ["name", "language", "entity"]
     list_filter = ["language"]
     list_select_related = ["entity"]
@@ -309,15 +390,17 @@ class EntityMergeAdmin(admin.ModelAdmin):
 class StaleEditForm(forms.ModelForm):
     """Refuses a save when the row changed since the form was opened (optimistic locking).
 
-    The token is Claim.version, or a mention's `updated` time. The current row is read
-    FOR UPDATE inside the admin's transaction, so two saves cannot both pass the check.
+    The token is services.edit_token: Claim.version, or a mention's `updated` time, which
+    every write path moves (the review actions and the annotator included). The current row
+    is read FOR UPDATE inside the admin's transaction, so two saves cannot both pass the
+    check, nor a save and a review.
     """
 
     opened_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
     @staticmethod
     def token(obj) -> str:
-        return str(obj.version) if hasattr(obj, "version") else obj.updated.isoformat()
+        return services.edit_token(obj)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

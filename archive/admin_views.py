@@ -1,8 +1,10 @@
 """JSON endpoints behind the article annotator, mounted by ArticleAdmin.get_urls under /admin/.
 
 Every view runs inside admin_site.admin_view (staff login, CSRF on POST) and checks the
-model permission it needs. Offsets come from the page; the server checks them against the
-stored body (services._check_span) before anything is written.
+model permission it needs. Offsets are Unicode code points (Python str indexes), in the API
+and the annotator alike; they come from the page and the server checks them against the
+stored body (services._check_span) before anything is written. Bad input is a 400 with a
+message, a write from a stale page a 409, never a 500.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import json
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.db.models import Prefetch, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -33,6 +36,7 @@ from archive.models import (
 from archive.text.normalize import normalize
 
 MAX_INT = 2**31 - 1
+MAX_DEPTH = 8  # the deepest payload the annotator sends is 2
 
 
 class BadRequest(Exception):
@@ -68,9 +72,34 @@ def _payload(request) -> dict:
         data = json.loads(request.body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise BadRequest("The request body is not JSON.") from None
+    except RecursionError:
+        raise BadRequest("The request body is nested too deeply.") from None
     if not isinstance(data, dict):
         raise BadRequest("The request body must be a JSON object.")
+    _check_values(data)
     return data
+
+
+def _check_values(data) -> None:
+    """Refuse what the database cannot store or no annotator sends: structures nested
+    deeper than MAX_DEPTH, and text holding a lone surrogate (JSON "\\ud800"; PostgreSQL
+    stores UTF-8, which has no encoding for it). Iterative: no recursion to exhaust."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise BadRequest("The text holds a lone surrogate (not a character).") from None
+        elif isinstance(value, dict | list):
+            if depth > MAX_DEPTH:
+                raise BadRequest("The request body is nested too deeply.")
+            items = value.items() if isinstance(value, dict) else ((None, v) for v in value)
+            for key, item in items:
+                if key is not None:
+                    stack.append((key, depth))
+                stack.append((item, depth + 1))
 
 
 def _int(data: dict, key: str, *, required: bool = True) -> int | None:
@@ -120,8 +149,14 @@ def _json_view(view):
             return view(request, *args, **kwargs)
         except BadRequest as error:
             return JsonResponse({"error": str(error)}, status=400)
+        except services.StaleEdit as error:
+            return JsonResponse({"error": " ".join(error.messages)}, status=409)
         except ValidationError as error:
             return JsonResponse({"error": " ".join(error.messages)}, status=400)
+        except IntegrityError:
+            # The services check what they can first; this is a write that raced another.
+            message = "Another change to the same words came first. Reload and try again."
+            return JsonResponse({"error": message}, status=409)
         except PermissionDenied:
             return JsonResponse({"error": "You do not have permission to do that."}, status=403)
 
@@ -152,6 +187,7 @@ def annotations_data(request, article: Article) -> dict:
                 "role": m.role,
                 "status": m.status,
                 "is_orphaned": m.is_orphaned,
+                "token": services.edit_token(m),
                 "can_delete": can_delete_annotation(user, m),
             }
             for m in mentions
@@ -166,6 +202,7 @@ def annotations_data(request, article: Article) -> dict:
                 "kind": c.kind,
                 "status": c.status,
                 "is_orphaned": c.is_orphaned,
+                "token": services.edit_token(c),
                 "subjects": [link.entity.name for link in c.subject_links.all()],
                 "url": reverse("admin:archive_claim_change", args=[c.pk]),
                 "can_delete": can_delete_annotation(user, c),
@@ -232,22 +269,26 @@ def mention_add(request, object_id):
         _require(request, "add_entity")
         if not isinstance(new, dict):
             raise BadRequest("new_entity must be an object.")
-        name = _str(new, "name") or text
+        name = _str(new, "name").strip() or text
         aliases = [(text, article.language)]
         if name != text:
             aliases.append((name, "en"))
-        entity = services.entity_create(
-            name=name, kind=_str(new, "kind", default=EntityKind.PERSON), aliases=aliases
-        )
+        mention = services.mention_create_with_entity(
+            article=article, name=name, kind=_str(new, "kind", default=EntityKind.PERSON),
+            aliases=aliases, start=start, end=end, text=text, role=role, user=request.user,
+        )  # fmt: skip
     else:
         entity = _entity(data.get("entity_id"))
         if entity is None:
             raise BadRequest("Choose an entity or make a new one.")
-    mention = services.mention_create(
-        article=article, entity=entity, start=start, end=end, text=text, role=role,
-        user=request.user,
-    )  # fmt: skip
-    return _ok(request, article, f"Tagged “{mention.text}” as {entity.name}.", status=201)
+        mention = services.mention_create(
+            article=article, entity=entity, start=start, end=end, text=text, role=role,
+            user=request.user,
+        )  # fmt: skip
+    name = mention.entity.name
+    if not mention.was_created:  # sent twice (a double click): the first one stands
+        return _ok(request, article, f"“{mention.text}” is tagged as {name}.", status=200)
+    return _ok(request, article, f"Tagged “{mention.text}” as {name}.", status=201)
 
 
 @require_POST
@@ -303,12 +344,17 @@ def review(request, object_id):
     if not isinstance(ids, list) or not ids or len(ids) > 1000:
         raise BadRequest("ids must be a non-empty list.")
     ids = [_int({"id": i}, "id") for i in ids]
+    tokens = data.get("tokens")  # {id: token} as the page saw them; optional
+    if tokens is not None:
+        if not isinstance(tokens, dict) or not all(isinstance(t, str) for t in tokens.values()):
+            raise BadRequest("tokens must map mention ids to the tokens the page was given.")
+        tokens = {_int({"id": k}, "id"): t for k, t in tokens.items()}
     mentions = list(
         Mention.objects.filter(article=article, pk__in=ids).select_related("article", "entity")
     )
     if status not in (Status.CONFIRMED, Status.REJECTED):
         raise BadRequest("status must be confirmed or rejected.")
-    n = services.mentions_review(mentions=mentions, status=status, user=request.user)
+    n = services.mentions_review(mentions=mentions, status=status, user=request.user, tokens=tokens)
     return _ok(request, article, f"{n} mention(s) {status}.")
 
 

@@ -10,10 +10,11 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.text import slugify
-from simple_history.utils import bulk_update_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from archive.alignment import align_articles
 from archive.models import (
@@ -31,6 +32,7 @@ from archive.models import (
 )
 from archive.text.align import paragraph_spans
 from archive.text.matcher import AliasEntry, Matcher
+from archive.text.normalize import normalize
 
 # --- paragraphs and alignment -------------------------------------------------------------
 
@@ -79,6 +81,21 @@ def article_translations(article: Article) -> list[Article]:
 
 # --- mentions -----------------------------------------------------------------------------
 
+NAME_MAX = 300  # Entity.name, Alias.name and Alias.normalized
+
+
+class StaleEdit(ValidationError):
+    """The row changed since the page that sent this write was loaded."""
+
+
+def edit_token(obj: Mention | Claim) -> str:
+    """The stale-edit marker a page holds for a row: Claim.version, a mention's `updated`.
+
+    Every write path moves it: save() (auto_now), and the bulk ones set `updated` (or bump
+    `version`) themselves, since bulk_update never runs a field's pre_save.
+    """
+    return str(obj.version) if isinstance(obj, Claim) else obj.updated.isoformat()
+
 
 def _check_span(article: Article, start: int, end: int, text: str) -> None:
     if not (0 <= start < end <= len(article.body)):
@@ -88,6 +105,30 @@ def _check_span(article: Article, start: int, end: int, text: str) -> None:
         raise ValidationError(f"The text at {start}–{end} reads {found!r}, not {text!r}.")
 
 
+def _lock_article(article: Article) -> None:
+    """Serialize annotation writes on one article (identical double submits above all) and
+    check spans against the body as it is now. FOR NO KEY UPDATE: rows that merely point at
+    the article (mentions of other requests, propagation) are not blocked."""
+    current = (
+        Article.objects.select_for_update(no_key=True).only("body").filter(pk=article.pk).first()
+    )
+    if current is None:
+        raise ValidationError("That article no longer exists.")
+    article.body = current.body
+
+
+def check_name(name: str, what: str = "A name") -> str:
+    """A name fit for Entity.name and Alias.name/normalized, or a ValidationError."""
+    if len(name) > NAME_MAX:
+        raise ValidationError(f"{what} is too long: at most {NAME_MAX} characters.")
+    if len(normalize(name)) > NAME_MAX:
+        raise ValidationError(
+            f"{what} is too long once normalized for matching (some characters, such as "
+            f"ligatures, expand): at most {NAME_MAX} characters."
+        )
+    return name
+
+
 def entity_create(*, name: str, kind: str, aliases: list[tuple[str, str]]) -> Entity:
     """A new entity with a unique slug and its aliases [(name, language)]."""
     name = name.strip()
@@ -95,17 +136,29 @@ def entity_create(*, name: str, kind: str, aliases: list[tuple[str, str]]) -> En
         raise ValidationError("A new entity needs a name.")
     if kind not in EntityKind.values:
         raise ValidationError(f"Unknown entity kind {kind!r}.")
+    check_name(name, "The entity's name")
+    aliases = [(a.strip(), lang) for a, lang in aliases]
+    for alias_name, _language in aliases:
+        check_name(alias_name, f"The alias {alias_name[:40]!r}")
     base = slugify(name, allow_unicode=True)[:180] or "entity"
     slug, n = base, 1
-    while Entity.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    entity = Entity(name=name[:300], kind=kind, slug=slug)
-    entity.full_clean()
-    entity.save()
-    for alias_name, language in dict.fromkeys((a.strip(), lang) for a, lang in aliases):
+    for _attempt in range(20):
+        while Entity.objects.filter(slug=slug).exists():
+            n += 1
+            slug = f"{base}-{n}"
+        entity = Entity(name=name, kind=kind, slug=slug)
+        entity.full_clean()
+        try:
+            with transaction.atomic():  # a savepoint: another request may take the slug
+                entity.save()
+            break
+        except IntegrityError:
+            continue
+    else:
+        raise ValidationError("Could not find a free slug for the new entity; try again.")
+    for alias_name, language in dict.fromkeys(aliases):
         if alias_name:
-            Alias.objects.get_or_create(entity=entity, name=alias_name[:300], language=language)
+            Alias.objects.get_or_create(entity=entity, name=alias_name, language=language)
     return entity
 
 
@@ -122,41 +175,112 @@ def mention_create(
     status: str = Status.CONFIRMED,
     propagate: bool = True,
 ) -> Mention:
-    """Tag words of the body as a mention; a confirmed one is proposed in translations."""
+    """Tag words of the body as a mention; a confirmed one is proposed in translations.
+
+    Idempotent: the same entity at the same span returns the mention already there (with
+    `was_created` False), also when two identical requests arrive at once.
+    """
+    _lock_article(article)
     _check_span(article, start, end, text)
     if role not in MentionRole.values:
         raise ValidationError(f"Unknown role {role!r}.")
-    mention = Mention.objects.filter(article=article, entity=entity, start=start, end=end).first()
-    if mention is not None:
-        if mention.status != status or mention.role != role:
-            mention.status, mention.role = status, role
-            mention.save()
-    else:
-        mention = Mention.objects.create(
-            article=article,
-            entity=entity,
-            start=start,
-            end=end,
-            text=text,
-            role=role,
-            status=status,
-            created_by=user,
-        )
+    key = {"article": article, "entity": entity, "start": start, "end": end}
+    mention = Mention.objects.filter(**key).first()
+    created = mention is None
+    if created:
+        try:
+            with transaction.atomic():  # a savepoint: a writer without the lock may race us
+                mention = Mention.objects.create(
+                    **key, text=text, role=role, status=status, created_by=user
+                )
+        except IntegrityError:
+            mention = Mention.objects.filter(**key).first()
+            if mention is None:
+                raise
+            created = False
+    if not created and (mention.status != status or mention.role != role):
+        mention.status, mention.role = status, role
+        mention.save()
+    mention.was_created = created
     if propagate and status == Status.CONFIRMED:
         annotations_propagate(mentions=[mention], user=user)
     return mention
 
 
 @transaction.atomic
-def mentions_review(*, mentions: list[Mention], status: str, user=None) -> int:
-    """Confirm or reject mentions; confirmed ones are proposed in the translations."""
+def mention_create_with_entity(
+    *,
+    article: Article,
+    name: str,
+    kind: str,
+    aliases: list[tuple[str, str]],
+    start: int,
+    end: int,
+    text: str,
+    role: str = MentionRole.OTHER,
+    user=None,
+) -> Mention:
+    """Make a new entity and tag the words as its mention: all or nothing, so a refused tag
+    leaves no entity (nor an alias the matcher would use) behind. Sent twice, the second
+    call returns the first's mention instead of making a second entity."""
+    _lock_article(article)
+    _check_span(article, start, end, text)
+    existing = (
+        Mention.objects.filter(
+            article=article, start=start, end=end, entity__name=name.strip(), entity__kind=kind
+        )
+        .select_related("entity")
+        .first()
+    )
+    if existing is not None:
+        return mention_create(
+            article=article, entity=existing.entity, start=start, end=end, text=text,
+            role=role, user=user,
+        )  # fmt: skip
+    entity = entity_create(name=name, kind=kind, aliases=aliases)
+    return mention_create(
+        article=article, entity=entity, start=start, end=end, text=text, role=role, user=user
+    )
+
+
+@transaction.atomic
+def mentions_review(
+    *, mentions: list[Mention], status: str, user=None, tokens: dict[int, str] | None = None
+) -> int:
+    """Confirm or reject mentions; confirmed ones are proposed in the translations.
+
+    The rows are locked and read again, so a concurrent form save cannot interleave, and the
+    stale-edit marker moves (bulk_update skips auto_now). `tokens` ({id: edit_token} as the
+    sender saw them): if any row changed since, nothing is written (StaleEdit).
+    """
     if status not in (Status.CONFIRMED, Status.REJECTED):
         raise ValidationError(f"Cannot set status {status!r}.")
-    changed = [m for m in mentions if m.status != status]
+    current = {
+        m.pk: m
+        for m in Mention.objects.select_for_update(of=("self",))
+        .select_related("article", "entity")
+        .filter(pk__in=[m.pk for m in mentions])
+    }
+    stale = [
+        pk
+        for pk, token in (tokens or {}).items()
+        if pk in current and edit_token(current[pk]) != token
+    ]
+    if stale:
+        raise StaleEdit(
+            f"{len(stale)} of these mentions changed since the page was loaded. Nothing was "
+            "saved: reload the page to see them as they are now."
+        )
+    changed = list({m.pk: current[m.pk] for m in mentions if m.pk in current}.values())
+    changed = [m for m in changed if m.status != status]
+    now = timezone.now()
     for m in changed:
-        m.status = status
+        m.status, m.updated = status, now
     if changed:
         bulk_update_with_history(changed, Mention, ["status", "updated"], default_user=user)
+    for m in mentions:  # the caller's objects show what is stored now
+        if m.pk in current:
+            m.status, m.updated = current[m.pk].status, current[m.pk].updated
     if status == Status.CONFIRMED and changed:
         annotations_propagate(mentions=changed, user=user)
     return len(changed)
@@ -344,8 +468,10 @@ def _propagate_claim(claim: Claim, target: Article, user) -> int:
         same_as=origin,
         created_by=user,
     )
-    ClaimSubject.objects.bulk_create(
-        [ClaimSubject(claim=made, entity_id=link.entity_id) for link in claim.subject_links.all()]
+    bulk_create_with_history(
+        [ClaimSubject(claim=made, entity_id=link.entity_id) for link in claim.subject_links.all()],
+        ClaimSubject,
+        default_user=user,
     )
     return 1
 
@@ -380,12 +506,24 @@ def annotations_propagate(
 @transaction.atomic
 def annotation_place(*, annotation: Mention | Claim, start: int, end: int, text: str, user=None):
     """Anchor an orphaned (or misplaced) annotation at new words of its article's body."""
+    _lock_article(annotation.article)
     _check_span(annotation.article, start, end, text)
+    taken = "That entity is already tagged at “{}”: delete this copy instead."
+    if isinstance(annotation, Mention):
+        twin = Mention.objects.filter(
+            article_id=annotation.article_id, entity_id=annotation.entity_id, start=start, end=end
+        ).exclude(pk=annotation.pk)
+        if twin.exists():
+            raise ValidationError(taken.format(text))
     annotation.start, annotation.end, annotation.text = start, end, text
     annotation.is_orphaned = False
     if isinstance(annotation, Claim):
         annotation.version += 1
-    annotation.save()
+    try:
+        with transaction.atomic():  # a savepoint: the same words may be tagged meanwhile
+            annotation.save()
+    except IntegrityError:
+        raise ValidationError(taken.format(text)) from None
     return annotation
 
 
@@ -407,9 +545,10 @@ def entity_merge(*, survivor: Entity, merged: Entity, user=None) -> EntityMerge:
     mentions = list(Mention.objects.filter(entity=merged))
     duplicates = [m for m in mentions if (m.article_id, m.start, m.end) in survivor_spans]
     moving = [m for m in mentions if (m.article_id, m.start, m.end) not in survivor_spans]
+    now = timezone.now()
     for m in moving:
-        m.entity = survivor
-    bulk_update_with_history(moving, Mention, ["entity"], default_user=user)
+        m.entity, m.updated = survivor, now  # bulk_update skips auto_now: move the marker
+    bulk_update_with_history(moving, Mention, ["entity", "updated"], default_user=user)
     for m in duplicates:  # the survivor already holds these very words
         m.delete()
 
@@ -456,3 +595,129 @@ def entity_merge(*, survivor: Entity, merged: Entity, user=None) -> EntityMerge:
     EntityMerge.objects.filter(survivor=merged).update(survivor=survivor)
     merged.delete()
     return record
+
+
+# --- article text -------------------------------------------------------------------------
+
+# Spans being moved are first set this far aside (beyond any body: ARCHIVE_MAX_BODY_CHARS
+# is far smaller, and start + ASIDE still fits PostgreSQL's integer), so that a mention
+# taking the place another mention of its entity is leaving never meets it there: the
+# unique (article, entity, start, end) constraint is checked row by row, not per statement.
+_ASIDE = 2**30
+
+
+@dataclass
+class TextReplaced:
+    """What article_text_replace did: the spans it moved and those it could not place."""
+
+    article: Article
+    changed: bool  # False: the body was the stored one (other fields were still saved)
+    moved: list[Mention | Claim]
+    orphaned: list[Mention | Claim]  # mentions first, then claims, each by position
+
+
+def _replan(spans, old_body: str, body: str, taken: set | None) -> list[tuple]:
+    """(span, (start, end, text) or None) for each span not already orphaned. `taken`
+    (mentions only) holds the (entity, start, end) keys in use: a second mention of an
+    entity found on words the first already took is orphaned, not doubled."""
+    from archive.importing import reanchor  # the matching itself, pure text
+
+    plan = []
+    for span in spans:
+        if span.is_orphaned:
+            continue  # its old position means nothing in either text
+        found = reanchor(old_body, body, span.start, span.end, span.text)
+        if found is not None and taken is not None:
+            key = (span.entity_id, found[0], found[1])
+            if key in taken:
+                found = None
+            else:
+                taken.add(key)
+        plan.append((span, found))
+    return plan
+
+
+@transaction.atomic
+def article_text_replace(
+    *, article: Article, body: str, user=None, reason: str = "text replaced"
+) -> TextReplaced:
+    """Replace an article's body and move every mention and claim onto the same words.
+
+    The one implementation behind the admin's article form and `import_articles --update`.
+    `article` is saved as the caller left it (other changed fields included) with `body` as
+    its text; sha256 and the search text follow the body (Article.save, pre_save). The old
+    text stays in the article's history (recorded first if the article has none, as rows
+    loaded from fixtures do). Each annotation is found again by its words and the words
+    around them (archive.importing.reanchor: exact text chosen by context, else a fuzzy
+    match); one that cannot be placed keeps its words, is flagged `is_orphaned`, and is
+    shown nowhere public until an analyst places it again. History rows carry `user` and
+    `reason`. One transaction, holding the article row against concurrent annotation.
+    """
+    from django.db.models import F
+
+    stored = Article.objects.select_for_update(no_key=True).filter(pk=article.pk).first()
+    if stored is None:
+        raise ValidationError("That article no longer exists.")
+    old_body = stored.body
+    if not Article.history.filter(id=article.pk).exists():
+        # Loaded from fixtures (raw saves make no history): record the old text first.
+        Article.history.bulk_history_create([stored], update=False)
+    article.body = body
+    article._change_reason = reason
+    if user is not None:
+        article._history_user = user
+    article.save()
+    if old_body == article.body:
+        return TextReplaced(article=article, changed=False, moved=[], orphaned=[])
+    body = article.body
+
+    mentions = list(
+        Mention.objects.select_for_update().filter(article=article).order_by("start", "pk")
+    )
+    claims = list(Claim.objects.select_for_update().filter(article=article).order_by("start", "pk"))
+    taken = {(m.entity_id, m.start, m.end) for m in mentions if m.is_orphaned}
+    mention_plan = _replan(mentions, old_body, body, taken)
+    claim_plan = _replan(claims, old_body, body, None)
+
+    # An orphan keeps the position its words had; should a placed mention of its entity
+    # now hold exactly that span, it slides to the next free start (it is a duplicate).
+    final: dict[int, tuple] = {}
+    for span, found in mention_plan:
+        if found is None:
+            start = span.start
+            while (span.entity_id, start, start + len(span.text)) in taken:
+                start += 1
+            taken.add((span.entity_id, start, start + len(span.text)))
+            found = (start, start + len(span.text), span.text)
+        final[span.pk] = found
+    moving = [m.pk for m, _ in mention_plan if final[m.pk][:2] != (m.start, m.end)]
+    if moving:
+        Mention.objects.filter(pk__in=moving).update(
+            start=F("start") + _ASIDE, end=F("end") + _ASIDE
+        )
+
+    result = TextReplaced(article=article, changed=True, moved=[], orphaned=[])
+    for plan in (mention_plan, claim_plan):
+        for span, found in plan:
+            orphaned = found is None
+            if isinstance(span, Mention):
+                found = final[span.pk]
+            elif orphaned:
+                found = (span.start, span.end, span.text)
+            if not orphaned and found == (span.start, span.end, span.text):
+                continue  # the same words at the same place: nothing to record
+            span.article = article  # the new body, for the span check on save
+            span.start, span.end, span.text = found
+            span.is_orphaned = orphaned
+            if isinstance(span, Claim):
+                span.version += 1  # an edit form opened before this is now stale
+            span._change_reason = (
+                "orphaned: its words are not in the new text"
+                if orphaned
+                else "re-anchored on the new text"
+            )
+            if user is not None:
+                span._history_user = user
+            span.save()
+            (result.orphaned if orphaned else result.moved).append(span)
+    return result

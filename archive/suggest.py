@@ -4,17 +4,22 @@
 `Matcher` from every alias (one query), reads the spans already annotated on those
 articles (one query per chunk), and bulk-creates `status="suggested"` mentions only where
 no mention of any status (confirmed, suggested, rejected) sits at that span yet, so it
-never duplicates and never resurrects a rejected suggestion.
+never duplicates and never resurrects a rejected suggestion. Each gets its history row,
+like every other annotation (simple_history's bulk_create_with_history).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from django.db import IntegrityError, transaction
+from simple_history.utils import bulk_create_with_history
+
 from archive.models import Alias, Article, Mention, MentionRole, Status
 from archive.text.matcher import AliasEntry, Matcher
 
 CHUNK = 500
+CHANGE_REASON = "suggested by the matcher"
 
 
 def build_matcher() -> Matcher:
@@ -36,10 +41,56 @@ def _chunks(articles: Iterable[Article]) -> Iterator[list[Article]]:
         yield chunk
 
 
-def suggest_mentions(articles: Iterable[Article], *, matcher: Matcher | None = None) -> int:
+def _store(found: list[tuple[int, int, int, int, str]], user) -> int:
+    """Bulk-create suggested mentions [(article_id, entity_id, start, end, text)] with their
+    history rows; return how many were made."""
+
+    def build(rows):
+        return [
+            Mention(
+                article_id=article_id,
+                entity_id=entity_id,
+                start=start,
+                end=end,
+                text=text,
+                role=MentionRole.OTHER,
+                status=Status.SUGGESTED,
+            )
+            for article_id, entity_id, start, end, text in rows
+        ]
+
+    if not found:
+        return 0
+    try:
+        with transaction.atomic():  # a savepoint, so a conflict below can be retried
+            bulk_create_with_history(
+                build(found), Mention, batch_size=1000, default_user=user,
+                default_change_reason=CHANGE_REASON,
+            )  # fmt: skip
+        return len(found)
+    except IntegrityError:
+        pass
+    # A concurrent run stored some of these spans first: leave those, store the rest.
+    taken = set(
+        Mention.objects.filter(article_id__in={row[0] for row in found}).values_list(
+            "article_id", "entity_id", "start", "end"
+        )
+    )
+    rest = [row for row in found if row[:4] not in taken]
+    made = bulk_create_with_history(
+        build(rest), Mention, batch_size=1000, ignore_conflicts=True, default_user=user,
+        default_change_reason=CHANGE_REASON,
+    )  # fmt: skip
+    return len(made)
+
+
+def suggest_mentions(
+    articles: Iterable[Article], *, matcher: Matcher | None = None, user=None
+) -> int:
     """Create suggested mentions for the articles; return how many were created.
 
-    Pass `matcher` to reuse one across calls (it only depends on the aliases).
+    Pass `matcher` to reuse one across calls (it only depends on the aliases); `user` is
+    recorded in the history rows (none: the matcher made them).
     """
     created = 0
     for chunk in _chunks(articles):
@@ -50,26 +101,14 @@ def suggest_mentions(articles: Iterable[Article], *, matcher: Matcher | None = N
                 "article_id", "start", "end"
             )
         )
-        new = []
+        found = []
         for article in chunk:
             for match in matcher.find(article.body):
                 key = (article.pk, match.start, match.end)
                 if key in taken:
                     continue
                 taken.add(key)
-                new.append(
-                    Mention(
-                        article_id=article.pk,
-                        entity_id=match.entity_id,
-                        start=match.start,
-                        end=match.end,
-                        text=match.text,
-                        role=MentionRole.OTHER,
-                        status=Status.SUGGESTED,
-                    )
-                )
-        # Spans come from the matcher, which guarantees text == body[start:end];
-        # ignore_conflicts covers a concurrent run that got there first.
-        Mention.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
-        created += len(new)
+                # Spans come from the matcher, which guarantees text == body[start:end].
+                found.append((article.pk, match.entity_id, match.start, match.end, match.text))
+        created += _store(found, user)
     return created

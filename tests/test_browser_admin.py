@@ -136,3 +136,83 @@ def test_analyst_records_a_claim_on_a_quote_in_an_english_article(browser, live_
     assert list(claim.about.all()) == [us]
     assert str(claim.date) == "2018-06-01"
     assert claim.kind == "direct_quote"
+
+
+# Astral characters (outside the Basic Multilingual Plane) are one code point but two
+# UTF-16 units: the flag is two of them, 𝐀 one. Offsets are code points everywhere.
+ASTRAL_CASES = {
+    "en": (
+        "Breaking 🇱🇾 𝐀: Fayez al-Sarraj met Stephanie Williams in Tripoli.\nNothing else 😀.",
+        "Stephanie Williams",
+        "Tripoli",
+    ),
+    "ar": (
+        "عاجل 🇱🇾 𝐀: التقى فايز السراج ستيفاني وليامز في طرابلس.\nلا شيء آخر 😀.",
+        "فايز السراج",
+        "طرابلس",
+    ),
+}
+
+HIGHLIGHTS_JS = """() => {
+  const found = {};
+  for (const span of document.querySelectorAll('#annotator-body .ann-mention')) {
+    for (const id of span.dataset.mentions.split(' ')) {
+      found[id] = (found[id] || '') + span.textContent;
+    }
+  }
+  return found;
+}"""
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_offsets_are_code_points_after_an_emoji(browser, live_server, language):
+    from tests.factories import make_article, make_mention
+
+    body, name, place = ASTRAL_CASES[language]
+    article = make_article(body=body, language=language)
+    person = make_entity(name=f"Person {language}", aliases={language: [name]})
+    city = make_entity(name=f"City {language}", kind="place", aliases={language: [place]})
+    existing = make_mention(article, city, place)  # placed by the server, in code points
+    make_user("ana", group="Analyst")
+    page = login(browser, live_server, "ana")
+    page.goto(live_server.url + reverse("admin:archive_article_change", args=[article.pk]))
+
+    # A highlight the server placed covers exactly its words (not "n Tripo").
+    assert page.evaluate(HIGHLIGHTS_JS) == {str(existing.pk): place}
+
+    assert page.evaluate(SELECT_JS, [name, 0])
+    page.dispatch_event("#annotator-body", "mouseup")
+    page.wait_for_selector(".annotator-popup")
+    page.wait_for_selector("#ann-entity-list li")
+    page.keyboard.press("Enter")
+    assert page.input_value("#ann-entity") == person.name
+    page.click("#ann-save")
+    page.wait_for_selector(".ann-mention.ann-kind-person")
+    page.screenshot(path=str(SHOTS / f"admin-astral-{language}.png"), full_page=True)
+
+    mention = Mention.objects.get(article=article, entity=person)
+    start = body.index(name)  # Python: code points
+    assert (mention.start, mention.end, mention.text) == (start, start + len(name), name)
+    assert page.evaluate(HIGHLIGHTS_JS) == {str(existing.pk): place, str(mention.pk): name}
+    assert page.text_content("#annotator-status") == f"Tagged “{name}” as {person.name}."
+
+
+def test_confirming_a_suggestion_someone_rejected_meanwhile_is_refused(browser, live_server):
+    from archive import services
+    from tests.factories import make_article, make_mention
+
+    article = make_article()
+    sarraj = make_entity(name="Fayez al-Sarraj", aliases={"en": ["Fayez al-Sarraj"]})
+    mention = make_mention(article, sarraj, "Fayez al-Sarraj", status="suggested")
+    make_user("ana", group="Analyst")
+    page = login(browser, live_server, "ana")
+    page.goto(live_server.url + reverse("admin:archive_article_change", args=[article.pk]))
+    page.wait_for_selector(f"#annotator-suggested li[data-id='{mention.pk}']")
+
+    services.mention_reject(mention=mention, user=make_user("ed", group="Editor"))
+    page.click(f"#annotator-suggested li[data-id='{mention.pk}'] button:text('Confirm')")
+    page.wait_for_selector("#annotator-status.is-error")
+    assert "reload" in page.text_content("#annotator-status").lower()
+    assert Mention.objects.get(pk=mention.pk).status == "rejected"
+    # The page now shows the row as it is: no longer a suggestion to act on.
+    page.wait_for_selector(f"#annotator-suggested li[data-id='{mention.pk}']", state="detached")

@@ -1,10 +1,14 @@
 /* The article annotator in the admin: select words, tag them as a mention or a claim.
  *
- * Offsets are character offsets in the ORIGINAL body. Each paragraph element carries the
- * offset of its first character (data-start); an offset inside a paragraph is that start
- * plus the length of the paragraph's text before the point, measured with a DOM Range, so
- * highlight elements nested in the paragraph never shift it. The server checks every span
- * against the stored body before writing. Vanilla JS, no dependencies.
+ * Offsets are character offsets in the ORIGINAL body, counted in Unicode code points as the
+ * server (Python) and the API count them. JS strings and DOM offsets count UTF-16 units,
+ * which differ after every astral character (an emoji, 𝐀): each paragraph keeps a table
+ * between the two (unitMap), and every offset crosses it on its way in or out. Each
+ * paragraph element carries the offset of its first character (data-start); an offset
+ * inside a paragraph is that start plus the code points of the paragraph's text before the
+ * point, measured with a DOM Range, so highlight elements nested in the paragraph never
+ * shift it. The server checks every span against the stored body before writing. Vanilla
+ * JS, no dependencies.
  */
 (function () {
   "use strict";
@@ -62,7 +66,11 @@
     } catch (e) {
       body = { error: "The server answered " + response.status + "." };
     }
-    if (!response.ok) throw new Error(body.error || "The server answered " + response.status + ".");
+    if (!response.ok) {
+      const error = new Error(body.error || "The server answered " + response.status + ".");
+      error.status = response.status;
+      throw error;
+    }
     return body;
   }
 
@@ -78,6 +86,32 @@
     return p._text;
   }
 
+  // Code points <-> UTF-16 units within a text: toCp[unit] and toUnit[codePoint]. A unit
+  // index inside a surrogate pair counts as after the pair.
+  function unitMap(text) {
+    const toCp = new Int32Array(text.length + 1);
+    const toUnit = [];
+    let n = 0;
+    for (let i = 0; i < text.length; i++, n++) {
+      toCp[i] = n;
+      toUnit.push(i);
+      const c = text.charCodeAt(i);
+      const d = text.charCodeAt(i + 1);
+      if (c >= 0xd800 && c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
+        i++;
+        toCp[i] = n + 1;
+      }
+    }
+    toCp[text.length] = n;
+    toUnit.push(text.length);
+    return { toCp, toUnit, length: n };
+  }
+
+  function mapOf(p) {
+    if (p._map === undefined) p._map = unitMap(paragraphText(p));
+    return p._map;
+  }
+
   function render() {
     const live = (a) => !a.is_orphaned && a.status !== "rejected";
     const spans = [
@@ -87,10 +121,11 @@
     words = [];
     for (const p of paragraphs()) {
       const text = paragraphText(p);
+      const map = mapOf(p);
       const start = Number(p.dataset.start);
-      const end = start + text.length;
+      const end = start + map.length;
       for (const m of text.matchAll(/\S+/g)) {
-        words.push({ start: start + m.index, end: start + m.index + m[0].length });
+        words.push({ start: start + map.toCp[m.index], end: start + map.toCp[m.index + m[0].length] });
       }
       const inside = spans.filter((s) => s.start < end && s.end > start);
       const cuts = new Set([start, end]);
@@ -103,7 +138,7 @@
       for (let i = 0; i < points.length - 1; i++) {
         const a = points[i];
         const b = points[i + 1];
-        const piece = text.slice(a - start, b - start);
+        const piece = text.slice(map.toUnit[a - start], map.toUnit[b - start]);
         const cover = inside.filter((s) => s.start <= a && s.end >= b);
         if (!cover.length) {
           fragment.append(document.createTextNode(piece));
@@ -148,15 +183,16 @@
     const range = document.createRange();
     range.setStart(p, 0);
     range.setEnd(node, offset);
-    return Number(p.dataset.start) + range.toString().length;
+    const units = Math.min(range.toString().length, paragraphText(p).length);
+    return Number(p.dataset.start) + mapOf(p).toCp[units];
   }
 
   // DOM point (text node, offset) at a body offset.
   function pointAt(bodyOffset) {
     for (const p of paragraphs()) {
       const start = Number(p.dataset.start);
-      if (bodyOffset < start || bodyOffset > start + paragraphText(p).length) continue;
-      let left = bodyOffset - start;
+      if (bodyOffset < start || bodyOffset > start + mapOf(p).length) continue;
+      let left = mapOf(p).toUnit[bodyOffset - start];
       const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
       let last = null;
       while (walker.nextNode()) {
@@ -182,10 +218,11 @@
     }
     const pStart = Number(p.dataset.start);
     const text = paragraphText(p);
-    while (start < end && /\s/.test(text[start - pStart])) start++;
-    while (end > start && /\s/.test(text[end - 1 - pStart])) end--;
+    const unit = mapOf(p).toUnit; // code point offset in the paragraph -> JS string index
+    while (start < end && /\s/.test(text[unit[start - pStart]])) start++;
+    while (end > start && /\s/.test(text[unit[end - 1 - pStart]])) end--;
     if (start >= end) return null;
-    return { start, end, text: text.slice(start - pStart, end - pStart) };
+    return { start, end, text: text.slice(unit[start - pStart], unit[end - pStart]) };
   }
 
   function selectOffsets(start, end) {
@@ -401,7 +438,9 @@
       config.can.add_claim ? el("label", {}, el("input", { type: "radio", name: "ann-mode", id: "ann-mode-claim", value: "claim", checked: !config.can.add_mention, onchange: () => mode("claim") }), " Claim") : null);
     mode(config.can.add_mention ? "mention" : "claim");
 
+    let saving = false;
     async function save() {
+      if (saving) return; // a double click or Enter while the first request is on its way
       error.textContent = "";
       const claimMode = !claimPart.hidden;
       let url;
@@ -431,6 +470,9 @@
           return;
         }
       }
+      saving = true;
+      const button = document.getElementById("ann-save");
+      if (button) button.disabled = true;
       try {
         const body = await call(url, payload);
         data = body;
@@ -439,6 +481,9 @@
         say(body.message);
       } catch (e) {
         error.textContent = e.message;
+      } finally {
+        saving = false;
+        if (button) button.disabled = false;
       }
     }
 
@@ -479,8 +524,22 @@
       render();
       say(body.message);
     } catch (e) {
+      if (e.status === 409) {
+        // Changed by someone else since this page loaded: show the rows as they are now.
+        try {
+          data = await call(config.urls.annotations);
+          render();
+        } catch (ignored) { /* keep the old view; the message below says what to do */ }
+      }
       say(e.message, true);
     }
+  }
+
+  // Review with the tokens this page was given: a row changed since is refused (409).
+  function review(ids, status) {
+    const tokens = {};
+    for (const m of data.mentions) if (ids.includes(m.id)) tokens[m.id] = m.token;
+    return act(config.urls.review, { ids, status, tokens });
   }
 
   function renderLists() {
@@ -493,16 +552,16 @@
       return el("li", { "data-id": m.id }, check, " ",
         el("label", { for: "ann-sugg-" + m.id }, el("q", { dir: "auto", text: m.text }), " → " + m.entity.name),
         config.can.review ? el("span", { class: "ann-row-buttons" },
-          el("button", { type: "button", class: "button", text: "Confirm", onclick: () => act(config.urls.review, { ids: [m.id], status: "confirmed" }) }),
-          el("button", { type: "button", class: "button", text: "Reject", onclick: () => act(config.urls.review, { ids: [m.id], status: "rejected" }) })) : null);
+          el("button", { type: "button", class: "button", text: "Confirm", onclick: () => review([m.id], "confirmed") }),
+          el("button", { type: "button", class: "button", text: "Reject", onclick: () => review([m.id], "rejected") })) : null);
     });
     const chosen = () => checks.filter((c) => c.checked).map((c) => Number(c.value));
     fill(box,
       el("h3", { text: "Suggested mentions (" + suggested.length + ")" }),
       suggested.length && config.can.review ? el("p", { class: "ann-bulk" },
         el("button", { type: "button", class: "button", text: "Select all", onclick: () => checks.forEach((c) => { c.checked = true; }) }),
-        el("button", { type: "button", class: "button", id: "ann-confirm-selected", text: "Confirm selected", onclick: () => chosen().length && act(config.urls.review, { ids: chosen(), status: "confirmed" }) }),
-        el("button", { type: "button", class: "button", id: "ann-reject-selected", text: "Reject selected", onclick: () => chosen().length && act(config.urls.review, { ids: chosen(), status: "rejected" }) })) : null,
+        el("button", { type: "button", class: "button", id: "ann-confirm-selected", text: "Confirm selected", onclick: () => chosen().length && review(chosen(), "confirmed") }),
+        el("button", { type: "button", class: "button", id: "ann-reject-selected", text: "Reject selected", onclick: () => chosen().length && review(chosen(), "rejected") })) : null,
       suggested.length ? el("ul", {}, ...rows) : el("p", { text: "None." }));
 
     const orphans = [
@@ -529,6 +588,6 @@
         " " + c.kind + ", " + c.status + (c.subjects.length ? " — about " + c.subjects.join(", ") : "")))) : el("p", { text: "None." }));
   }
 
-  for (const p of paragraphs()) paragraphText(p);
+  for (const p of paragraphs()) mapOf(p);
   render();
 })();
