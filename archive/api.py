@@ -353,7 +353,7 @@ class EntityViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = EntitySerializer
     filterset_class = EntityFilter
     pagination_class = ArchivePagination
-    queryset = Entity.objects.prefetch_related("aliases").order_by("name", "id")
+    queryset = Entity.objects.public().prefetch_related("aliases").order_by("name", "id")
 
 
 class ClaimViewSet(viewsets.ReadOnlyModelViewSet):

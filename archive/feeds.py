@@ -17,7 +17,7 @@ class EntityFeed(Feed):
     feed_type = Atom1Feed
 
     def get_object(self, request, slug, kind):
-        return get_object_or_404(Entity, kind=kind, slug=slug)
+        return get_object_or_404(Entity.objects.public(), kind=kind, slug=slug)
 
     def title(self, entity):
         return _("%(name)s in the Libya News Archive") % {"name": entity.name}

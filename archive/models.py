@@ -13,8 +13,8 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
-from django.db.models import Q
+from django.db import models, router
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Length
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
@@ -41,6 +41,12 @@ class SlugNaturalKeyManager(models.Manager):
         return self.get(slug=slug)
 
 
+class SourceQuerySet(models.QuerySet):
+    def public(self):
+        """Outlets a reader may see: those of at least one public article."""
+        return self.filter(Exists(Article.objects.public().filter(source=OuterRef("pk"))))
+
+
 class Source(models.Model):
     """A news outlet."""
 
@@ -50,7 +56,7 @@ class Source(models.Model):
     country = models.CharField(max_length=100, blank=True)
     language = models.CharField(max_length=2, blank=True, validators=[language_validator])
 
-    objects = SlugNaturalKeyManager()
+    objects = SlugNaturalKeyManager.from_queryset(SourceQuerySet)()
 
     class Meta:
         ordering = ["name"]
@@ -215,6 +221,36 @@ class Article(models.Model):
     def text_sha256(text: str) -> str:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
+    def clean(self):
+        super().clean()
+        limit = settings.ARCHIVE_MAX_BODY_CHARS
+        if len(self.body or "") > limit:
+            raise ValidationError(
+                {"body": f"{len(self.body):,} characters: the limit is {limit:,}. Split the text."}
+            )
+
+    def save(self, *args, **kwargs):
+        """Fill sha256 from the body when the body is new or changed (the admin as well as
+        imports): `verify_fixity` then checks every article, however it was made. A body
+        altered behind the model's back (SQL) keeps its old sha256 when other fields are
+        saved, so the alteration stays visible."""
+        update_fields = kwargs.get("update_fields")
+        if (update_fields is None or "body" in update_fields) and self._body_is_new():
+            self.sha256 = self.text_sha256(self.body)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "sha256"}
+        super().save(*args, **kwargs)
+
+    def _body_is_new(self) -> bool:
+        if self._state.adding:
+            return True
+        if "body" in self.get_deferred_fields():
+            return False
+        database = router.db_for_write(type(self), instance=self)  # never a replica
+        rows = type(self)._base_manager.using(database)
+        stored = rows.filter(pk=self.pk).values_list("body", flat=True).first()
+        return stored != self.body
+
     def refresh_search_text(self):
         self.title_search = normalize(self.title)
         self.body_search = normalize(self.body)
@@ -224,6 +260,20 @@ class EntityKind(models.TextChoices):
     PERSON = "person", _("Person")
     ORGANIZATION = "organization", _("Organization")
     PLACE = "place", _("Place")
+
+
+class EntityQuerySet(models.QuerySet):
+    def public(self):
+        """Entities a reader may see: named in, speaking in or spoken of in something public.
+
+        A name known only from hidden articles (or only from rejected or orphaned
+        annotations) stays in the admin.
+        """
+        return self.filter(
+            Exists(Mention.objects.visible().filter(entity=OuterRef("pk")))
+            | Exists(Claim.objects.visible().filter(speaker=OuterRef("pk")))
+            | Exists(Claim.objects.visible().filter(subject_links__entity=OuterRef("pk")))
+        )
 
 
 class Entity(models.Model):
@@ -240,7 +290,7 @@ class Entity(models.Model):
     )
 
     history = HistoricalRecords()
-    objects = SlugNaturalKeyManager()
+    objects = SlugNaturalKeyManager.from_queryset(EntityQuerySet)()
 
     class Meta:
         ordering = ["name"]
@@ -311,8 +361,14 @@ class Status(models.TextChoices):
 
 class SpanQuerySet(models.QuerySet):
     def visible(self):
-        """What public surfaces show: confirmed and suggested, on public articles."""
-        return self.exclude(status=Status.REJECTED).filter(article__is_public=True)
+        """What public surfaces show: confirmed and suggested, on public articles, placed.
+
+        An orphan (its words are gone from an updated text) is shown nowhere public until
+        an analyst places it again: its stored offsets point at other words now.
+        """
+        return self.exclude(status=Status.REJECTED).filter(
+            article__is_public=True, is_orphaned=False
+        )
 
 
 class Span(models.Model):
@@ -358,8 +414,18 @@ class Span(models.Model):
         ]
 
     def clean(self):
+        """The span must hold its text; an orphan is exempt until someone moves it.
+
+        An orphan's words are gone from the updated body, so its stored span cannot match:
+        its other fields (a note, a status) may still be edited. Given a new span (start,
+        end or text changed, as an analyst placing it again does in the admin), the span is
+        checked like any other and, when it holds, the orphan is placed: `is_orphaned` is
+        cleared. Unticking `is_orphaned` without moving it makes the stored span checked.
+        """
         super().clean()
         if self.start is None or self.end is None or self.article_id is None:
+            return
+        if self.is_orphaned and not self._span_moved():
             return
         if self.start >= self.end:
             raise ValidationError({"end": "The span must end after it starts."})
@@ -371,6 +437,15 @@ class Span(models.Model):
             raise ValidationError(
                 {"text": f"The body at {self.start}–{self.end} reads {found!r}, not {self.text!r}."}
             )
+        self.is_orphaned = False  # the words are there: placed (again)
+
+    def _span_moved(self) -> bool:
+        """Whether start, end or text differ from the stored row (True for a new row)."""
+        if self.pk is None:
+            return True
+        rows = type(self)._base_manager.using(router.db_for_write(type(self), instance=self))
+        stored = rows.filter(pk=self.pk).values_list("start", "end", "text").first()
+        return stored != (self.start, self.end, self.text)
 
 
 class MentionRole(models.TextChoices):

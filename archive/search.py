@@ -81,7 +81,7 @@ def find_entities(query: str, *, limit: int = 5) -> list[EntityMatch]:
     if not phrases:
         return []
     aliases = (
-        Alias.objects.filter(normalized__in=list(phrases)[:500])
+        Alias.objects.filter(normalized__in=list(phrases)[:500], entity__in=Entity.objects.public())
         .select_related("entity")
         .order_by("entity_id", "-normalized", "id")
     )

@@ -95,7 +95,7 @@ class HomeView(TemplateView):
                 n=Count(
                     "mentions",
                     filter=~Q(mentions__status=Status.REJECTED)
-                    & Q(mentions__article__is_public=True),
+                    & Q(mentions__article__is_public=True, mentions__is_orphaned=False),
                 )
             )
             .filter(n__gt=0)
@@ -138,7 +138,7 @@ class ArticleListView(TemplateView):
             page_obj=page,
             q=q,
             languages=_languages(),
-            sources=Source.objects.only("name", "slug"),
+            sources=Source.objects.public().only("name", "slug"),
         )
         return context
 
@@ -331,7 +331,7 @@ class EntityIndexView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        entities = Entity.objects.filter(kind=self.kind)
+        entities = Entity.objects.public().filter(kind=self.kind)
         letters = (
             entities.annotate(letter=Upper(LeftChars("name", 1)))
             .values("letter")
@@ -370,7 +370,7 @@ class EntityDetailView(DetailView):
     context_object_name = "entity"
 
     def get_queryset(self):
-        return Entity.objects.filter(kind=self.kind).prefetch_related("aliases")
+        return Entity.objects.public().filter(kind=self.kind).prefetch_related("aliases")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -569,7 +569,7 @@ class SearchView(TemplateView):
             expand=expand,
             filter=filterset,
             languages=_languages(),
-            sources=Source.objects.only("name", "slug"),
+            sources=Source.objects.public().only("name", "slug"),
         )
         if not q:
             return context

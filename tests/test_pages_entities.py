@@ -17,9 +17,14 @@ pytestmark = pytest.mark.django_db
 
 def test_index_lists_names_a_to_z_with_counts_per_letter_and_mentions(client):
     data = make_translation_pair()
-    make_entity(name="Ghassan Salame", kind="person")
+    salame = make_entity(name="Ghassan Salame", kind="person")
+    make_mention(
+        make_article(body="Ghassan Salame briefed the council.\nEnd."), salame, "Ghassan Salame"
+    )
     make_entity(name="Tripoli Port", kind="place")
+    make_entity(name="Named Nowhere", kind="person")  # nothing public names them
     html = client.get("/people/").content.decode()
+    assert "Named Nowhere" not in html
     assert "Fayez al-Sarraj" in html and "Ghassan Salame" in html and "Tripoli Port" not in html
     assert '?letter=F" >' not in html
     assert 'href="?letter=F">F <span class="count">1</span>' in html
