@@ -7,48 +7,20 @@ mentions; each paragraph's anchors are the ids of the entities mentioned in it.
 from __future__ import annotations
 
 from collections import defaultdict
+from operator import attrgetter
 
 from archive.models import Article, Mention
-from archive.text.align import Pair, align, paragraphs
+from archive.text.align import Pair, align, by_paragraph, paragraph_spans, paragraphs
 
-
-def paragraph_offsets(body: str) -> list[tuple[int, int]]:
-    """(start, end) in `body` of each paragraph of `archive.text.align.paragraphs(body)`."""
-    spans, pos = [], 0
-    for line in body.splitlines(keepends=True):
-        stripped = line.strip()
-        if stripped:
-            start = pos + line.index(stripped)
-            spans.append((start, start + len(stripped)))
-        pos += len(line)
-    return spans
-
-
-def paragraph_of(offsets: list[tuple[int, int]], position: int) -> int | None:
-    """Index of the paragraph holding character `position`, or None between paragraphs."""
-    lo, hi = 0, len(offsets)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if offsets[mid][1] <= position:
-            lo = mid + 1
-        else:
-            hi = mid
-    if lo < len(offsets) and offsets[lo][0] <= position < offsets[lo][1]:
-        return lo
-    return None
+span_start = attrgetter("start")
 
 
 def entities_by_paragraph(article: Article, mentions=None) -> list[set[int]]:
     """The entity ids visibly mentioned in each paragraph (one query unless given)."""
-    offsets = paragraph_offsets(article.body)
     if mentions is None:
         mentions = Mention.objects.visible().filter(article=article).only("start", "entity_id")
-    found: list[set[int]] = [set() for _ in offsets]
-    for mention in mentions:
-        index = paragraph_of(offsets, mention.start)
-        if index is not None:
-            found[index].add(mention.entity_id)
-    return found
+    groups = by_paragraph(paragraph_spans(article.body), mentions, span_start)
+    return [{mention.entity_id for mention in group} for group in groups]
 
 
 def align_articles(left: Article, right: Article, *, left_mentions=None, right_mentions=None):

@@ -1,12 +1,13 @@
 """The read-only JSON API (DRF): serializers, viewsets and the router mounted at /api/.
 
 Lists are filtered by the same FilterSets as the pages (archive.filters) and paginated;
-an article's mentions and claims are also served as W3C Web Annotations (JSON-LD).
+an article's mentions and claims are also served as W3C Web Annotations (JSON-LD, built in
+archive.linked_data).
 """
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -15,21 +16,14 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from archive import selectors
 from archive.alignment import align_articles
 from archive.filters import ArticleFilter, ClaimFilter, EntityFilter
-from archive.models import NEWEST_FIRST, Alias, Article, Claim, Entity, Mention
+from archive.linked_data import annotation_collection
+from archive.models import Alias, Article, Claim, Entity, Mention
 from archive.pagination import ArchivePagination
+from archive.rendering import date_at_precision
 from archive.text.align import paragraphs
-
-QUOTE_CONTEXT = 32
-
-
-def published_at_precision(article: Article) -> str | None:
-    """ "2020-01-04", "2020-01" or "2020": the date no more precise than it is known."""
-    if article.published is None:
-        return None
-    iso = article.published.isoformat()
-    return {"year": iso[:4], "month": iso[:7]}.get(article.published_precision, iso)
 
 
 class EntityRefSerializer(serializers.ModelSerializer):
@@ -63,7 +57,7 @@ class ArticleListSerializer(serializers.ModelSerializer):
         ]
 
     def get_published(self, article) -> str | None:
-        return published_at_precision(article)
+        return date_at_precision(article, iso=True)
 
 
 class MentionSerializer(serializers.ModelSerializer):
@@ -125,21 +119,7 @@ class ArticleDetailSerializer(ArticleListSerializer):
         return paragraphs(article.body)
 
     def get_translations(self, article) -> list[dict]:
-        others = (
-            Article.objects.public()
-            .filter(
-                Q(translation_of=article)
-                | Q(pk=article.translation_of_id or 0)
-                | (
-                    Q(translation_of_id=article.translation_of_id)
-                    if article.translation_of_id
-                    else Q(pk__in=[])
-                )
-            )
-            .exclude(pk=article.pk)
-            .select_related("source", "story", "translation_of")
-            .order_by("language", "id")
-        )
+        others = selectors.translations(article).listing().select_related("story", "translation_of")
         return ArticleListSerializer(others, many=True).data
 
 
@@ -187,10 +167,8 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
                     to_attr="visible_claims",
                 ),
             )
-        qs = qs.defer("body", "title_search", "body_search", "search_vector")
-        if not self.request.query_params.get("q"):
-            qs = qs.order_by(*NEWEST_FIRST)
-        return qs
+        qs = qs.listing()
+        return qs if self.request.query_params.get("q") else qs.newest_first()
 
     def get_serializer_class(self):
         return ArticleDetailSerializer if self.action == "retrieve" else ArticleListSerializer
@@ -235,114 +213,10 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
             .select_related("speaker")
             .prefetch_related("about")
         )
-        items = [mention_annotation(request, article, m) for m in mentions]
-        items += [claim_annotation(request, article, c) for c in claims]
-        collection_id = request.build_absolute_uri()
         return Response(
-            {
-                "@context": "http://www.w3.org/ns/anno.jsonld",
-                "id": collection_id,
-                "type": "AnnotationCollection",
-                "label": f"Mentions and claims in “{article.title}”",
-                "total": len(items),
-                "first": {
-                    "id": collection_id + "#page1",
-                    "type": "AnnotationPage",
-                    "startIndex": 0,
-                    "items": items,
-                },
-            },
+            annotation_collection(request, article, mentions, claims),
             content_type='application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',
         )
-
-
-def _target(request, article, span) -> dict:
-    body = article.body
-    return {
-        "source": request.build_absolute_uri(article.get_absolute_url()),
-        "type": "Text",
-        "language": article.language,
-        "selector": [
-            {"type": "TextPositionSelector", "start": span.start, "end": span.end},
-            {
-                "type": "TextQuoteSelector",
-                "exact": span.text,
-                "prefix": body[max(0, span.start - QUOTE_CONTEXT) : span.start],
-                "suffix": body[span.end : span.end + QUOTE_CONTEXT],
-            },
-        ],
-    }
-
-
-def mention_annotation(request, article, mention) -> dict:
-    body = {
-        "type": "SpecificResource",
-        "purpose": "identifying",
-        "source": request.build_absolute_uri(mention.entity.get_absolute_url()),
-    }
-    if mention.entity.wikidata_id:
-        body["sameAs"] = f"http://www.wikidata.org/entity/{mention.entity.wikidata_id}"
-    annotation = {
-        "id": request.build_absolute_uri(f"/api/articles/{article.slug}/annotations/")
-        + f"#mention-{mention.pk}",
-        "type": "Annotation",
-        "motivation": "identifying",
-        "created": mention.created.isoformat(),
-        "body": [
-            body,
-            {
-                "type": "TextualBody",
-                "purpose": "tagging",
-                "value": mention.entity.kind,
-                "format": "text/plain",
-            },
-        ],
-        "target": _target(request, article, mention),
-    }
-    if mention.status == "suggested":
-        annotation["generator"] = {"type": "Software", "name": "archive.text.matcher"}
-    return annotation
-
-
-def claim_annotation(request, article, claim) -> dict:
-    bodies = [
-        {
-            "type": "TextualBody",
-            "purpose": "classifying",
-            "value": claim.kind,
-            "format": "text/plain",
-        },
-        {
-            "type": "SpecificResource",
-            "purpose": "linking",
-            "source": request.build_absolute_uri(claim.get_absolute_url()),
-        },
-    ]
-    if claim.speaker_id:
-        bodies.append(
-            {
-                "type": "SpecificResource",
-                "purpose": "identifying",
-                "source": request.build_absolute_uri(claim.speaker.get_absolute_url()),
-            }
-        )
-    for entity in claim.about.all():
-        bodies.append(
-            {
-                "type": "SpecificResource",
-                "purpose": "tagging",
-                "source": request.build_absolute_uri(entity.get_absolute_url()),
-            }
-        )
-    return {
-        "id": request.build_absolute_uri(f"/api/articles/{article.slug}/annotations/")
-        + f"#claim-{claim.pk}",
-        "type": "Annotation",
-        "motivation": "describing",
-        "created": claim.created.isoformat(),
-        "body": bodies,
-        "target": _target(request, article, claim),
-    }
 
 
 class EntityViewSet(viewsets.ReadOnlyModelViewSet):

@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.syndication.views import Feed
-from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
-from archive.models import NEWEST_FIRST, Article, Entity, Mention
+from archive.models import Article, Entity
 
 
 class EntityFeed(Feed):
@@ -29,14 +28,8 @@ class EntityFeed(Feed):
         return entity.description or _("Articles that mention %(name)s") % {"name": entity.name}
 
     def items(self, entity):
-        mentions = Mention.objects.visible().filter(entity=entity, article=OuterRef("pk"))
-        return (
-            Article.objects.public()
-            .filter(Exists(mentions))
-            .select_related("source")
-            .defer("title_search", "body_search", "search_vector")
-            .order_by(*NEWEST_FIRST)[:50]
-        )
+        # The summary quotes the body's first paragraph: keep it.
+        return Article.objects.public().naming(entity=entity).listing(body=True).newest_first()[:50]
 
     def item_title(self, article):
         return article.title

@@ -14,7 +14,6 @@ from archive.models import (
     ClaimSubject,
     Entity,
     EntityKind,
-    Mention,
     Verification,
 )
 from archive.search import clean_query, search_articles
@@ -40,8 +39,7 @@ class ArticleFilter(django_filters.FilterSet):
         return search_articles(queryset, value, expand_entities=expand)
 
     def filter_entity(self, queryset, name, value):
-        mentions = Mention.objects.visible().filter(article=OuterRef("pk"), entity__slug=value)
-        return queryset.filter(Exists(mentions))
+        return queryset.naming(entity__slug=value)
 
 
 class EntityFilter(django_filters.FilterSet):

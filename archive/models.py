@@ -98,12 +98,30 @@ class DatePrecision(models.TextChoices):
 NEWEST_FIRST = (models.F("published").desc(nulls_last=True), models.F("id").desc())
 
 
+# Columns a list of articles never shows: the text and its normalized search copies.
+LISTING_DEFERRED = ("body", "title_search", "body_search", "search_vector")
+
+
 class ArticleQuerySet(models.QuerySet):
     def public(self):
         return self.filter(is_public=True)
 
     def newest_first(self):
         return self.order_by(*NEWEST_FIRST)
+
+    def naming(self, **mention_lookup):
+        """Articles with a visible mention matching `mention_lookup` (`entity=…`,
+        `entity__slug=…`): the articles that name an entity."""
+        mentions = Mention.objects.visible().filter(article=OuterRef("pk"), **mention_lookup)
+        return self.filter(Exists(mentions))
+
+    def listing(self, *, body: bool = False):
+        """What a list of articles needs: the outlet joined, the heavy text columns left out.
+
+        `body=True` keeps the text, for lists that quote it (search snippets, feed summaries).
+        """
+        deferred = LISTING_DEFERRED[1:] if body else LISTING_DEFERRED
+        return self.select_related("source").defer(*deferred)
 
 
 class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
@@ -228,6 +246,16 @@ class Article(models.Model):
             raise ValidationError(
                 {"body": f"{len(self.body):,} characters: the limit is {limit:,}. Split the text."}
             )
+        # A translation of a translation is fine; a loop back to this article is not.
+        original, seen = self.translation_of, set()
+        while original is not None and original.pk not in seen:
+            if self.pk is not None and original.pk == self.pk:
+                raise ValidationError(
+                    {"translation_of": "This would make a loop: that article is already a "
+                     "translation of this one, directly or through others."}
+                )  # fmt: skip
+            seen.add(original.pk)
+            original = original.translation_of
 
     def save(self, *args, **kwargs):
         """Fill sha256 from the body when the body is new or changed (the admin as well as
@@ -359,15 +387,28 @@ class Status(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
+def visible_q(prefix: str = "") -> Q:
+    """What public surfaces show of mentions and claims: confirmed and suggested, on public
+    articles, placed. `prefix` reaches the spans through a relation ("mentions" from Entity).
+
+    An orphan (its words are gone from an updated text) is shown nowhere public until an
+    analyst places it again: its stored offsets point at other words now.
+    """
+    at = f"{prefix}__" if prefix else ""
+    return ~Q(**{f"{at}status": Status.REJECTED}) & Q(
+        **{f"{at}article__is_public": True, f"{at}is_orphaned": False}
+    )
+
+
 class SpanQuerySet(models.QuerySet):
     def visible(self):
-        """What public surfaces show: confirmed and suggested, on public articles, placed.
+        """The spans `visible_q` lets through."""
+        return self.filter(visible_q())
 
-        An orphan (its words are gone from an updated text) is shown nowhere public until
-        an analyst places it again: its stored offsets point at other words now.
-        """
-        return self.exclude(status=Status.REJECTED).filter(
-            article__is_public=True, is_orphaned=False
+    def with_articles(self):
+        """Each span with its article and outlet, without the article's heavy columns."""
+        return self.select_related("article", "article__source").defer(
+            *(f"article__{name}" for name in LISTING_DEFERRED)
         )
 
 

@@ -14,15 +14,28 @@ entities named and the alias that matched, for the entity card above the results
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from html import escape
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils.safestring import SafeString, mark_safe
 
 from archive.models import NEWEST_FIRST, SEARCH_CONFIGS, Alias, Entity, Mention
+from archive.text.arabic import ARTICLE, PREFIXES, is_arabic
 from archive.text.normalize import normalize, normalize_with_offsets, original_span
 
 # websearch syntax words and characters that are not part of a name.
@@ -31,9 +44,6 @@ _TOKEN = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*", re.UNICODE)
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 MAX_QUERY_LENGTH = 300
 MAX_NGRAM = 6
-# Arabic proclitics a reader may type glued to a name: و ف ب ل ك and the article ال.
-_ARABIC_PREFIXES = ("وال", "فال", "بال", "كال", "ال", "لل", "و", "ف", "ب", "ل", "ك")
-_ARABIC = re.compile(r"[\u0600-\u06ff]")
 
 
 @dataclass(frozen=True)
@@ -60,12 +70,12 @@ def _phrases(normalized_query: str) -> set[str]:
         for j in range(i + 1, min(len(tokens), i + MAX_NGRAM) + 1):
             phrases.add(" ".join(tokens[i:j]))
     for token in tokens:
-        if _ARABIC.search(token):
-            for prefix in _ARABIC_PREFIXES:
+        if is_arabic(token):
+            for prefix in PREFIXES:
                 if token.startswith(prefix) and len(token) - len(prefix) >= 2:
                     stem = token[len(prefix) :]
-                    phrases.update({stem, "ال" + stem})
-            phrases.add("ال" + token)
+                    phrases.update({stem, ARTICLE + stem})
+            phrases.add(ARTICLE + token)
     return {p for p in phrases if p}
 
 
@@ -145,6 +155,41 @@ def search_articles(
     return qs.filter(condition).annotate(rank=rank).order_by("-rank", *NEWEST_FIRST)
 
 
+def facets(results: QuerySet) -> tuple[int, list[dict], list[dict]]:
+    """The number of `results` and their counts by language and by outlet, largest first.
+
+    One grouped scan gives all three: on a common word the matches run to tens of
+    thousands, and each extra COUNT would scan them again.
+    """
+    groups = list(
+        results.order_by()
+        .values("language", "source__slug", "source__name")
+        .annotate(n=Count("id"))
+    )
+    total = sum(g["n"] for g in groups)
+    return total, _facet(groups, ["language"]), _facet(groups, ["source__slug", "source__name"])
+
+
+def _facet(groups: list[dict], keys: list[str]) -> list[dict]:
+    """Sum grouped counts over `keys`, largest first (rows whose first key is empty drop)."""
+    totals: dict[tuple, int] = defaultdict(int)
+    for group in groups:
+        key = tuple(group[k] for k in keys)
+        if key[0]:
+            totals[key] += group["n"]
+    ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))
+    return [{**dict(zip(keys, key, strict=True)), "n": n} for key, n in ranked]
+
+
+def entity_names(entities: list[EntityMatch]) -> list[str]:
+    """Every name (alias) of the matched entities, in every script: one query."""
+    if not entities:
+        return []
+    return list(
+        Alias.objects.filter(entity__in=[m.entity for m in entities]).values_list("name", flat=True)
+    )
+
+
 # Snippets ---------------------------------------------------------------------------------
 
 
@@ -155,8 +200,8 @@ def _word_matches(text_word: str, term: str) -> bool:
     shortest = min(len(text_word), len(term))
     if shortest >= 4 and (text_word.startswith(term) or term.startswith(text_word)):
         return True
-    if _ARABIC.search(term):
-        for prefix in _ARABIC_PREFIXES:
+    if is_arabic(term):
+        for prefix in PREFIXES:
             if text_word.startswith(prefix) and _word_matches_exact(text_word[len(prefix) :], term):
                 return True
             if term.startswith(prefix) and _word_matches_exact(term[len(prefix) :], text_word):
@@ -165,7 +210,7 @@ def _word_matches(text_word: str, term: str) -> bool:
 
 
 def _word_matches_exact(a: str, b: str) -> bool:
-    return len(a) >= 2 and (a == b or a == "ال" + b or "ال" + a == b)
+    return len(a) >= 2 and (a == b or a == ARTICLE + b or ARTICLE + a == b)
 
 
 def highlight_spans(body: str, query: str, entity_names: list[str] = ()) -> list[tuple[int, int]]:

@@ -1,48 +1,45 @@
-"""Public pages. Views stay thin: visibility lives in QuerySet methods, search in
-archive.search, filters in archive.filters; every list is one query plus its count."""
+"""Public pages. Views stay thin: visibility lives in QuerySet methods, shared reads in
+archive.selectors, search in archive.search, filters in archive.filters, the side by side in
+archive.compare and HTML in archive.rendering; every list is one query plus its count."""
 
 from __future__ import annotations
 
 import calendar
 import datetime
-from collections import defaultdict
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, TruncMonth, Upper
+from django.db.models import Count
 from django.db.models.functions import Left as LeftChars
+from django.db.models.functions import Upper
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
-from archive.alignment import align_articles, paragraph_offsets
+from archive import selectors
+from archive.compare import compare
 from archive.filters import ArticleFilter, ClaimFilter
+from archive.linked_data import claim_json_ld, script_json
 from archive.models import (
-    NEWEST_FIRST,
-    Alias,
     Article,
     Claim,
     ClaimKind,
     Entity,
     EntityKind,
-    Mention,
     Source,
     Status,
     Verification,
 )
 from archive.pagination import EstimatedCountPaginator
-from archive.search import clean_query, find_entities, search_articles, snippet
-from archive.templatetags.archive_tags import (
-    Highlight,
-    claim_highlight,
-    json_ld,
-    mention_highlight,
-    month_chart_svg,
-    render_paragraphs,
-    render_text,
+from archive.rendering import claim_highlight, mention_highlight, month_chart_svg, render_paragraphs
+from archive.search import (
+    clean_query,
+    entity_names,
+    facets,
+    find_entities,
+    search_articles,
+    snippet,
 )
-from archive.text.align import unmatched_figures
 
 PAGE_SIZE = 20
 KIND_PLURAL = {
@@ -70,43 +67,16 @@ def paginate(request, queryset, *, per_page=PAGE_SIZE, estimate=False, count=Non
     return paginator.page(number)
 
 
-# Columns a list never shows: the text and its search copies.
-ARTICLE_HEAVY_FIELDS = ("body", "title_search", "body_search", "search_vector")
-
-
-def _public_articles():
-    return (
-        Article.objects.public()
-        .select_related("source")
-        .defer(*ARTICLE_HEAVY_FIELDS)
-    )
-
-
 class HomeView(TemplateView):
     template_name = "archive/home.html"
     # Counting a million mentions takes about a second, so the ranking is cached briefly.
     TOP_ENTITIES_TTL = 300
 
-    @staticmethod
-    def top_entities():
-        """The most-mentioned entities, in one grouped query."""
-        return list(
-            Entity.objects.annotate(
-                n=Count(
-                    "mentions",
-                    filter=~Q(mentions__status=Status.REJECTED)
-                    & Q(mentions__article__is_public=True, mentions__is_orphaned=False),
-                )
-            )
-            .filter(n__gt=0)
-            .order_by("-n", "name")[:12]
-        )
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["latest_articles"] = _public_articles().order_by(*NEWEST_FIRST)[:10]
+        context["latest_articles"] = Article.objects.public().listing().newest_first()[:10]
         context["top_entities"] = cache.get_or_set(
-            "home:top-entities", self.top_entities, timeout=self.TOP_ENTITIES_TTL
+            "home:top-entities", selectors.top_entities, timeout=self.TOP_ENTITIES_TTL
         )
         context["kinds"] = EntityKind
         return context
@@ -120,16 +90,11 @@ class ArticleListView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        base = Article.objects.public().select_related("source")
-        filterset = ArticleFilter(self.request.GET or None, queryset=base)
-        qs = filterset.qs
         q = clean_query(self.request.GET.get("q"))
-        if not q:
-            qs = qs.defer(*ARTICLE_HEAVY_FIELDS).order_by(*NEWEST_FIRST)
-        filtered = filterset.is_bound and any(
-            self.request.GET.get(name) for name in filterset.filters
-        )
-        page = paginate(self.request, qs, estimate=not filtered)
+        base = Article.objects.public().listing(body=bool(q))  # snippets quote the body
+        filterset = ArticleFilter(self.request.GET or None, queryset=base)
+        qs = filterset.qs if q else filterset.qs.newest_first()
+        page = paginate(self.request, qs, estimate=not _filtered(self.request, filterset))
         if q:
             for article in page.object_list:
                 article.snippet = snippet(article.body, q)
@@ -137,14 +102,22 @@ class ArticleListView(TemplateView):
             filter=filterset,
             page_obj=page,
             q=q,
-            languages=_languages(),
-            sources=Source.objects.public().only("name", "slug"),
+            **_filter_options(),
         )
         return context
 
 
-def _languages():
-    return [("en", _("English")), ("ar", _("Arabic"))]
+def _filtered(request, filterset) -> bool:
+    """Whether any filter is set: an unfiltered list may estimate its count."""
+    return filterset.is_bound and any(request.GET.get(name) for name in filterset.filters)
+
+
+def _filter_options() -> dict:
+    """What the article filter form offers: the languages and the public outlets."""
+    return {
+        "languages": [("en", _("English")), ("ar", _("Arabic"))],
+        "sources": Source.objects.public().only("name", "slug"),
+    }
 
 
 class ArticleDetailView(DetailView):
@@ -158,55 +131,15 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         article = self.object
-        mentions = list(Mention.objects.visible().filter(article=article).select_related("entity"))
-        claims = list(
-            Claim.objects.visible()
-            .filter(article=article)
-            .select_related("speaker")
-            .order_by("start")
-        )
+        mentions, claims = (found[article.pk] for found in selectors.annotations([article]))
         highlights = [mention_highlight(m) for m in mentions]
         highlights += [claim_highlight(c) for c in claims]
         context["paragraphs"] = render_paragraphs(article.body, highlights)
         context["claims"] = claims
-        named: dict[int, dict] = {}
-        for m in mentions:
-            entry = named.setdefault(
-                m.entity_id, {"entity": m.entity, "count": 0, "suggested": True}
-            )
-            entry["count"] += 1
-            entry["suggested"] = entry["suggested"] and m.status == Status.SUGGESTED
-        context["named"] = sorted(named.values(), key=lambda e: (-e["count"], e["entity"].name))
-        context["related"] = related_articles(article)
+        context["named"] = selectors.named_in(mentions)
+        context["related"] = selectors.related_articles(article)
         context["has_suggested"] = any(m.status == Status.SUGGESTED for m in mentions)
         return context
-
-
-def related_articles(article: Article) -> list[dict]:
-    """Translations of the article and other coverage of its story, one query."""
-    condition = Q(translation_of=article)
-    if article.translation_of_id:
-        condition |= Q(pk=article.translation_of_id) | Q(
-            translation_of_id=article.translation_of_id
-        )
-    if article.story_id:
-        condition |= Q(story_id=article.story_id)
-    others = (
-        _public_articles()
-        .filter(condition)
-        .exclude(pk=article.pk)
-        .order_by("published", "language", "id")[:50]
-    )
-    related = []
-    for other in others:
-        is_translation = (
-            other.translation_of_id == article.pk
-            or other.pk == article.translation_of_id
-            or (article.translation_of_id and other.translation_of_id == article.translation_of_id)
-        )
-        related.append({"article": other, "is_translation": bool(is_translation)})
-    related.sort(key=lambda r: not r["is_translation"])
-    return related
 
 
 class CompareView(TemplateView):
@@ -226,97 +159,9 @@ class CompareView(TemplateView):
         if len(found) != 2:
             raise Http404("No such article.")
         left, right = found[slugs[0]], found[slugs[1]]
-        mentions = defaultdict(list)
-        for m in (
-            Mention.objects.visible().filter(article__in=[left, right]).select_related("entity")
-        ):
-            mentions[m.article_id].append(m)
-        claims = defaultdict(list)
-        for c in (
-            Claim.objects.visible().filter(article__in=[left, right]).select_related("speaker")
-        ):
-            claims[c.article_id].append(c)
-        pairs = align_articles(
-            left, right, left_mentions=mentions[left.pk], right_mentions=mentions[right.pk]
-        )
-        left_rows = _side(left, mentions[left.pk], claims[left.pk])
-        right_rows = _side(right, mentions[right.pk], claims[right.pk])
-        rows = []
-        differences = 0
-        for pair in pairs:
-            lhtml, rhtml, n = _compare_pair(pair, left_rows, right_rows)
-            differences += n
-            rows.append({"left": lhtml, "right": rhtml, "pair": pair})
+        rows, differences = compare(left, right)
         context.update(left=left, right=right, rows=rows, differences=differences)
         return context
-
-
-def _side(article, mentions, claims):
-    offsets = paragraph_offsets(article.body)
-    return {"article": article, "offsets": offsets, "mentions": mentions, "claims": claims}
-
-
-def _claim_key(claim) -> int:
-    return claim.same_as_id or claim.pk
-
-
-def _compare_pair(pair, left, right):
-    """HTML of each side of a pair, with what the other side lacks marked."""
-    sides = [(left, right, pair.left, pair.right), (right, left, pair.right, pair.left)]
-
-    def inside(side, indices):
-        spans = [side["offsets"][i] for i in indices]
-        return lambda s: any(a <= s.start < b for a, b in spans)
-
-    def text_of(side, indices):
-        body = side["article"].body
-        return [(side["offsets"][i], body[slice(*side["offsets"][i])]) for i in indices]
-
-    html = []
-    count = 0
-    for this, other, indices, other_indices in sides:
-        in_this = inside(this, indices)
-        in_other = inside(other, other_indices)
-        other_entities = {m.entity_id for m in other["mentions"] if in_other(m)}
-        other_claims = {_claim_key(c) for c in other["claims"] if in_other(c)}
-        other_text = " ".join(t for _, t in text_of(other, other_indices))
-        highlights: list[Highlight] = []
-        if other_indices:
-            for m in this["mentions"]:
-                if in_this(m):
-                    lone = m.entity_id not in other_entities
-                    count += lone
-                    highlights.append(mention_highlight(m, extra_class="only-here" if lone else ""))
-            for c in this["claims"]:
-                if in_this(c):
-                    lone = _claim_key(c) not in other_claims
-                    count += lone
-                    highlights.append(claim_highlight(c, extra_class="only-here" if lone else ""))
-        else:
-            highlights += [mention_highlight(m) for m in this["mentions"] if in_this(m)]
-            highlights += [claim_highlight(c) for c in this["claims"] if in_this(c)]
-        for (start, _end), text in text_of(this, indices):
-            if other_indices:
-                lone_figures = unmatched_figures(text, other_text)[0]
-                for s, e in lone_figures:
-                    count += 1
-                    highlights.append(
-                        Highlight(
-                            start + s,
-                            start + e,
-                            "mark",
-                            {"class": "figure only-here", "title": _("Not in the other text")},
-                            order=2,
-                        )
-                    )
-
-        opened: set[int] = set()
-        rendered = []
-        for i in indices:
-            a, b = this["offsets"][i]
-            rendered.append((i, render_text(this["article"].body[a:b], a, highlights, opened)))
-        html.append(rendered)
-    return html[0], html[1], count
 
 
 # Entities -------------------------------------------------------------------------------
@@ -346,12 +191,7 @@ class EntityIndexView(TemplateView):
             entities.only("name", "slug", "kind", "description").order_by("name", "id"),
             per_page=self.per_page,
         )
-        counts = dict(
-            Mention.objects.visible()
-            .filter(entity__in=[e.pk for e in page.object_list])
-            .values_list("entity")
-            .annotate(n=Count("id"))
-        )
+        counts = selectors.mention_counts([e.pk for e in page.object_list])
         for entity in page.object_list:
             entity.n = counts.get(entity.pk, 0)
         context.update(
@@ -375,51 +215,21 @@ class EntityDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         entity = self.object
-        visible = Mention.objects.visible().filter(entity=entity)
-        # Which outlets use which spelling: one grouped query.
-        spellings: dict[str, dict] = {}
-        for text, source, n in (
-            visible.values_list("text", "article__source__name")
-            .annotate(n=Count("id"))
-            .order_by("-n")[:200]
-        ):
-            entry = spellings.setdefault(text, {"text": text, "n": 0, "sources": []})
-            entry["n"] += n
-            if source and source not in entry["sources"]:
-                entry["sources"].append(source)
-        articles = (
-            _public_articles()
-            .filter(Exists(visible.filter(article=OuterRef("pk"))))
-            .order_by(*NEWEST_FIRST)
-        )
+        articles = Article.objects.public().naming(entity=entity).listing().newest_first()
         page = paginate(self.request, articles)
-        claims = Claim.objects.visible().select_related("article", "speaker")
-        co = (
-            Mention.objects.visible()
-            .filter(article__in=visible.values("article_id"))
-            .exclude(entity=entity)
-            .values("entity__slug", "entity__name", "entity__kind")
-            .annotate(n=Count("article", distinct=True))
-            .order_by("-n", "entity__name")[:12]
-        )
-        months = (
-            visible.filter(article__published__isnull=False)
-            .annotate(month=TruncMonth("article__published"))
-            .values_list("month")
-            .annotate(n=Count("id"))
-            .order_by("month")
-        )
+        claims = Claim.objects.visible().with_articles().select_related("speaker")
         context.update(
             aliases=sorted(entity.aliases.all(), key=lambda a: (a.language, a.name)),
-            spellings=sorted(spellings.values(), key=lambda s: -s["n"]),
+            spellings=selectors.spellings(entity),
             page_obj=page,
             claims_made=list(claims.filter(speaker=entity).order_by("-date", "-id")[:20]),
             claims_about=list(
                 claims.filter(subject_links__entity=entity).order_by("-date", "-id")[:20]
             ),
-            co_mentioned=list(co),
+            co_mentioned=selectors.co_mentioned(entity),
             chart=month_chart_svg(
-                list(months), label=_("Mentions per month of %(name)s") % {"name": entity.name}
+                selectors.mentions_per_month(entity),
+                label=_("Mentions per month of %(name)s") % {"name": entity.name},
             ),
             feed_url=reverse(f"archive:{entity.kind}_feed", args=[entity.slug]),
             index_url=reverse(f"archive:{KIND_PLURAL[entity.kind]}"),
@@ -444,36 +254,7 @@ class DateIndexView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        rows = (
-            Article.objects.public()
-            .filter(published__isnull=False)
-            .annotate(
-                y=ExtractYear("published"),
-                m=ExtractMonth("published"),
-                year_only=Q(published_precision="year"),
-            )
-            .values_list("y", "m", "year_only")
-            .annotate(n=Count("id"))
-            .order_by("-y", "m")
-        )
-        years: dict[int, dict] = {}
-        for y, m, year_only, n in rows:
-            entry = years.setdefault(y, {"year": y, "n": 0, "months": {}, "undated_months": 0})
-            entry["n"] += n
-            if year_only:
-                entry["undated_months"] += n
-            else:
-                entry["months"][m] = entry["months"].get(m, 0) + n
-        for entry in years.values():
-            entry["month_list"] = [
-                {
-                    "month": m,
-                    "date": datetime.date(entry["year"], m, 1),
-                    "n": entry["months"].get(m, 0),
-                }
-                for m in range(1, 13)
-            ]
-        context["years"] = list(years.values())
+        context["years"] = selectors.years_and_months()
         return context
 
 
@@ -497,58 +278,52 @@ class DateArchiveView(TemplateView):
             level = "day"
             # Only articles dated to the day: a month-dated one is not on a made-up 1st.
             articles = articles.filter(published=start, published_precision="day")
-        # Counts for the level below, one grouped query.
-        children = []
-        if level == "year":
-            rows = dict(
-                articles.exclude(published_precision="year")
-                .annotate(m=ExtractMonth("published"))
-                .values_list("m")
-                .annotate(n=Count("id"))
-            )
-            children = [
-                {
-                    "date": datetime.date(start.year, m, 1),
-                    "n": rows.get(m, 0),
-                    "url": reverse("archive:dates_month", args=[start.year, f"{m:02d}"]),
-                    "label_format": "F",
-                }
-                for m in range(1, 13)
-            ]
-        elif level == "month":
-            rows = dict(
-                articles.filter(published_precision="day")
-                .annotate(d=ExtractDay("published"))
-                .values_list("d")
-                .annotate(n=Count("id"))
-            )
-            days = calendar.monthrange(start.year, start.month)[1]
-            children = [
-                {
-                    "date": datetime.date(start.year, start.month, d),
-                    "n": rows.get(d, 0),
-                    "url": reverse(
-                        "archive:dates_day", args=[start.year, f"{start.month:02d}", f"{d:02d}"]
-                    ),
-                    "label_format": "j",
-                }
-                for d in range(1, days + 1)
-            ]
+        children = _calendar(level, start, articles)
         page = paginate(
             self.request,
-            articles.select_related("source")
-            .defer("body", "title_search", "body_search", "search_vector")
-            .order_by("published", "published_precision", "id"),
+            articles.listing().order_by("published", "published_precision", "id"),
         )
         context.update(
             level=level,
             start=start,
             children=children,
             page_obj=page,
-            year_url=reverse("archive:dates_year", args=[start.year]),
-            month_url=reverse("archive:dates_month", args=[start.year, f"{start.month:02d}"]),
+            year_url=_date_url(start, "year"),
+            month_url=_date_url(start, "month"),
         )
         return context
+
+
+def _calendar(level: str, start: datetime.date, articles) -> list[dict]:
+    """The level below a year (its months) or a month (its days): each with its date, its
+    count of `articles`, its page and how to label it."""
+    if level == "day":
+        return []
+    counts = selectors.calendar_counts(articles, level)
+    if level == "year":
+        units = [(m, datetime.date(start.year, m, 1)) for m in range(1, 13)]
+        below, label_format = "month", "F"
+    else:
+        days = calendar.monthrange(start.year, start.month)[1]
+        units = [(d, datetime.date(start.year, start.month, d)) for d in range(1, days + 1)]
+        below, label_format = "day", "j"
+    return [
+        {
+            "date": date,
+            "n": counts.get(unit, 0),
+            "url": _date_url(date, below),
+            "label_format": label_format,
+        }
+        for unit, date in units
+    ]
+
+
+def _date_url(date: datetime.date, level: str) -> str:
+    """The page of the year, month or day holding `date`."""
+    parts = [date.year, f"{date.month:02d}", f"{date.day:02d}"]
+    return reverse(
+        f"archive:dates_{level}", args=parts[: ("year", "month", "day").index(level) + 1]
+    )
 
 
 # Search ---------------------------------------------------------------------------------
@@ -563,56 +338,30 @@ class SearchView(TemplateView):
         expand = self.request.GET.get("expand", "1") not in {"0", "false", "off"}
         data = self.request.GET.copy()
         data.pop("q", None)
-        filterset = ArticleFilter(data, queryset=Article.objects.public().select_related("source"))
+        filterset = ArticleFilter(data, queryset=Article.objects.public().listing(body=True))
         context.update(
             q=q,
             expand=expand,
             filter=filterset,
-            languages=_languages(),
-            sources=Source.objects.public().only("name", "slug"),
+            **_filter_options(),
         )
         if not q:
             return context
         entities = find_entities(q)
-        results = search_articles(filterset.qs, q, expand_entities=expand, entities=entities).defer(
-            "title_search", "body_search"
-        )
-        # One grouped scan gives the total and both facets: on a common word the matches
-        # run to tens of thousands, and each extra COUNT would scan them again.
-        groups = list(
-            results.order_by()
-            .values("language", "source__slug", "source__name")
-            .annotate(n=Count("id"))
-        )
-        page = paginate(self.request, results, count=sum(g["n"] for g in groups))
-        names = []
-        if expand and entities:
-            # Highlight every name of the matched entities, in every script (one query).
-            names = list(
-                Alias.objects.filter(entity__in=[m.entity for m in entities]).values_list(
-                    "name", flat=True
-                )
-            )
+        results = search_articles(filterset.qs, q, expand_entities=expand, entities=entities)
+        total, language_facets, source_facets = facets(results)
+        page = paginate(self.request, results, count=total)
+        # Highlight every name of the matched entities, in every script.
+        names = entity_names(entities) if expand else []
         for article in page.object_list:
             article.snippet = snippet(article.body, q, names)
         context.update(
             entities=entities,
             page_obj=page,
-            language_facets=_facets(groups, ["language"]),
-            source_facets=_facets(groups, ["source__slug", "source__name"])[:20],
+            language_facets=language_facets,
+            source_facets=source_facets[:20],
         )
         return context
-
-
-def _facets(groups: list[dict], keys: list[str]) -> list[dict]:
-    """Sum grouped counts over `keys`, largest first (rows whose first key is empty drop)."""
-    totals: dict[tuple, int] = defaultdict(int)
-    for group in groups:
-        key = tuple(group[k] for k in keys)
-        if key[0]:
-            totals[key] += group["n"]
-    ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))
-    return [{**dict(zip(keys, key, strict=True)), "n": n} for key, n in ranked]
 
 
 # Claims ---------------------------------------------------------------------------------
@@ -623,16 +372,10 @@ class ClaimListView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        base = (
-            Claim.objects.visible()
-            .select_related("article", "article__source", "speaker")
-            .defer(*(f"article__{f}" for f in ARTICLE_HEAVY_FIELDS))
-        )
+        base = Claim.objects.visible().with_articles().select_related("speaker")
         filterset = ClaimFilter(self.request.GET or None, queryset=base)
-        filtered = filterset.is_bound and any(
-            self.request.GET.get(name) for name in filterset.filters
-        )
-        page = paginate(self.request, filterset.qs.order_by("-date", "-id"), estimate=not filtered)
+        qs = filterset.qs.order_by("-date", "-id")
+        page = paginate(self.request, qs, estimate=not _filtered(self.request, filterset))
         context.update(
             filter=filterset,
             page_obj=page,
@@ -646,85 +389,13 @@ class ClaimDetailView(DetailView):
     template_name = "archive/claim_detail.html"
 
     def get_queryset(self):
-        return Claim.objects.visible().select_related(
-            "article", "article__source", "speaker", "same_as"
-        )
+        return Claim.objects.visible().with_articles().select_related("speaker", "same_as")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         claim = self.object
-        root = claim.same_as_id or claim.pk
-        reports = list(
-            Claim.objects.visible()
-            .filter(Q(pk=root) | Q(same_as_id=root))
-            .select_related("article", "article__source", "speaker")
-            .order_by("article__published", "id")
-        )
+        reports = selectors.claim_reports(claim)
         about = list(Entity.objects.filter(claim_subject_links__claim=claim).order_by("name"))
         context.update(reports=reports, about=about)
-        context["json_ld"] = json_ld(claim_json_ld(self.request, claim, reports, about))
+        context["json_ld"] = script_json(claim_json_ld(self.request, claim, reports, about))
         return context
-
-
-def claim_json_ld(request, claim, reports, about) -> dict:
-    """schema.org Claim (inside a ClaimReview when the archive rated it)."""
-
-    def article_ld(article):
-        data = {
-            "@type": "NewsArticle",
-            "headline": article.title,
-            "url": request.build_absolute_uri(article.get_absolute_url()),
-            "inLanguage": article.language,
-        }
-        if article.published:
-            data["datePublished"] = article.published.isoformat()
-        if article.source_id:
-            data["publisher"] = {"@type": "Organization", "name": article.source.name}
-        return data
-
-    data: dict = {
-        "@type": "Claim",
-        "url": request.build_absolute_uri(claim.get_absolute_url()),
-        "text": claim.text,
-        "appearance": [article_ld(r.article) for r in reports] or [article_ld(claim.article)],
-        "firstAppearance": article_ld(reports[0].article if reports else claim.article),
-    }
-    if claim.speaker_id:
-        kind = {"person": "Person", "organization": "Organization", "place": "Place"}
-        author = {
-            "@type": kind.get(claim.speaker.kind, "Thing"),
-            "name": claim.speaker.name,
-            "url": request.build_absolute_uri(claim.speaker.get_absolute_url()),
-        }
-        if claim.speaker.wikidata_id:
-            author["sameAs"] = f"https://www.wikidata.org/wiki/{claim.speaker.wikidata_id}"
-        data["author"] = author
-    if claim.date:
-        data["dateCreated"] = claim.date.isoformat()
-    if about:
-        data["about"] = [
-            {"@type": "Thing", "name": e.name}
-            | (
-                {"sameAs": f"https://www.wikidata.org/wiki/{e.wikidata_id}"}
-                if e.wikidata_id
-                else {}
-            )
-            for e in about
-        ]
-    if claim.verification == Verification.UNVERIFIED:
-        return {"@context": "https://schema.org", **data}
-    return {
-        "@context": "https://schema.org",
-        "@type": "ClaimReview",
-        "url": data["url"],
-        "claimReviewed": claim.text,
-        "itemReviewed": data,
-        "reviewRating": {"@type": "Rating", "alternateName": claim.get_verification_display()},
-    }
-
-
-def _thing(entity) -> dict:
-    thing = {"@type": "Thing", "name": entity.name}
-    if entity.wikidata_id:
-        thing["sameAs"] = f"https://www.wikidata.org/wiki/{entity.wikidata_id}"
-    return thing

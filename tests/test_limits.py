@@ -20,9 +20,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
+from archive import rendering
 from archive.models import Article, Mention, Source
-from archive.templatetags import archive_tags
-from archive.templatetags.archive_tags import Highlight, render_paragraphs
+from archive.rendering import Highlight, render_paragraphs
 from tests.factories import make_article, make_claim, make_entity
 from tests.test_settings import run_python
 
@@ -193,7 +193,7 @@ class CountedHighlight(Highlight):
 @pytest.fixture
 def counted(monkeypatch):
     """mention_highlight and claim_highlight build CountedHighlights."""
-    monkeypatch.setattr(archive_tags, "Highlight", CountedHighlight)
+    monkeypatch.setattr(rendering, "Highlight", CountedHighlight)
     CountedHighlight.reads = 0
     yield CountedHighlight
     CountedHighlight.budget = 0

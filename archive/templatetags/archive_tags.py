@@ -1,270 +1,27 @@
-"""Template helpers: the annotated article body, dates at their precision, the SVG chart.
-
-`render_paragraphs` turns a plain-text body and its highlighted spans into escaped HTML,
-one paragraph at a time. Spans may nest or overlap: each paragraph is cut at every span
-boundary and tags are closed and reopened so the HTML stays well formed. Highlights are
-inline elements with no padding, margin or border, so a name inside an Arabic word
-(السراج in والسراج) keeps its letters joined.
-"""
+"""Template tags of the public pages; what they show is built in `archive.rendering`."""
 
 from __future__ import annotations
 
-import datetime
-from dataclasses import dataclass, field
-from html import escape
-
 from django import template
-from django.utils import formats
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _
+from django.urls import reverse
 
-from archive.alignment import paragraph_offsets
+from archive.rendering import date_at_precision
 
 register = template.Library()
-
-
-@dataclass
-class Highlight:
-    """A stretch of the body to wrap: `tag` with `attrs` on every fragment, `first_attrs`
-    (an id, say) only on the first one."""
-
-    start: int
-    end: int
-    tag: str
-    attrs: dict[str, str] = field(default_factory=dict)
-    first_attrs: dict[str, str] = field(default_factory=dict)
-    order: int = 0
-
-
-def _open(h: Highlight, first: bool, inside_link: bool) -> str:
-    tag = "span" if (h.tag == "a" and inside_link) else h.tag
-    attrs = dict(h.attrs)
-    if tag == "span" and h.tag == "a":
-        attrs.pop("href", None)
-    if first:
-        attrs.update(h.first_attrs)
-    rendered = "".join(f' {k}="{escape(v, quote=True)}"' for k, v in attrs.items())
-    return f"<{tag}{rendered}>"
-
-
-def _close(h: Highlight, inside_link: bool) -> str:
-    return f"</{'span' if (h.tag == 'a' and inside_link) else h.tag}>"
-
-
-def _key(h: Highlight) -> tuple[int, int, int]:
-    return (h.start, -h.end, h.order)
-
-
-def render_text(text: str, offset: int, highlights: list[Highlight], opened: set[int]) -> str:
-    """Escaped `text` (which starts at `offset` of the body) with `highlights` applied.
-
-    `opened` collects the ids of highlights already rendered once (so `first_attrs`, such
-    as an anchor id, appear once even when a span is split). Highlights outside the text
-    are ignored; the cost is one pass over `highlights` plus the rendering itself.
-    """
-    end_of_text = offset + len(text)
-    spans = [h for h in highlights if h.start < end_of_text and h.end > offset and h.start < h.end]
-    return _render(text, offset, spans, opened)
-
-
-def _render(text: str, offset: int, spans: list[Highlight], opened: set[int]) -> str:
-    """`render_text` for `spans` that all overlap the text: one sweep over their edges.
-
-    The open elements form a stack ordered as (start, -end, order). At each edge the
-    elements that end there are closed together with every element opened after them
-    (HTML nests), and those that go on are reopened with the ones that start there. The
-    work is proportional to the tags written, never to (spans × edges).
-    """
-    end_of_text = offset + len(text)
-    spans = sorted(spans, key=_key)  # stable: equal keys keep the caller's order
-    ends_at: dict[int, list[Highlight]] = {}
-    cuts = {offset, end_of_text}
-    for h in spans:
-        cuts.add(max(h.start, offset))
-        end = min(h.end, end_of_text)
-        cuts.add(end)
-        ends_at.setdefault(end, []).append(h)
-    cuts = sorted(cuts)
-    out: list[str] = []
-    stack: list[tuple[Highlight, bool]] = []  # (highlight, rendered as a nested link)
-    links: list[int] = []  # links[i]: how many links stack[: i + 1] holds
-    where: dict[int, int] = {}  # id(highlight) -> its index in stack
-    following = 0  # the next span (in key order) not opened yet
-
-    def push(h: Highlight) -> None:
-        inside_link = bool(links) and links[-1] > 0
-        out.append(_open(h, id(h) not in opened, inside_link))
-        opened.add(id(h))
-        where[id(h)] = len(stack)
-        stack.append((h, inside_link))
-        links.append((links[-1] if links else 0) + (h.tag == "a"))
-
-    for a, b in zip(cuts, cuts[1:], strict=False):
-        ending = ends_at.get(a, ())
-        if ending:
-            keep = min(where[id(h)] for h in ending)
-            gone = {id(h) for h in ending}
-            for h, nested in reversed(stack[keep:]):
-                out.append(_close(h, nested))
-            reopen = [h for h, _nested in stack[keep:] if id(h) not in gone]
-            for h, _nested in stack[keep:]:
-                del where[id(h)]
-            del stack[keep:], links[keep:]
-            for h in reopen:
-                push(h)
-        while following < len(spans) and max(spans[following].start, offset) <= a:
-            push(spans[following])
-            following += 1
-        out.append(escape(text[a - offset : b - offset], quote=False))
-    for h, nested in reversed(stack):
-        out.append(_close(h, nested))
-    return "".join(out)
-
-
-def render_ranges(
-    body: str, ranges: list[tuple[int, int]], highlights: list[Highlight]
-) -> list[SafeString]:
-    """The HTML of each (start, end) stretch of `body`, in order, with `highlights` applied.
-
-    `ranges` must be in order and not overlap (paragraphs). One sweep: each highlight is
-    looked at in the ranges it overlaps only, so the cost does not grow as
-    ranges × highlights.
-    """
-    opened: set[int] = set()
-    ordered = sorted((h for h in highlights if h.start < h.end), key=_key)
-    result = []
-    carried: list[Highlight] = []  # began before the previous range ended and go on past it
-    following = 0
-    for start, end in ranges:
-        inside = [h for h in carried if h.end > start]
-        while following < len(ordered) and ordered[following].start < end:
-            h = ordered[following]
-            following += 1
-            if h.end > start:
-                inside.append(h)
-        carried = [h for h in inside if h.end > end]
-        result.append(mark_safe(_render(body[start:end], start, inside, opened)))
-    return result
-
-
-def render_paragraphs(body: str, highlights: list[Highlight]) -> list[tuple[int, SafeString]]:
-    """(index, html) of each paragraph of `body` (as `archive.text.align.paragraphs`)."""
-    return list(enumerate(render_ranges(body, paragraph_offsets(body), highlights)))
-
-
-def mention_highlight(mention, *, extra_class: str = "") -> Highlight:
-    entity = mention.entity
-    classes = ["mention", f"mention-{entity.kind}"]
-    if mention.status == "suggested":
-        classes.append("suggested")
-    if extra_class:
-        classes.append(extra_class)
-    title = entity.name
-    if mention.status == "suggested":
-        title += " · " + _("machine-suggested")
-    return Highlight(
-        mention.start,
-        mention.end,
-        "a",
-        {"class": " ".join(classes), "href": entity.get_absolute_url(), "title": title},
-        order=1,
-    )
-
-
-def claim_highlight(claim, *, extra_class: str = "") -> Highlight:
-    speaker = claim.speaker.name if claim.speaker_id else _("Unknown speaker")
-    classes = "claim" + (f" {extra_class}" if extra_class else "")
-    return Highlight(
-        claim.start,
-        claim.end,
-        "mark",
-        {
-            "class": classes,
-            "tabindex": "0",
-            "data-speaker": speaker,
-            "data-claim": str(claim.pk),
-            "title": _("Said by %(speaker)s") % {"speaker": speaker},
-        },
-        first_attrs={"id": f"claim-{claim.pk}"},
-        order=0,
-    )
 
 
 @register.filter
 def precise_date(article) -> str:
     """The article's date at its precision: 4 January 2020, January 2020 or 2020."""
-    value: datetime.date | None = article.published
-    if value is None:
-        return ""
-    precision = article.published_precision
-    if precision == "year":
-        return str(value.year)
-    if precision == "month":
-        return formats.date_format(value, "F Y")
-    return formats.date_format(value, "j F Y")
+    return date_at_precision(article) or ""
 
 
 @register.filter
 def iso_precise(article) -> str:
-    value = article.published
-    if value is None:
-        return ""
-    return {"year": value.strftime("%Y"), "month": value.strftime("%Y-%m")}.get(
-        article.published_precision, value.isoformat()
-    )
+    """The same date for a `datetime` attribute: 2020-01-04, 2020-01 or 2020."""
+    return date_at_precision(article, iso=True) or ""
 
 
 @register.simple_tag
 def entity_url(kind: str, slug: str) -> str:
-    from django.urls import reverse
-
     return reverse(f"archive:{kind}_detail", args=[slug])
-
-
-def month_chart_svg(rows: list[tuple[datetime.date, int]], *, label: str = "") -> SafeString:
-    """A bar chart of mentions per month, drawn on the server as inline SVG.
-
-    Months without mentions between the first and the last are drawn as empty slots.
-    """
-    if not rows:
-        return mark_safe("")
-    counts = {(d.year, d.month): n for d, n in rows}
-    first, last = min(counts), max(counts)
-    months = []
-    y, m = first
-    while (y, m) <= last and len(months) < 600:
-        months.append((y, m))
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    peak = max(counts.values())
-    bar, gap, height, top = 14, 4, 120, 16
-    width = max(len(months) * (bar + gap) + 40, 200)
-    parts = [
-        f'<svg class="chart" role="img" viewBox="0 0 {width} {height + top + 34}" '
-        f'width="{width}" height="{height + top + 34}" xmlns="http://www.w3.org/2000/svg">',
-        f"<title>{escape(label)}</title>",
-        f'<line x1="30" y1="{top + height}" x2="{width - 4}" y2="{top + height}" class="axis"/>',
-        f'<text x="26" y="{top + 4}" class="tick" text-anchor="end">{peak}</text>',
-        f'<text x="26" y="{top + height}" class="tick" text-anchor="end">0</text>',
-    ]
-    for i, (yy, mm) in enumerate(months):
-        n = counts.get((yy, mm), 0)
-        x = 34 + i * (bar + gap)
-        h = round(height * n / peak) if peak else 0
-        name = formats.date_format(datetime.date(yy, mm, 1), "F Y")
-        parts.append(
-            f'<rect x="{x}" y="{top + height - h}" width="{bar}" height="{h}" class="bar">'
-            f"<title>{escape(name)}: {n}</title></rect>"
-        )
-        if mm == 1 or i == 0:
-            parts.append(f'<text x="{x}" y="{top + height + 16}" class="tick">{yy}</text>')
-    parts.append("</svg>")
-    return mark_safe("".join(parts))
-
-
-def json_ld(data) -> SafeString:
-    """JSON for a <script type="application/ld+json"> block, safe inside HTML."""
-    import json
-
-    text = json.dumps(data, ensure_ascii=False, indent=1)
-    text = text.replace("<", "\\u003C").replace(">", "\\u003E").replace("&", "\\u0026")
-    return mark_safe(text)

@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from .normalize import normalize, normalize_with_offsets, original_span
 
@@ -33,6 +35,7 @@ __all__ = [
     "Pair",
     "paragraphs",
     "paragraph_spans",
+    "by_paragraph",
     "align",
     "paragraph_keys",
     "number_spans",
@@ -41,6 +44,7 @@ __all__ = [
 ]
 
 Anchors = Callable[[str], set[str]]
+T = TypeVar("T")
 
 
 @dataclass
@@ -67,6 +71,22 @@ def paragraph_spans(body: str) -> list[tuple[int, int]]:
             out.append((start, start + len(stripped)))
         pos += len(line)
     return out
+
+
+def by_paragraph(
+    spans: list[tuple[int, int]], items: Iterable[T], start: Callable[[T], int]
+) -> list[list[T]]:
+    """``items`` grouped by the paragraph (of ``spans``, as :func:`paragraph_spans` gives)
+    holding their ``start(item)``, in their given order; an item that starts between two
+    paragraphs is in none. One binary search per item."""
+    starts = [a for a, _ in spans]
+    groups: list[list[T]] = [[] for _ in spans]
+    for item in items:
+        position = start(item)
+        k = bisect_right(starts, position) - 1
+        if k >= 0 and position < spans[k][1]:
+            groups[k].append(item)
+    return groups
 
 
 # --- features ---------------------------------------------------------------------------
@@ -109,9 +129,7 @@ def number_spans(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
-def paragraph_keys(
-    text: str, anchors: Anchors | None = None, *, words: bool = False
-) -> set[str]:
+def paragraph_keys(text: str, anchors: Anchors | None = None, *, words: bool = False) -> set[str]:
     """Language-independent keys of a paragraph: ``num:<value>`` for numbers, ``quote``
     if it contains quoted material, ``a:<key>`` for each anchor key, and (``words=True``,
     same-language alignment) ``w:<stem>`` for content words."""
@@ -191,9 +209,7 @@ def _bead_cost(ll, rl, lk, rk, weight, ratio, floor, li, ri) -> float:
         return SKIP_COST
     a = sum(ll[i] for i in li)
     b = sum(rl[j] for j in ri)
-    cost = LENGTH_WEIGHT * abs(
-        math.log((b + LENGTH_SMOOTHING) / (ratio * a + LENGTH_SMOOTHING))
-    )
+    cost = LENGTH_WEIGHT * abs(math.log((b + LENGTH_SMOOTHING) / (ratio * a + LENGTH_SMOOTHING)))
     ka = set().union(*(lk[i] for i in li))
     kb = set().union(*(rk[j] for j in ri))
     wa = sum(weight[k] for k in ka)

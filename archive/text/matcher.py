@@ -1,5 +1,7 @@
 """Dictionary-based entity matcher for suggested mentions (English and Arabic).
 
+(About 450 lines in one module: every rule below reads the same tokens and alias index.)
+
 Plain Python, no Django.  Build a :class:`Matcher` once from :class:`AliasEntry` rows and
 call :meth:`Matcher.find` on many texts.  Spans are in the *original* text
 (``match.text == text[match.start:match.end]``).
@@ -47,6 +49,8 @@ from dataclasses import dataclass, field
 
 from rapidfuzz.fuzz import ratio
 
+from . import arabic
+from .arabic import CLITIC_RUNS, is_arabic
 from .normalize import normalize, normalize_with_offsets, original_span
 
 __all__ = ["AliasEntry", "Match", "Matcher", "evaluate", "STOPWORDS"]
@@ -80,13 +84,8 @@ _STOPWORD_TEXT = """
     """
 
 _TOKEN_RE = re.compile(r"[^\W_]+")
-_ARABIC_RE = re.compile(r"[\u0600-\u06ff]")
 _GAP_RE = re.compile(r"[\s\-\u2010-\u2014]+|\.\s*")
 _ABBR_RE = re.compile(r"\s*\(\s*([^\W\d_]{2,12})\s*\)")
-
-_CONJ = ("", "و", "ف")
-_PREP = ("", "ب", "ل", "ك")
-_CLITICS = sorted({c + p for c in _CONJ for p in _PREP}, key=len)
 
 FUZZY_MIN_LEN = 5
 FUZZY_THRESHOLD = 85.0
@@ -97,22 +96,18 @@ RAW_THRESHOLD = 60.0
 ANY, CAPITAL, ALLCAPS, ARTICLE = 0, 1, 2, 3
 
 
-def _is_arabic(tok: str) -> bool:
-    return bool(_ARABIC_RE.search(tok))
-
-
 def _arabic_key(tok: str) -> str:
-    if tok.startswith("ال") and len(tok) >= 4:
-        return tok[2:]
+    if _has_article(tok):
+        return tok[len(arabic.ARTICLE) :]
     return tok
 
 
 def _has_article(tok: str) -> bool:
-    return tok.startswith("ال") and len(tok) >= 4
+    return tok.startswith(arabic.ARTICLE) and len(tok) >= 4
 
 
 def _key(tok: str) -> str:
-    return _arabic_key(tok) if _is_arabic(tok) else tok
+    return _arabic_key(tok) if is_arabic(tok) else tok
 
 
 _PHON_RULES = (("dh", "d"), ("kh", "k"), ("gh", "g"), ("th", "t"), ("ph", "f"), ("ou", "u"))
@@ -209,12 +204,12 @@ class Matcher:
         keys = tuple(_key(m.group()) for m in toks)
         flags = []
         for m in toks:
-            if _is_arabic(m.group()):
+            if is_arabic(m.group()):
                 flags.append(ARTICLE if _has_article(m.group()) else ANY)
             else:
                 s, e = original_span(offsets, m.start(), m.end())
                 flags.append(_flag(entry.name[s:e]))
-        if len(keys) == 1 and not _is_arabic(keys[0]):
+        if len(keys) == 1 and not is_arabic(keys[0]):
             if flags[0] != ALLCAPS and keys[0] in STOPWORDS:
                 return
             flags[0] = max(flags[0], CAPITAL)
@@ -264,14 +259,18 @@ class Matcher:
             return [(0, tok.key, False)]
         norm = tok.norm
         out = [(0, tok.key, _has_article(norm))]
-        for clitic in _CLITICS[1:]:
+        for clitic in CLITIC_RUNS[1:]:
             if not norm.startswith(clitic):
                 continue
             rest = norm[len(clitic) :]
             if len(rest) < 2:
                 continue
             out.append((len(clitic), _arabic_key(rest), _has_article(rest)))
-            fused = clitic.endswith("ل") and rest.startswith("ل") and not rest.startswith("ال")
+            fused = (
+                clitic.endswith("ل")
+                and rest.startswith("ل")
+                and not rest.startswith(arabic.ARTICLE)
+            )
             if fused and len(rest) >= 3:
                 out.append((len(clitic) + 1, rest[1:], True))  # ل + (ا)ل fused
         return out
@@ -304,9 +303,10 @@ class Matcher:
         for m in _TOKEN_RE.finditer(norm):
             s, e = original_span(offsets, m.start(), m.end())
             w = m.group()
-            arabic = _is_arabic(w)
-            toks.append(_Tok(m.start(), m.end(), w, _arabic_key(w) if arabic else w, arabic,
-                             text[s:e]))
+            arabic = is_arabic(w)
+            toks.append(
+                _Tok(m.start(), m.end(), w, _arabic_key(w) if arabic else w, arabic, text[s:e])
+            )
         return norm, offsets, toks
 
     # -- matching ----------------------------------------------------------------------
@@ -340,8 +340,17 @@ class Matcher:
                     if not ok:
                         continue
                     s, e = tok.start + shift, toks[p + ln - 1].end
-                    cands.append(_Cand((-(e - s), s), s, e, alias.entity_id, p, p + ln - 1,
-                                       ln >= 2 and alias.kind == "person"))
+                    cands.append(
+                        _Cand(
+                            (-(e - s), s),
+                            s,
+                            e,
+                            alias.entity_id,
+                            p,
+                            p + ln - 1,
+                            ln >= 2 and alias.kind == "person",
+                        )
+                    )
         accepted = _resolve(cands)
         accepted += self._second_pass(norm, toks, accepted)
         accepted.sort(key=lambda c: c.start)
@@ -385,9 +394,11 @@ class Matcher:
                 continue
             if not tok.arabic and not tok.capitalised:
                 continue
-            analyses = self._first_analyses(tok) if tok.arabic else [
-                (0, k, False) for k in self._variants(tok)
-            ]
+            analyses = (
+                self._first_analyses(tok)
+                if tok.arabic
+                else [(0, k, False) for k in self._variants(tok)]
+            )
             best = None
             for shift, key, _article in analyses:
                 for ent in self._surnames.get(key, ()):
@@ -405,9 +416,13 @@ class Matcher:
             _, shift, ent = best
             start = tok.start + shift
             first = p
-            if not tok.arabic and p > 0 and toks[p - 1].key in ("al", "el") and (
-                p - 1 not in covered
-            ) and re.fullmatch(r"[\s\-]+", norm[toks[p - 1].end : tok.start]):
+            if (
+                not tok.arabic
+                and p > 0
+                and toks[p - 1].key in ("al", "el")
+                and (p - 1 not in covered)
+                and re.fullmatch(r"[\s\-]+", norm[toks[p - 1].end : tok.start])
+            ):
                 start = toks[p - 1].start
                 first = p - 1
             extra.append(_Cand((0,), start, tok.end, ent, first, p, False))
@@ -444,8 +459,3 @@ def evaluate(predicted: Iterable[tuple], gold: Iterable[tuple]) -> dict:
     recall = tp / (tp + fn) if g else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {"precision": precision, "recall": recall, "f1": f1, "tp": tp, "fp": fp, "fn": fn}
-
-
-def normalized_key(name: str) -> str:
-    """Normalised, article-insensitive key of a name (handy for de-duplicating aliases)."""
-    return " ".join(_key(t) for t in _TOKEN_RE.findall(normalize(name)))

@@ -1,0 +1,217 @@
+"""Reads that several faces (pages, feeds, the API) share, each in a fixed number of queries.
+
+Visibility comes from the QuerySet methods of `archive.models` (`public()`, `visible()`,
+`visible_q`); this module only combines them.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, TruncMonth
+
+from archive.models import Article, Claim, Entity, Mention, Status, visible_q
+
+# Articles related to an article -----------------------------------------------------------
+
+
+def _translations_q(article: Article) -> Q:
+    """The article's translations, its original, and the original's other translations."""
+    condition = Q(translation_of=article)
+    if article.translation_of_id:
+        condition |= Q(pk=article.translation_of_id) | Q(
+            translation_of_id=article.translation_of_id
+        )
+    return condition
+
+
+def translations(article: Article) -> QuerySet:
+    """The other public versions of the article (see `_translations_q`), by language."""
+    return (
+        Article.objects.public()
+        .filter(_translations_q(article))
+        .exclude(pk=article.pk)
+        .order_by("language", "id")
+    )
+
+
+def related_articles(article: Article, *, limit: int = 50) -> list[dict]:
+    """The article's translations, then its story's other coverage, in one query.
+
+    A story's other coverage is every other public article of the same `Story` (another
+    outlet's report of the event) that is not a version of this one. Each item is
+    {"article", "is_translation"}; translations come first, each group by date.
+    """
+    condition = _translations_q(article)
+    if article.story_id:
+        condition |= Q(story_id=article.story_id)
+    others = (
+        Article.objects.public()
+        .listing()
+        .filter(condition)
+        .exclude(pk=article.pk)
+        .order_by("published", "language", "id")[:limit]
+    )
+    related = []
+    for other in others:
+        is_translation = (
+            other.translation_of_id == article.pk
+            or other.pk == article.translation_of_id
+            or (article.translation_of_id and other.translation_of_id == article.translation_of_id)
+        )
+        related.append({"article": other, "is_translation": bool(is_translation)})
+    related.sort(key=lambda r: not r["is_translation"])
+    return related
+
+
+def annotations(articles: list[Article]) -> tuple[dict, dict]:
+    """The visible mentions (with their entity) and claims (with their speaker) of each of
+    `articles`, as two {article id: list in reading order}: two queries."""
+    mentions: dict[int, list[Mention]] = {a.pk: [] for a in articles}
+    for m in Mention.objects.visible().filter(article__in=articles).select_related("entity"):
+        mentions[m.article_id].append(m)
+    claims: dict[int, list[Claim]] = {a.pk: [] for a in articles}
+    for c in (
+        Claim.objects.visible()
+        .filter(article__in=articles)
+        .select_related("speaker")
+        .order_by("article_id", "start")
+    ):
+        claims[c.article_id].append(c)
+    return mentions, claims
+
+
+def named_in(mentions: list[Mention]) -> list[dict]:
+    """Who an article names, most often first: {"entity", "count", "suggested"} where
+    `suggested` says every mention of that entity is a machine suggestion."""
+    named: dict[int, dict] = {}
+    for m in mentions:
+        entry = named.setdefault(m.entity_id, {"entity": m.entity, "count": 0, "suggested": True})
+        entry["count"] += 1
+        entry["suggested"] = entry["suggested"] and m.status == Status.SUGGESTED
+    return sorted(named.values(), key=lambda e: (-e["count"], e["entity"].name))
+
+
+def claim_reports(claim: Claim) -> list[Claim]:
+    """The same claim as every visible article reports it (`same_as`), first recorded
+    first, with their articles."""
+    root = claim.same_as_id or claim.pk
+    return list(
+        Claim.objects.visible()
+        .with_articles()
+        .select_related("speaker")
+        .filter(Q(pk=root) | Q(same_as_id=root))
+        .order_by("article__published", "id")
+    )
+
+
+# An entity across the archive -------------------------------------------------------------
+
+
+def spellings(entity: Entity) -> list[dict]:
+    """Which outlets write the entity which way: {"text", "n", "sources"}, most used first
+    (one grouped query)."""
+    found: dict[str, dict] = {}
+    for text, source, n in (
+        Mention.objects.visible()
+        .filter(entity=entity)
+        .values_list("text", "article__source__name")
+        .annotate(n=Count("id"))
+        .order_by("-n")[:200]
+    ):
+        entry = found.setdefault(text, {"text": text, "n": 0, "sources": []})
+        entry["n"] += n
+        if source and source not in entry["sources"]:
+            entry["sources"].append(source)
+    return sorted(found.values(), key=lambda s: -s["n"])
+
+
+def co_mentioned(entity: Entity, *, limit: int = 12) -> list[dict]:
+    """Entities named in the same articles, with how many articles they share."""
+    articles = Mention.objects.visible().filter(entity=entity).values("article_id")
+    return list(
+        Mention.objects.visible()
+        .filter(article__in=articles)
+        .exclude(entity=entity)
+        .values("entity__slug", "entity__name", "entity__kind")
+        .annotate(n=Count("article", distinct=True))
+        .order_by("-n", "entity__name")[:limit]
+    )
+
+
+def mentions_per_month(entity: Entity) -> list[tuple[datetime.date, int]]:
+    """(first day of the month, visible mentions) for each month with any, oldest first."""
+    return list(
+        Mention.objects.visible()
+        .filter(entity=entity, article__published__isnull=False)
+        .annotate(month=TruncMonth("article__published"))
+        .values_list("month")
+        .annotate(n=Count("id"))
+        .order_by("month")
+    )
+
+
+def mention_counts(entities) -> dict[int, int]:
+    """Visible mentions of each of `entities` (ids or rows), by entity id."""
+    return dict(
+        Mention.objects.visible()
+        .filter(entity__in=entities)
+        .values_list("entity")
+        .annotate(n=Count("id"))
+    )
+
+
+def top_entities(*, limit: int = 12) -> list[Entity]:
+    """The most-named entities (visible mentions, as `n`), in one grouped query."""
+    return list(
+        Entity.objects.annotate(n=Count("mentions", filter=visible_q("mentions")))
+        .filter(n__gt=0)
+        .order_by("-n", "name")[:limit]
+    )
+
+
+# Dates -----------------------------------------------------------------------------------
+
+
+def years_and_months() -> list[dict]:
+    """Each year with articles, newest first: {"year", "n", "undated_months", "month_list"}
+    where `month_list` holds all twelve {"month", "date", "n"} and `undated_months` counts
+    the articles dated to the year only. One grouped query."""
+    rows = (
+        Article.objects.public()
+        .filter(published__isnull=False)
+        .annotate(
+            y=ExtractYear("published"),
+            m=ExtractMonth("published"),
+            year_only=Q(published_precision="year"),
+        )
+        .values_list("y", "m", "year_only")
+        .annotate(n=Count("id"))
+        .order_by("-y", "m")
+    )
+    years: dict[int, dict] = {}
+    for y, m, year_only, n in rows:
+        entry = years.setdefault(y, {"year": y, "n": 0, "months": {}, "undated_months": 0})
+        entry["n"] += n
+        if year_only:
+            entry["undated_months"] += n
+        else:
+            entry["months"][m] = entry["months"].get(m, 0) + n
+    for entry in years.values():
+        entry["month_list"] = [
+            {"month": m, "date": datetime.date(entry["year"], m, 1), "n": entry["months"].get(m, 0)}
+            for m in range(1, 13)
+        ]
+    return list(years.values())
+
+
+def calendar_counts(articles: QuerySet, level: str) -> dict[int, int]:
+    """How many of `articles` fall in each month (1–12) of a "year", or on each day of a
+    "month": one grouped query. An article dated less precisely than that is in none (a
+    month-dated one is never on a made-up 1st)."""
+    if level == "year":
+        articles, unit = articles.exclude(published_precision="year"), ExtractMonth("published")
+    else:
+        articles, unit = articles.filter(published_precision="day"), ExtractDay("published")
+    return dict(articles.annotate(unit=unit).values_list("unit").annotate(n=Count("id")))
