@@ -84,15 +84,11 @@ def _store(found: list[tuple[int, int, int, int, str]], user) -> int:
     return len(made)
 
 
-def suggest_mentions(
-    articles: Iterable[Article], *, matcher: Matcher | None = None, user=None
-) -> int:
-    """Create suggested mentions for the articles; return how many were created.
-
-    Pass `matcher` to reuse one across calls (it only depends on the aliases); `user` is
-    recorded in the history rows (none: the matcher made them).
-    """
+def suggest_mentions(articles: Iterable[Article], *, user=None) -> int:
+    """Create suggested mentions for the articles; return how many were created. `user` is
+    recorded in the history rows (none: the matcher made them)."""
     created = 0
+    matcher = None  # built once, at the first chunk: a run with no articles reads no alias
     for chunk in _chunks(articles):
         if matcher is None:
             matcher = build_matcher()

@@ -238,6 +238,33 @@ def test_an_analyst_cannot_delete_someone_elses_mention_through_the_annotator(
     assert Mention.objects.filter(pk=theirs.pk).exists()
 
 
+def test_a_claim_reported_elsewhere_as_the_same_claim_is_not_deleted_and_says_why(client, analyst):
+    first, second = make_article(), make_article()
+    original = make_claim(first, "met Stephanie Williams", created_by=analyst)
+    make_claim(second, "met Stephanie Williams", same_as=original)
+    response = post(client, url(first, "delete"), {"type": "claim", "id": original.pk})
+    assert response.status_code == 400
+    assert "recorded as the same claim" in response.json()["error"]
+    assert Claim.objects.filter(pk=original.pk).exists()
+
+
+def test_editing_a_suggested_mention_to_confirmed_in_the_admin_proposes_it_in_the_translation(
+    client, sarraj
+):
+    client.force_login(make_user("ed", group="Editor"))
+    en, ar = make_seed_pair()
+    mention = make_mention(en, sarraj, "Fayez al-Sarraj", status="suggested")
+    change = reverse("admin:archive_mention_change", args=[mention.pk])
+    token = client.get(change).context["adminform"].form["opened_token"].value()
+    data = {
+        "article": en.pk, "start": mention.start, "end": mention.end, "text": mention.text,
+        "entity": sarraj.pk, "role": mention.role, "status": "confirmed",
+        "opened_token": token, "_save": "Save",
+    }  # fmt: skip
+    assert client.post(change, data).status_code == 302
+    assert Mention.objects.get(article=ar).status == "suggested"
+
+
 def test_staff_without_a_group_cannot_use_the_annotator(client, sarraj):
     client.force_login(make_user("nobody"))
     article = make_article()

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from archive import services
 from archive.models import Alias, Entity, Mention
+from archive.services import annotations as annotation_services
 from archive.suggest import suggest_mentions
 from tests.factories import make_article, make_entity, make_mention, make_user
 
@@ -261,14 +262,14 @@ def _twice_at_once(article, payload, monkeypatch):
     double click makes: check, check, insert, insert."""
     user = make_user("ana", group="Analyst")
     barrier = threading.Barrier(2)
-    real_check = services._check_span
+    real_check = annotation_services._check_span
 
     def held_check(*args, **kwargs):
         real_check(*args, **kwargs)
         with contextlib.suppress(threading.BrokenBarrierError):
             barrier.wait(timeout=2)
 
-    monkeypatch.setattr(services, "_check_span", held_check)
+    monkeypatch.setattr(annotation_services, "_check_span", held_check)
     results = []
 
     def send():

@@ -15,8 +15,9 @@ from django.core.management import call_command, execute_from_command_line
 from django.core.management.base import CommandError
 from django.db import connection
 
-from archive.importing import parse_published, parse_text, reanchor
+from archive.manifest import parse_published, parse_text
 from archive.models import Article, Claim, Mention, Source, Story
+from archive.services import reanchor
 from tests.factories import make_entity
 
 DATA = Path(__file__).parent / "data" / "import"

@@ -1,0 +1,133 @@
+"""Entities, their aliases, and merges of duplicates in the admin."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from archive import services
+from archive.admin.base import LargeTableAdmin
+from archive.models import Alias, Entity, EntityMerge
+from archive.text.normalize import normalize
+
+
+class AliasForm(forms.ModelForm):
+    """An alias whose normalized form (Alias.normalized, 300 characters) would not fit is a
+    form error, not a database error: NFKC expands some characters (ﷺ is 18 letters)."""
+
+    class Meta:
+        model = Alias
+        fields = ["entity", "name", "language"]
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        try:
+            return services.check_name(name, "This alias")
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from None
+
+
+class AliasInline(admin.TabularInline):
+    model = Alias
+    form = AliasForm
+    extra = 1
+    fields = ["name", "language"]
+
+
+class MergeForm(forms.Form):
+    survivor = forms.ModelChoiceField(
+        queryset=Entity.objects.all(),
+        widget=forms.NumberInput,
+        help_text="The id of the entity that stays; the selected ones are merged into it.",
+    )
+
+
+@admin.register(Entity)
+class EntityAdmin(LargeTableAdmin):
+    list_display = ["name", "kind", "wikidata_id", "slug"]
+    list_filter = ["kind"]
+    search_fields = ["name", "slug", "aliases__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [AliasInline]
+    actions = ["merge_into"]
+
+    def get_search_results(self, request, queryset, search_term):
+        """Any alias in any script, spelled as the matcher normalizes it (ى/ي, أ/ا …)."""
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        key = normalize(search_term.strip())[:300]
+        if key:
+            by_alias = self.model.objects.filter(
+                pk__in=Alias.objects.filter(normalized__contains=key).values("entity_id")
+            )
+            queryset = queryset | by_alias
+        return queryset, may_have_duplicates
+
+    @admin.action(description="Merge selected into…", permissions=["delete"])
+    def merge_into(self, request, queryset):
+        form = MergeForm(request.POST if "survivor" in request.POST else None)
+        if form.is_valid():
+            survivor = form.cleaned_data["survivor"]
+            merged = [e for e in queryset if e.pk != survivor.pk]
+            records = []
+            try:
+                with transaction.atomic():
+                    for entity in merged:
+                        records.append(
+                            services.entity_merge(
+                                survivor=survivor, merged=entity, user=request.user
+                            )
+                        )
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                return None
+            moved = sum(r.mentions_moved for r in records)
+            claims = sum(r.claims_moved + r.subject_links_moved for r in records)
+            self.message_user(
+                request,
+                f"Merged {len(records)} entit{'y' if len(records) == 1 else 'ies'} into "
+                f"{survivor}: {moved} mention(s) and {claims} claim link(s) moved.",
+                messages.SUCCESS,
+            )
+            return redirect(reverse("admin:archive_entity_change", args=[survivor.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Merge entities",
+            "opts": self.model._meta,
+            "queryset": queryset.prefetch_related("aliases"),
+            "form": form,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        return TemplateResponse(request, "admin/archive/entity/merge.html", context)
+
+
+@admin.register(Alias)
+class AliasAdmin(LargeTableAdmin):
+    form = AliasForm
+    list_display = ["name", "language", "entity"]
+    list_filter = ["language"]
+    list_select_related = ["entity"]
+    search_fields = ["name", "normalized"]
+    autocomplete_fields = ["entity"]
+
+
+@admin.register(EntityMerge)
+class EntityMergeAdmin(admin.ModelAdmin):
+    list_display = ["merged_name", "merged_slug", "survivor", "merged_by", "created"]
+    list_select_related = ["survivor", "merged_by"]
+    search_fields = ["merged_name", "merged_slug"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the audit trail of merges stays

@@ -1,0 +1,129 @@
+"""Entities: made on the spot from words of an article, and merged when one has two rows."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
+
+from archive.models import Alias, Claim, ClaimSubject, Entity, EntityKind, EntityMerge, Mention
+from archive.services.slugs import unique_slug
+from archive.text.normalize import normalize
+
+NAME_MAX = 300  # Entity.name, Alias.name and Alias.normalized
+SLUG_ATTEMPTS = 20
+
+
+def check_name(name: str, what: str = "A name") -> str:
+    """A name fit for Entity.name and Alias.name/normalized, or a ValidationError."""
+    if len(name) > NAME_MAX:
+        raise ValidationError(f"{what} is too long: at most {NAME_MAX} characters.")
+    if len(normalize(name)) > NAME_MAX:
+        raise ValidationError(
+            f"{what} is too long once normalized for matching (some characters, such as "
+            f"ligatures, expand): at most {NAME_MAX} characters."
+        )
+    return name
+
+
+def entity_create(*, name: str, kind: str, words: str, language: str) -> Entity:
+    """A new entity for `words` of an article in `language`, with a unique slug.
+
+    Its name is `name`, or the words themselves when no name is given. Its aliases: the
+    words, in the article's language, and the name, when it differs from them, in English
+    (the annotator's form takes canonical names in English).
+    """
+    name = name.strip() or words.strip()
+    if not name:
+        raise ValidationError("A new entity needs a name.")
+    if kind not in EntityKind.values:
+        raise ValidationError(f"Unknown entity kind {kind!r}.")
+    check_name(name, "The entity's name")
+    aliases = [(words.strip(), language)]
+    if name != words:
+        aliases.append((name, "en"))
+    for alias_name, _language in aliases:
+        check_name(alias_name, f"The alias {alias_name[:40]!r}")
+    for _attempt in range(SLUG_ATTEMPTS):
+        entity = Entity(name=name, kind=kind, slug=unique_slug(Entity, name, fallback="entity"))
+        entity.full_clean()
+        try:
+            with transaction.atomic():  # a savepoint: another request may take the slug
+                entity.save()
+            break
+        except IntegrityError:
+            continue
+    else:
+        raise ValidationError("Could not find a free slug for the new entity; try again.")
+    for alias_name, language in dict.fromkeys(aliases):
+        if alias_name:
+            Alias.objects.get_or_create(entity=entity, name=alias_name, language=language)
+    return entity
+
+
+@transaction.atomic
+def entity_merge(*, survivor: Entity, merged: Entity, user=None) -> EntityMerge:
+    """Move every mention, claim, subject link and alias of `merged` to `survivor`, then
+    delete `merged`. One transaction; recorded as an EntityMerge row."""
+    if survivor.pk == merged.pk:
+        raise ValidationError("An entity cannot be merged into itself.")
+    # Lock both rows so two merges of the same entities cannot interleave.
+    list(Entity.objects.select_for_update().filter(pk__in=[survivor.pk, merged.pk]))
+
+    survivor_spans = set(
+        Mention.objects.filter(entity=survivor).values_list("article_id", "start", "end")
+    )
+    mentions = list(Mention.objects.filter(entity=merged))
+    duplicates = [m for m in mentions if (m.article_id, m.start, m.end) in survivor_spans]
+    moving = [m for m in mentions if (m.article_id, m.start, m.end) not in survivor_spans]
+    now = timezone.now()
+    for m in moving:
+        m.entity, m.updated = survivor, now  # bulk_update skips auto_now: move the marker
+    bulk_update_with_history(moving, Mention, ["entity", "updated"], default_user=user)
+    for m in duplicates:  # the survivor already holds these very words
+        m.delete()
+
+    claims = list(Claim.objects.filter(speaker=merged))
+    for c in claims:
+        c.speaker = survivor
+        c.version += 1
+    bulk_update_with_history(claims, Claim, ["speaker", "version"], default_user=user)
+
+    already = set(ClaimSubject.objects.filter(entity=survivor).values_list("claim_id", flat=True))
+    links = list(ClaimSubject.objects.filter(entity=merged))
+    moving_links = [link for link in links if link.claim_id not in already]
+    for link in moving_links:
+        link.entity = survivor
+    bulk_update_with_history(moving_links, ClaimSubject, ["entity"], default_user=user)
+    for link in links:
+        if link.claim_id in already:
+            link.delete()
+
+    have = set(Alias.objects.filter(entity=survivor).values_list("name", "language"))
+    aliases_moved = 0
+    for alias in Alias.objects.filter(entity=merged):
+        if (alias.name, alias.language) in have:
+            continue
+        alias.entity = survivor
+        alias.save()
+        have.add((alias.name, alias.language))
+        aliases_moved += 1
+    if (merged.name, "en") not in have:
+        Alias.objects.create(entity=survivor, name=merged.name, language="en")
+
+    record = EntityMerge.objects.create(
+        survivor=survivor,
+        merged_entity_id=merged.pk,
+        merged_name=merged.name,
+        merged_slug=merged.slug,
+        merged_by=user if user is not None and user.is_authenticated else None,
+        mentions_moved=len(moving),
+        claims_moved=len(claims),
+        subject_links_moved=len(moving_links),
+        aliases_moved=aliases_moved,
+    )
+    # Earlier merges into the merged entity now point at the survivor too.
+    EntityMerge.objects.filter(survivor=merged).update(survivor=survivor)
+    merged.delete()
+    return record
