@@ -2,18 +2,31 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+NPM ?= npm
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# pip-compile, only for `make lock`; pinned so two people's lock files agree.
+PIP_TOOLS := pip-tools==7.6.2
+PIP_COMPILE = $(PY) -m piptools compile --quiet --generate-hashes --strip-extras \
+	--no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
 
-.PHONY: run test setup install db lint bench clean-db backup restore
+.PHONY: run test setup install db lint lock bench clean-db backup restore
 
-$(VENV)/.installed: pyproject.toml
+# Exactly the versions (and hashes) of requirements/dev.txt: main, dev and embedded extras.
+# The project itself goes on top without dependencies, so nothing unpinned slips in.
+$(VENV)/.installed: requirements/dev.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes -r requirements/dev.txt
+	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $@
 
 install: $(VENV)/.installed
+
+# Prettier, at the version of package-lock.json: `npm ci` whenever the lock is newer.
+node_modules/.package-lock.json: package-lock.json
+	$(NPM) ci --no-audit --no-fund
+	@touch $@
 
 .env:
 	cp .env.example .env
@@ -31,8 +44,21 @@ run: setup
 test: install .env
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-lint: install
+lint: install .env node_modules/.package-lock.json
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	node_modules/.bin/prettier --check static/archive
+
+# Rewrite the lock files from pyproject.toml, keeping every pin that still fits; newer
+# versions with LOCK_ARGS=--upgrade (or --upgrade-package NAME). base.txt starts from
+# dev.txt so both files pin the same versions of what they share.
+lock:
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet '$(PIP_TOOLS)'
+	$(PIP_COMPILE) --extra dev --extra embedded -o requirements/dev.txt pyproject.toml
+	cp requirements/dev.txt requirements/base.txt
+	$(PIP_COMPILE) -o requirements/base.txt pyproject.toml
 
 bench: db
 	$(PY) benchmarks/bench_scale.py

@@ -20,10 +20,50 @@ sys.path.insert(0, str(ROOT))
 from archive.text.matcher import AliasEntry, Matcher  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
-LATIN_SYL = ["ka", "ra", "mo", "del", "sar", "fi", "han", "tor", "bel", "qui", "zan", "mer",
-             "lo", "ves", "dar", "nu", "shi", "gor", "tal", "ben"]
-ARABIC_SYL = ["كا", "را", "مو", "دل", "سر", "في", "حن", "تو", "بل", "قي", "زن", "مر", "لو",
-              "فس", "دا", "نو", "شي", "غو", "طل", "بن"]
+LATIN_SYL = [
+    "ka",
+    "ra",
+    "mo",
+    "del",
+    "sar",
+    "fi",
+    "han",
+    "tor",
+    "bel",
+    "qui",
+    "zan",
+    "mer",
+    "lo",
+    "ves",
+    "dar",
+    "nu",
+    "shi",
+    "gor",
+    "tal",
+    "ben",
+]
+ARABIC_SYL = [
+    "كا",
+    "را",
+    "مو",
+    "دل",
+    "سر",
+    "في",
+    "حن",
+    "تو",
+    "بل",
+    "قي",
+    "زن",
+    "مر",
+    "لو",
+    "فس",
+    "دا",
+    "نو",
+    "شي",
+    "غو",
+    "طل",
+    "بن",
+]
 KINDS = ["person", "organization", "place"]
 
 

@@ -1,0 +1,299 @@
+/* The tagging form: the selected words as a mention (an entity found by any alias, or made
+ * on the spot) or as a claim (speaker, kind, the entities it is about, its date). */
+import { el } from "./dom.js";
+import { entityPicker } from "./picker.js";
+import { call } from "./server.js";
+
+function select(id, label, choices, value) {
+  return el(
+    "div",
+    { class: "ann-field" },
+    el("label", { for: id, text: label }),
+    el(
+      "select",
+      { id },
+      ...choices.map(([v, l]) => el("option", { value: v, selected: v === value, text: l })),
+    ),
+  );
+}
+
+// `annotator` is the shared state (see main.js). Returns {open(span), close()}.
+export function tagForm(annotator) {
+  const { config, container, say } = annotator;
+  let popup = null;
+
+  function close() {
+    if (popup) {
+      popup.remove();
+      popup = null;
+      container.focus({ preventScroll: true });
+    }
+  }
+
+  function open(span) {
+    if (!span) return;
+    if (span.error) {
+      say(span.error, true);
+      return;
+    }
+    annotator.lastSpan = span;
+    if (!config.can.add_mention && !config.can.add_claim) return;
+    close();
+    const error = el("p", { class: "ann-error", role: "alert" });
+    const subjects = [];
+    const subjectChips = el("ul", { class: "ann-chips", "aria-label": "Subjects" });
+    const picker = (label, id, onPick) =>
+      entityPicker({ label, id, url: config.urls.entities, say, onPick });
+    const pickOne = (o, input) => {
+      input.value = o.name;
+      input.dataset.id = o.id;
+    };
+
+    const entity = picker("Entity (any alias, any script)", "ann-entity", pickOne);
+    const newBox = el("input", { type: "checkbox", id: "ann-new" });
+    const newFields = el(
+      "div",
+      { class: "ann-new-fields", hidden: true },
+      el(
+        "div",
+        { class: "ann-field" },
+        el("label", { for: "ann-new-name", text: "Name (English)" }),
+        el("input", { id: "ann-new-name", class: "vTextField", value: span.text }),
+      ),
+      select("ann-new-kind", "Kind", config.kinds, "person"),
+    );
+    newBox.addEventListener("change", () => {
+      newFields.hidden = !newBox.checked;
+      entity.input.disabled = newBox.checked;
+    });
+    const mentionPart = el(
+      "fieldset",
+      { class: "ann-part", id: "ann-mention-part" },
+      el("legend", { text: "Mention" }),
+      entity.wrapper,
+      config.can.add_entity
+        ? el(
+            "div",
+            { class: "ann-field ann-inline" },
+            newBox,
+            el("label", { for: "ann-new", text: "New entity" }),
+          )
+        : null,
+      newFields,
+      select("ann-role", "Role", config.roles, "other"),
+    );
+
+    const speaker = picker("Speaker (leave empty if unknown)", "ann-speaker", pickOne);
+    const subject = picker("About (add each entity)", "ann-subject", (o, input) => {
+      input.value = "";
+      if (subjects.some((s) => s.id === o.id)) return;
+      subjects.push(o);
+      subjectChips.append(
+        el(
+          "li",
+          {},
+          o.name + " ",
+          el("button", {
+            type: "button",
+            class: "ann-chip-remove",
+            "aria-label": "Remove " + o.name,
+            text: "×",
+            onclick: (e) => {
+              subjects.splice(subjects.indexOf(o), 1);
+              e.target.parentElement.remove();
+            },
+          }),
+        ),
+      );
+    });
+    const claimPart = el(
+      "fieldset",
+      { class: "ann-part", id: "ann-claim-part", hidden: true },
+      el("legend", { text: "Claim" }),
+      speaker.wrapper,
+      select("ann-claim-kind", "Kind", config.claim_kinds, "direct_quote"),
+      subject.wrapper,
+      subjectChips,
+      el(
+        "div",
+        { class: "ann-field" },
+        el("label", { for: "ann-date", text: "Date" }),
+        el("input", { type: "date", id: "ann-date" }),
+      ),
+    );
+
+    function mode(which) {
+      mentionPart.hidden = which !== "mention";
+      claimPart.hidden = which !== "claim";
+    }
+    const modes = el(
+      "div",
+      { class: "ann-modes", role: "radiogroup", "aria-label": "Tag as" },
+      config.can.add_mention
+        ? el(
+            "label",
+            {},
+            el("input", {
+              type: "radio",
+              name: "ann-mode",
+              id: "ann-mode-mention",
+              value: "mention",
+              checked: true,
+              onchange: () => mode("mention"),
+            }),
+            " Mention",
+          )
+        : null,
+      config.can.add_claim
+        ? el(
+            "label",
+            {},
+            el("input", {
+              type: "radio",
+              name: "ann-mode",
+              id: "ann-mode-claim",
+              value: "claim",
+              checked: !config.can.add_mention,
+              onchange: () => mode("claim"),
+            }),
+            " Claim",
+          )
+        : null,
+    );
+    mode(config.can.add_mention ? "mention" : "claim");
+
+    let saving = false;
+    async function save() {
+      if (saving) return; // a double click or Enter while the first request is on its way
+      error.textContent = "";
+      const claimMode = !claimPart.hidden;
+      let url;
+      let payload;
+      if (claimMode) {
+        url = config.urls.claim;
+        payload = {
+          start: span.start,
+          end: span.end,
+          text: span.text,
+          speaker_id: speaker.input.dataset.id || null,
+          kind: document.getElementById("ann-claim-kind").value,
+          subject_ids: subjects.map((s) => s.id),
+          date: document.getElementById("ann-date").value,
+        };
+        if (speaker.input.value.trim() && !speaker.input.dataset.id) {
+          error.textContent = "Choose the speaker from the list, or leave it empty.";
+          return;
+        }
+      } else {
+        url = config.urls.mention;
+        payload = {
+          start: span.start,
+          end: span.end,
+          text: span.text,
+          role: document.getElementById("ann-role").value,
+        };
+        if (newBox.checked) {
+          payload.new_entity = {
+            name: document.getElementById("ann-new-name").value,
+            kind: document.getElementById("ann-new-kind").value,
+          };
+        } else if (entity.input.dataset.id) {
+          payload.entity_id = entity.input.dataset.id;
+        } else {
+          error.textContent = "Choose an entity from the list, or tick “New entity”.";
+          return;
+        }
+      }
+      saving = true;
+      const button = document.getElementById("ann-save");
+      if (button) button.disabled = true;
+      try {
+        const body = await call(url, payload);
+        annotator.data = body;
+        close();
+        annotator.render();
+        say(body.message);
+      } catch (e) {
+        error.textContent = e.message;
+      } finally {
+        saving = false;
+        if (button) button.disabled = false;
+      }
+    }
+
+    popup = el(
+      "div",
+      {
+        class: "annotator-popup",
+        role: "dialog",
+        "aria-label": "Tag the selected words",
+        dir: "ltr",
+      },
+      el(
+        "p",
+        { class: "ann-selected" },
+        "Selected: ",
+        el("q", {}, el("bdi", { lang: config.language, text: span.text })),
+        el("small", { text: " (" + span.start + "–" + span.end + ")" }),
+      ),
+      modes,
+      mentionPart,
+      claimPart,
+      error,
+      el(
+        "div",
+        { class: "ann-buttons" },
+        el("button", {
+          type: "button",
+          class: "button default",
+          id: "ann-save",
+          text: "Save",
+          onclick: save,
+        }),
+        el("button", {
+          type: "button",
+          class: "button",
+          id: "ann-cancel",
+          text: "Cancel",
+          onclick: close,
+        }),
+      ),
+    );
+    popup.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") {
+        event.preventDefault();
+        close();
+      } else if (
+        event.key === "Enter" &&
+        event.target.tagName !== "BUTTON" &&
+        event.target.tagName !== "SELECT"
+      ) {
+        event.preventDefault();
+        save();
+      }
+    });
+    document.body.append(popup);
+    place(popup, container);
+    if (config.can.add_mention) {
+      entity.input.value = span.text;
+      entity.wrapper.search();
+      entity.input.focus();
+      entity.input.select();
+    } else {
+      speaker.input.focus();
+    }
+  }
+
+  return { open, close };
+}
+
+// Under the selection (or the text), kept inside the window's width.
+function place(popup, container) {
+  const selection = window.getSelection();
+  const rect = selection.rangeCount
+    ? selection.getRangeAt(0).getBoundingClientRect()
+    : container.getBoundingClientRect();
+  const right = window.scrollX + document.documentElement.clientWidth - popup.offsetWidth - 8;
+  popup.style.top = window.scrollY + rect.bottom + 8 + "px";
+  popup.style.left = Math.max(8, Math.min(window.scrollX + rect.left, right)) + "px";
+}

@@ -1,0 +1,188 @@
+/* The lists under the text: suggested mentions to review (one by one or in bulk),
+ * orphaned annotations to place again or delete, and the article's claims. */
+import { el, fill } from "./dom.js";
+import { call } from "./server.js";
+
+// `annotator` is the shared state (see main.js).
+export function renderLists(annotator) {
+  renderSuggested(annotator);
+  renderOrphans(annotator);
+  renderClaims(annotator);
+}
+
+async function act(annotator, url, payload) {
+  const { config, say } = annotator;
+  try {
+    const body = await call(url, payload);
+    annotator.data = body;
+    annotator.render();
+    say(body.message);
+  } catch (e) {
+    if (e.status === 409) {
+      // Changed by someone else since this page loaded: show the rows as they are now.
+      try {
+        annotator.data = await call(config.urls.annotations);
+        annotator.render();
+      } catch (ignored) {
+        /* keep the old view; the message below says what to do */
+      }
+    }
+    say(e.message, true);
+  }
+}
+
+// Review with the tokens this page was given: a row changed since is refused (409).
+function review(annotator, ids, status) {
+  const tokens = {};
+  for (const m of annotator.data.mentions) if (ids.includes(m.id)) tokens[m.id] = m.token;
+  return act(annotator, annotator.config.urls.review, { ids, status, tokens });
+}
+
+function button(text, onclick, id) {
+  return el("button", { type: "button", class: "button", id, text, onclick });
+}
+
+function renderSuggested(annotator) {
+  const { config, data } = annotator;
+  const suggested = data.mentions.filter((m) => m.status === "suggested" && !m.is_orphaned);
+  const checks = [];
+  const rows = suggested.map((m) => {
+    const check = el("input", {
+      type: "checkbox",
+      value: m.id,
+      id: "ann-sugg-" + m.id,
+      "aria-label": "Select " + m.text,
+    });
+    checks.push(check);
+    return el(
+      "li",
+      { "data-id": m.id },
+      check,
+      " ",
+      el(
+        "label",
+        { for: "ann-sugg-" + m.id },
+        el("q", { dir: "auto", text: m.text }),
+        " → " + m.entity.name,
+      ),
+      config.can.review
+        ? el(
+            "span",
+            { class: "ann-row-buttons" },
+            button("Confirm", () => review(annotator, [m.id], "confirmed")),
+            button("Reject", () => review(annotator, [m.id], "rejected")),
+          )
+        : null,
+    );
+  });
+  const chosen = () => checks.filter((c) => c.checked).map((c) => Number(c.value));
+  fill(
+    document.getElementById("annotator-suggested"),
+    el("h3", { text: "Suggested mentions (" + suggested.length + ")" }),
+    suggested.length && config.can.review
+      ? el(
+          "p",
+          { class: "ann-bulk" },
+          button("Select all", () =>
+            checks.forEach((c) => {
+              c.checked = true;
+            }),
+          ),
+          button(
+            "Confirm selected",
+            () => chosen().length && review(annotator, chosen(), "confirmed"),
+            "ann-confirm-selected",
+          ),
+          button(
+            "Reject selected",
+            () => chosen().length && review(annotator, chosen(), "rejected"),
+            "ann-reject-selected",
+          ),
+        )
+      : null,
+    suggested.length ? el("ul", {}, ...rows) : el("p", { text: "None." }),
+  );
+}
+
+function renderOrphans(annotator) {
+  const { config, data, say, text } = annotator;
+  const orphans = [
+    ...data.mentions
+      .filter((m) => m.is_orphaned)
+      .map((m) => ({ ...m, type: "mention", label: m.entity.name })),
+    ...data.claims
+      .filter((c) => c.is_orphaned)
+      .map((c) => ({ ...c, type: "claim", label: "claim" })),
+  ];
+  const placeAtSelection = (o) => {
+    const span = text.selectionSpan() || annotator.lastSpan;
+    if (!span || span.error) {
+      say("First select the words where it belongs.", true);
+      return;
+    }
+    act(annotator, config.urls.place, {
+      type: o.type,
+      id: o.id,
+      start: span.start,
+      end: span.end,
+      text: span.text,
+    });
+  };
+  fill(
+    document.getElementById("annotator-orphans"),
+    el("h3", { text: "Orphaned annotations (" + orphans.length + ")" }),
+    orphans.length
+      ? el("p", {
+          class: "help",
+          text: "The updated text no longer holds these words. Select where they belong now, then “Place at selection”.",
+        })
+      : null,
+    orphans.length
+      ? el(
+          "ul",
+          {},
+          ...orphans.map((o) =>
+            el(
+              "li",
+              {},
+              el("q", { dir: "auto", text: o.text }),
+              " (" + o.label + ") ",
+              button("Place at selection", () => placeAtSelection(o)),
+              o.can_delete
+                ? button("Delete", () =>
+                    act(annotator, config.urls.delete, { type: o.type, id: o.id }),
+                  )
+                : null,
+            ),
+          ),
+        )
+      : el("p", { text: "None." }),
+  );
+}
+
+function renderClaims(annotator) {
+  const { claims } = annotator.data;
+  fill(
+    document.getElementById("annotator-claims"),
+    el("h3", { text: "Claims (" + claims.length + ")" }),
+    claims.length
+      ? el(
+          "ul",
+          {},
+          ...claims.map((c) =>
+            el(
+              "li",
+              {},
+              el("a", { href: c.url }, (c.speaker ? c.speaker.name : "Unknown") + ": "),
+              el("q", { dir: "auto", text: c.text }),
+              " " +
+                c.kind +
+                ", " +
+                c.status +
+                (c.subjects.length ? " — about " + c.subjects.join(", ") : ""),
+            ),
+          ),
+        )
+      : el("p", { text: "None." }),
+  );
+}

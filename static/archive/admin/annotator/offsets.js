@@ -1,0 +1,150 @@
+/* Selections and offsets: DOM points <-> body offsets in Unicode code points.
+ *
+ * Offsets are character offsets in the ORIGINAL body, counted in Unicode code points as the
+ * server (Python) and the API count them. JS strings and DOM offsets count UTF-16 units,
+ * which differ after every astral character (an emoji, 𝐀): each paragraph keeps a table
+ * between the two (unitMap), and every offset crosses it on its way in or out. Each
+ * paragraph element carries the offset of its first character (data-start); an offset
+ * inside a paragraph is that start plus the code points of the paragraph's text before the
+ * point, measured with a DOM Range, so highlight elements nested in the paragraph never
+ * shift it. The server checks every span against the stored body before writing.
+ */
+
+// Code points <-> UTF-16 units within a text: toCp[unit] and toUnit[codePoint]. A unit
+// index inside a surrogate pair counts as after the pair.
+export function unitMap(text) {
+  const toCp = new Int32Array(text.length + 1);
+  const toUnit = [];
+  let n = 0;
+  for (let i = 0; i < text.length; i++, n++) {
+    toCp[i] = n;
+    toUnit.push(i);
+    const c = text.charCodeAt(i);
+    const d = text.charCodeAt(i + 1);
+    if (c >= 0xd800 && c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
+      i++;
+      toCp[i] = n + 1;
+    }
+  }
+  toCp[text.length] = n;
+  toUnit.push(text.length);
+  return { toCp, toUnit, length: n };
+}
+
+// The article text shown in `container`, whose paragraphs' exact texts are `paragraphData`.
+export function articleText(container, paragraphData) {
+  let words = null;
+
+  function paragraphs() {
+    return Array.from(container.querySelectorAll(".annotator-paragraph"));
+  }
+
+  function paragraphText(p) {
+    // The exact text from JSON (the HTML parser may alter some characters, e.g. CR).
+    if (p._text === undefined) p._text = paragraphData[Number(p.dataset.index)].text;
+    return p._text;
+  }
+
+  function mapOf(p) {
+    if (p._map === undefined) p._map = unitMap(paragraphText(p));
+    return p._map;
+  }
+
+  function paragraphOf(node) {
+    const element = node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement;
+    return element ? element.closest(".annotator-paragraph") : null;
+  }
+
+  // Body offset of a DOM point (node, offset) inside a paragraph.
+  function offsetOf(node, offset) {
+    const p = paragraphOf(node);
+    if (!p || !container.contains(p)) return null;
+    const range = document.createRange();
+    range.setStart(p, 0);
+    range.setEnd(node, offset);
+    const units = Math.min(range.toString().length, paragraphText(p).length);
+    return Number(p.dataset.start) + mapOf(p).toCp[units];
+  }
+
+  // DOM point (text node, offset) at a body offset.
+  function pointAt(bodyOffset) {
+    for (const p of paragraphs()) {
+      const start = Number(p.dataset.start);
+      if (bodyOffset < start || bodyOffset > start + mapOf(p).length) continue;
+      let left = mapOf(p).toUnit[bodyOffset - start];
+      const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+      let last = null;
+      while (walker.nextNode()) {
+        last = walker.currentNode;
+        if (left <= last.length) return [last, left];
+        left -= last.length;
+      }
+      return last ? [last, last.length] : [p, 0];
+    }
+    return null;
+  }
+
+  // Every word ([{start, end}] in body offsets), for keyboard selection. The text never
+  // changes while the page is open, so they are found once.
+  function allWords() {
+    if (words === null) {
+      words = [];
+      for (const p of paragraphs()) {
+        const start = Number(p.dataset.start);
+        const map = mapOf(p);
+        for (const m of paragraphText(p).matchAll(/\S+/g)) {
+          words.push({
+            start: start + map.toCp[m.index],
+            end: start + map.toCp[m.index + m[0].length],
+          });
+        }
+      }
+    }
+    return words;
+  }
+
+  // The selected words as {start, end, text} (surrounding spaces left out), {error} when
+  // the selection crosses paragraphs, or null when nothing in the text is selected.
+  function selectionSpan() {
+    const selection = window.getSelection();
+    if (!selection.rangeCount || selection.isCollapsed) return null;
+    const range = selection.getRangeAt(0);
+    if (!container.contains(range.commonAncestorContainer)) return null;
+    let start = offsetOf(range.startContainer, range.startOffset);
+    let end = offsetOf(range.endContainer, range.endOffset);
+    const p = paragraphOf(range.startContainer);
+    if (start === null || end === null || !p || paragraphOf(range.endContainer) !== p) {
+      return { error: "Select words within one paragraph." };
+    }
+    const pStart = Number(p.dataset.start);
+    const text = paragraphText(p);
+    const unit = mapOf(p).toUnit; // code point offset in the paragraph -> JS string index
+    while (start < end && /\s/.test(text[unit[start - pStart]])) start++;
+    while (end > start && /\s/.test(text[unit[end - 1 - pStart]])) end--;
+    if (start >= end) return null;
+    return { start, end, text: text.slice(unit[start - pStart], unit[end - pStart]) };
+  }
+
+  function selectOffsets(start, end) {
+    const a = pointAt(start);
+    const b = pointAt(end);
+    if (!a || !b) return;
+    const range = document.createRange();
+    range.setStart(a[0], a[1]);
+    range.setEnd(b[0], b[1]);
+    const selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+  }
+
+  return {
+    paragraphs,
+    paragraphText,
+    mapOf,
+    paragraphOf,
+    pointAt,
+    words: allWords,
+    selectionSpan,
+    selectOffsets,
+  };
+}
