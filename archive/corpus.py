@@ -1,5 +1,8 @@
 """A deterministic synthetic archive for benchmarks (`manage.py generate_corpus`).
 
+One module on purpose: the generator and the writer share one seed stream and one set of
+row layouts, and over half its length is the name tables it draws from.
+
 Two halves:
 
 * Text and structure (no database, no Django): :class:`Vocabulary` (a Zipf-law word model

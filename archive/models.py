@@ -2,6 +2,9 @@
 
 Visibility rules live once, in QuerySet methods (`Article.objects.public()`,
 `Mention.objects.visible()`), so pages, feeds, search and the API agree.
+
+One file on purpose (STYLE.md: until it hurts): the models are read together, and most of
+its length is database constraints and their help texts.
 """
 
 from __future__ import annotations
@@ -41,13 +44,20 @@ class SlugNaturalKeyManager(models.Manager):
         return self.get(slug=slug)
 
 
+class SlugKeyed:
+    """Rows known by their slug in fixtures (natural keys, for loaddata and dumpdata)."""
+
+    def natural_key(self):
+        return (self.slug,)
+
+
 class SourceQuerySet(models.QuerySet):
     def public(self):
         """Outlets a reader may see: those of at least one public article."""
         return self.filter(Exists(Article.objects.public().filter(source=OuterRef("pk"))))
 
 
-class Source(models.Model):
+class Source(SlugKeyed, models.Model):
     """A news outlet."""
 
     name = models.CharField(max_length=200, unique=True)
@@ -64,11 +74,8 @@ class Source(models.Model):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.slug,)
 
-
-class Story(models.Model):
+class Story(SlugKeyed, models.Model):
     """One real-world event: groups an article, its translations and other coverage."""
 
     title = models.CharField(max_length=300)
@@ -83,9 +90,6 @@ class Story(models.Model):
 
     def __str__(self):
         return self.title
-
-    def natural_key(self):
-        return (self.slug,)
 
 
 class DatePrecision(models.TextChoices):
@@ -135,7 +139,7 @@ def _search_vector(config: str):
     )
 
 
-class Article(models.Model):
+class Article(SlugKeyed, models.Model):
     """A news article. The body is plain text, one paragraph per line, never HTML."""
 
     title = models.CharField(max_length=500)
@@ -225,9 +229,6 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("archive:article_detail", args=[self.slug])
 
@@ -304,7 +305,7 @@ class EntityQuerySet(models.QuerySet):
         )
 
 
-class Entity(models.Model):
+class Entity(SlugKeyed, models.Model):
     """A person, organization or place."""
 
     kind = models.CharField(max_length=12, choices=EntityKind.choices)
@@ -336,9 +337,6 @@ class Entity(models.Model):
 
     def __str__(self):
         return self.name
-
-    def natural_key(self):
-        return (self.slug,)
 
     def get_absolute_url(self):
         return reverse(f"archive:{self.kind}_detail", args=[self.slug])

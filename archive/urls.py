@@ -6,28 +6,23 @@ from archive.api import router
 from archive.feeds import EntityFeed
 
 
-class FourDigitYear:
-    regex = "[0-9]{4}"
+def digits(width: int) -> type:
+    """A path converter class for a number written with exactly `width` digits."""
 
-    def to_python(self, value):
-        return int(value)
+    class Digits:
+        regex = f"[0-9]{{{width}}}"
 
-    def to_url(self, value):
-        return f"{int(value):04d}"
+        def to_python(self, value):
+            return int(value)
 
+        def to_url(self, value):
+            return f"{int(value):0{width}d}"
 
-class TwoDigits:
-    regex = "[0-9]{2}"
-
-    def to_python(self, value):
-        return int(value)
-
-    def to_url(self, value):
-        return f"{int(value):02d}"
+    return Digits
 
 
-register_converter(FourDigitYear, "yyyy")
-register_converter(TwoDigits, "dd")
+register_converter(digits(4), "yyyy")
+register_converter(digits(2), "dd")
 
 app_name = "archive"
 
