@@ -12,7 +12,7 @@ PIP_COMPILE = $(PY) -m piptools compile --quiet --generate-hashes --strip-extras
 
 .PHONY: run test setup install db lint lock bench clean-db backup restore
 
-# Exactly the versions (and hashes) of requirements/dev.txt: main, dev and embedded extras.
+# Exactly the versions (and hashes) of requirements/dev.txt: main, dev, embedded and bench.
 # The project itself goes on top without dependencies, so nothing unpinned slips in.
 $(VENV)/.installed: requirements/dev.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -56,12 +56,13 @@ lint: install .env node_modules/.package-lock.json
 lock:
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet '$(PIP_TOOLS)'
-	$(PIP_COMPILE) --extra dev --extra embedded -o requirements/dev.txt pyproject.toml
+	$(PIP_COMPILE) --extra dev --extra embedded --extra bench -o requirements/dev.txt pyproject.toml
 	cp requirements/dev.txt requirements/base.txt
 	$(PIP_COMPILE) -o requirements/base.txt pyproject.toml
 
-bench: db
-	$(PY) benchmarks/bench_scale.py
+# Builds its own databases (bench_archive_<size>) and writes benchmarks/RESULTS.md.
+bench: install .env
+	$(PY) benchmarks/bench.py $(BENCH_ARGS)
 	$(PY) benchmarks/bench_matcher.py
 
 # A timestamped pg_dump (custom format) in backups/; restore one into an empty database.

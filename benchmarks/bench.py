@@ -1,0 +1,1191 @@
+"""The benchmark: every public page and API endpoint against its hand-written floor, under
+load, and the importer, on generated archives of several sizes.
+
+    .venv/bin/python benchmarks/bench.py                       # 1,000, 10,000 and 100,000
+    .venv/bin/python benchmarks/bench.py --sizes 1000 --requests 20 --no-load --no-import
+
+For each size the harness builds the corpus in a database of its own on the PostgreSQL of
+DATABASE_URL (default postgres://postgres@127.0.0.1:5432/bench_archive: one database per
+size, bench_archive_<size>, made when missing) with `manage.py generate_corpus --clear
+--articles N --seed 1`, picks the concrete slugs and words from the data, and measures
+in-process with Django's test Client (DEBUG off, production static files): after one
+warm-up request per case, `--requests` timed requests (p50, p95) and the queries of one
+more. Beside each case its floor (benchmarks/floors.py: the same rows through psycopg,
+formatted by hand, no Django) in the same run, and the ratio of their medians (a floor
+under 2 ms counts as 2 ms).
+
+Then, at the largest size: gunicorn as production runs it (benchmarks/locustfile.py drives
+it with locust, headless, bounded in time: a mix of pages, then the article page alone),
+and `import_articles` over 1,000 generated texts with suggestions on, in a throwaway
+database. Results go to benchmarks/RESULTS.md and benchmarks/results.json, with the
+targets marked met or missed. Locust is the optional extra `bench`
+(`pip install -e '.[bench]'`); without it the load part is skipped and says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import csv
+import datetime as dt
+import json
+import math
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from urllib.parse import quote, urlencode, urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
+for _path in (str(ROOT), str(HERE)):
+    if _path not in sys.path:
+        sys.path.insert(0, _path)
+
+import floors  # noqa: E402  (benchmarks/floors.py: no Django)
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/bench_archive"
+DEFAULT_SIZES = [1_000, 10_000, 100_000]
+FLOOR_MIN_MS = 2.0
+ADMIN_USER = "bench-admin"
+
+# Targets (the performance issue).
+PAGE_P95_MS = 50
+SEARCH_P95_MS = 150
+ADMIN_P95_MS = 300
+API_RATIO = 3
+PAGE_RATIO = 5
+TARGET_SIZE = 100_000
+LOAD_RPS = 300
+IMPORT_RATE = 200
+GENERATE_RATE = 2_000
+
+
+@dataclass
+class Case:
+    name: str
+    group: str  # page, search, api, api-search, admin
+    url: str
+    floor: str  # a function of benchmarks/floors.py
+    floor_kwargs: dict = field(default_factory=dict)
+
+    @property
+    def admin(self) -> bool:
+        return self.group == "admin"
+
+
+@dataclass
+class Row:
+    case: str
+    group: str
+    url: str
+    size: int
+    status: int
+    p50: float
+    p95: float
+    queries: int
+    floor_p50: float | None
+    floor_p95: float | None
+    ratio: float | None
+    requests: int
+
+
+# Environment ------------------------------------------------------------------------------
+
+
+def database_url_for(base_url: str, size: int) -> str:
+    """The database of one size: the base URL's database name with _<size>."""
+    parts = urlsplit(base_url)
+    name = parts.path.lstrip("/") or "bench_archive"
+    return urlunsplit(parts._replace(path=f"/{name}_{size}"))
+
+
+def conninfo(url: str) -> dict:
+    parts = urlsplit(url)
+    info = {
+        "dbname": parts.path.lstrip("/"),
+        "user": parts.username or "postgres",
+        "host": parts.hostname or "127.0.0.1",
+        "port": parts.port or 5432,
+    }
+    if parts.password:
+        info["password"] = parts.password
+    return info
+
+
+def django_conninfo() -> dict:
+    """Connection parameters of Django's default database (the test database in tests)."""
+    from django.db import connection
+
+    s = connection.settings_dict
+    info = {"dbname": s["NAME"], "user": s.get("USER") or "postgres"}
+    for key, name in (("HOST", "host"), ("PORT", "port"), ("PASSWORD", "password")):
+        if s.get(key):
+            info[name] = s[key]
+    return info
+
+
+def ensure_database(url: str, *, fresh: bool = False):
+    import psycopg
+
+    info = conninfo(url)
+    name = info.pop("dbname")
+    if not re.fullmatch(r"[A-Za-z0-9_]+", name):
+        raise SystemExit(f"database name {name!r}: use letters, digits and _ only")
+    with psycopg.connect(dbname="postgres", autocommit=True, **info) as conn:
+        if fresh:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
+
+
+def drop_database(url: str):
+    import psycopg
+
+    info = conninfo(url)
+    name = info.pop("dbname")
+    with psycopg.connect(dbname="postgres", autocommit=True, **info) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+SETTINGS_MODULE = '''"""Written by benchmarks/bench.py: settings, static files collected here."""
+from config.settings import *  # noqa: F401,F403
+
+STATIC_ROOT = {static_root!r}
+'''
+
+
+def bench_environment(database_url: str, work: Path, *, production: bool = False) -> dict:
+    """Environment for manage.py, the in-process client and gunicorn: DEBUG off, a real
+    secret key, production static files (collected into `work`), `database_url`."""
+    settings_dir = work / "settings"
+    settings_dir.mkdir(parents=True, exist_ok=True)
+    static_root = work / "static"
+    (settings_dir / "bench_settings.py").write_text(
+        SETTINGS_MODULE.format(static_root=str(static_root)), encoding="utf-8"
+    )
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url,
+        DJANGO_SETTINGS_MODULE="bench_settings",
+        PYTHONPATH=os.pathsep.join([str(settings_dir), str(ROOT)]),
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=env.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1" if production else "testserver,127.0.0.1,localhost",
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DJANGO_LOG_LEVEL="ERROR",
+    )
+    if production:
+        env["DJANGO_PRODUCTION"] = "1"
+    else:
+        env.pop("DJANGO_PRODUCTION", None)
+    return env
+
+
+def manage(env: dict, *args: str, timeout: float | None = None) -> subprocess.CompletedProcess:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if result.returncode:
+        raise RuntimeError(
+            f"manage.py {' '.join(args)} failed ({result.returncode}):\n"
+            f"{result.stdout[-2000:]}\n{result.stderr[-4000:]}"
+        )
+    return result
+
+
+def generate(env: dict, size: int) -> dict:
+    """`generate_corpus --clear --articles N --seed 1`; its own figure of articles/s."""
+    t0 = time.perf_counter()
+    result = manage(env, "generate_corpus", "--clear", "--articles", str(size), "--seed", "1")
+    wall = time.perf_counter() - t0
+    found = re.search(r"in ([\d.,]+) s \(([\d,]+) articles/s\)", result.stdout)
+    seconds = float(found.group(1).replace(",", "")) if found else wall
+    return {
+        "articles": size,
+        "seconds": round(seconds, 2),
+        "wall_seconds": round(wall, 2),
+        "rate": round(size / seconds, 1) if seconds else None,
+        "output": result.stdout.strip().splitlines()[-1] if result.stdout.strip() else "",
+    }
+
+
+def generated_count(url: str) -> int:
+    import psycopg
+
+    try:
+        with psycopg.connect(**conninfo(url)) as conn:
+            return conn.execute(
+                "SELECT count(*) FROM archive_article WHERE slug LIKE 'gen-%%' "
+                "AND url LIKE 'https://generated.invalid/%%'"
+            ).fetchone()[0]
+    except psycopg.Error:
+        return -1
+
+
+# Picking the cases from the data ----------------------------------------------------------
+
+_LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+
+
+def _doc_frequencies(pg, language: str, sample: int = 400) -> collections.Counter:
+    bodies = pg.execute(
+        "SELECT body FROM archive_article WHERE is_public AND language = %s ORDER BY id LIMIT %s",
+        [language, sample],
+    ).fetchall()
+    df: collections.Counter = collections.Counter()
+    for (body,) in bodies:
+        df.update(set(_LETTERS.findall(body)))
+    return df
+
+
+def _indexed(pg, config: str, words: list[str]) -> set[str]:
+    """The words the configuration indexes (not stop words)."""
+    if not words:
+        return set()
+    rows = pg.execute(
+        "SELECT w FROM unnest(%s::text[]) w WHERE to_tsvector(%s::regconfig, w) <> ''::tsvector",
+        [words, config],
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def _english_words(pg):
+    df = _doc_frequencies(pg, "en")
+    candidates = [w for w in df if w.isascii() and w.islower() and len(w) >= 4]
+    indexed = _indexed(pg, "english", candidates)
+    ranked = sorted((w for w in candidates if w in indexed), key=lambda w: (-df[w], w))
+    return ranked, df
+
+
+def _matches(pg, word: str) -> int:
+    return pg.execute(
+        "SELECT count(*) FROM archive_article WHERE is_public "
+        "AND search_vector @@ websearch_to_tsquery('english', %s)",
+        [word],
+    ).fetchone()[0]
+
+
+def _bigram(pg, indexed: set[str]) -> str:
+    """The most frequent pair of consecutive indexed words in a sample of English bodies."""
+    bodies = pg.execute(
+        "SELECT body FROM archive_article WHERE is_public AND language = 'en' ORDER BY id LIMIT 200"
+    ).fetchall()
+    pairs: collections.Counter = collections.Counter()
+    for (body,) in bodies:
+        words = re.findall(r"[a-z]+|[^a-z\s]", body)
+        for a, b in zip(words, words[1:], strict=False):
+            if a in indexed and b in indexed and a != b:
+                pairs[f"{a} {b}"] += 1
+    return sorted(pairs, key=lambda p: (-pairs[p], p))[0]
+
+
+def _with_diacritics(word: str) -> str:
+    """The word with harakat added (fatha, kasra, shadda): the search must ignore them."""
+    marks = ["\u064e", "\u0650", "\u0651\u064e"]
+    out, k = [], 0
+    for i, ch in enumerate(word):
+        out.append(ch)
+        if i in (0, 2, 3) and ch not in "اوي" and k < len(marks):
+            out.append(marks[k])
+            k += 1
+    return "".join(out)
+
+
+def _respelt(name: str, taken: set[str]) -> str:
+    """A spelling of `name` that no alias has: one vowel changed or a consonant doubled."""
+    from archive.text.normalize import normalize
+
+    swaps = {"a": "e", "e": "a", "i": "e", "o": "u", "u": "o"}
+    prefix, _, core = name.rpartition("-")
+    head = f"{prefix}-" if prefix else ""
+    for i in range(1, len(core)):
+        ch = core[i]
+        options = [swaps[ch]] if ch in swaps else [ch + ch]
+        for new in options:
+            candidate = head + core[:i] + new + core[i + 1 :]
+            if normalize(candidate) not in taken:
+                return candidate
+    return name + "h"
+
+
+def pick_params(pg) -> dict:
+    """Concrete slugs, ids and words from the generated data (deterministic)."""
+    from archive.text.normalize import normalize
+
+    one = lambda sql, params=None: pg.execute(sql, params).fetchone()  # noqa: E731
+    params: dict = {}
+    public = one("SELECT count(*) FROM archive_article WHERE is_public")[0]
+    pages = max(1, math.ceil(public / floors.PAGE))
+    params["deep_page"] = max(2, int(pages * 0.8))
+    # A translation pair near the middle of the archive, the original with a claim that
+    # its translation reports too (same_as).
+    pair = one(
+        "SELECT a.id, a.slug, t.slug FROM archive_article a "
+        "JOIN archive_article t ON t.translation_of_id = a.id "
+        "WHERE a.is_public AND t.is_public AND a.id >= (SELECT (min(id) + max(id)) / 2 "
+        "FROM archive_article) AND EXISTS (SELECT 1 FROM archive_claim c JOIN archive_claim r "
+        "ON r.same_as_id = c.id WHERE c.article_id = a.id AND c.status <> 'rejected' "
+        "AND NOT c.is_orphaned) ORDER BY a.id LIMIT 1"
+    ) or one(
+        "SELECT a.id, a.slug, t.slug FROM archive_article a "
+        "JOIN archive_article t ON t.translation_of_id = a.id "
+        "WHERE a.is_public AND t.is_public ORDER BY a.id LIMIT 1"
+    )
+    article_id, params["article"], params["translation"] = pair
+    claim = one(
+        "SELECT c.id FROM archive_claim c WHERE c.article_id = %s AND c.status <> 'rejected' "
+        "AND NOT c.is_orphaned ORDER BY c.start LIMIT 1",
+        [article_id],
+    ) or one(
+        "SELECT c.id FROM archive_claim c JOIN archive_article a ON a.id = c.article_id "
+        "WHERE a.is_public AND c.status <> 'rejected' AND NOT c.is_orphaned ORDER BY c.id LIMIT 1"
+    )
+    params["claim"] = claim[0]
+    # The most named person: the heaviest entity page.
+    person = one(
+        "SELECT e.id, e.slug, e.name FROM archive_mention m "
+        "JOIN archive_entity e ON e.id = m.entity_id JOIN archive_article a "
+        "ON a.id = m.article_id WHERE e.kind = 'person' AND m.status <> 'rejected' "
+        "AND NOT m.is_orphaned AND a.is_public GROUP BY e.id ORDER BY count(*) DESC, e.id LIMIT 1"
+    )
+    params["person"] = person[1]
+    aliases = pg.execute(
+        "SELECT name, language, normalized FROM archive_alias WHERE entity_id = %s ORDER BY id",
+        [person[0]],
+    ).fetchall()
+    arabic = [n for n, lang, _ in aliases if lang == "ar"]
+    params["person_arabic"] = arabic[0] if arabic else person[2]
+    family = next((n for n, lang, _ in aliases if lang == "en" and n.startswith("al-")), None)
+    family = family or person[2].split()[-1]
+    taken = {r[0] for r in pg.execute("SELECT normalized FROM archive_alias").fetchall()}
+    params["person_variant"] = _respelt(family, taken)
+    params["entity_needle"] = family.rpartition("-")[2]
+    # Dates: the busiest year, its busiest month, that month's busiest day.
+    year = one(
+        "SELECT extract(year FROM published)::int FROM archive_article WHERE is_public "
+        "AND published IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"
+    )[0]
+    month = one(
+        "SELECT extract(month FROM published)::int FROM archive_article WHERE is_public "
+        "AND extract(year FROM published) = %s AND published_precision <> 'year' "
+        "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1",
+        [year],
+    )[0]
+    day = one(
+        "SELECT extract(day FROM published)::int FROM archive_article WHERE is_public "
+        "AND extract(year FROM published) = %s AND extract(month FROM published) = %s "
+        "AND published_precision = 'day' GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1",
+        [year, month],
+    )
+    params.update(year=year, month=month, day=day[0] if day else 1)
+    params["source"] = one(
+        "SELECT s.slug FROM archive_article a JOIN archive_source s ON s.id = a.source_id "
+        "WHERE a.is_public AND a.language = 'en' GROUP BY s.slug ORDER BY count(*) DESC, s.slug "
+        "LIMIT 1"
+    )[0]
+    # Words.
+    ranked, df = _english_words(pg)
+    params["common_word"] = ranked[0]
+    params["exclude_word"] = ranked[min(len(ranked) - 1, 15)]
+    params["filter_word"] = ranked[min(len(ranked) - 1, 5)]
+    limit = max(3, public // 1000)
+    rare = None
+    candidates = sorted((w for w in ranked if df[w] == 1 and len(w) >= 7), key=len)
+    for word in candidates[:200]:
+        n = _matches(pg, word)
+        if 1 <= n <= limit:
+            rare = word
+            break
+    params["rare_word"] = rare or ranked[-1]
+    params["phrase"] = _bigram(pg, set(ranked))
+    ar_df = _doc_frequencies(pg, "ar")
+    ar_words = [w for w in ar_df if _ARABIC.search(w) and len(w) >= 5]
+    ar_indexed = _indexed(pg, "arabic", ar_words)
+    ar_ranked = sorted((w for w in ar_words if w in ar_indexed), key=lambda w: (-ar_df[w], w))
+    params["arabic_word"] = _with_diacritics(ar_ranked[min(len(ar_ranked) - 1, 10)])
+    params["normalized_needle"] = normalize(params["entity_needle"])
+    return params
+
+
+def _search_floor_kwargs(q: str, **filters) -> dict:
+    from archive.search import _OPERATORS, _phrases, clean_query
+    from archive.text.normalize import normalize
+
+    cleaned = clean_query(q)
+    normalized = normalize(cleaned)
+    # The words a reader sees marked: not the excluded ones, not the operators.
+    words = [
+        w.strip('"')
+        for w in cleaned.split()
+        if not w.startswith("-") and w.strip('"').lower() not in _OPERATORS
+    ]
+    return {"q": normalized, "phrases": sorted(_phrases(normalized)), "words": words, **filters}
+
+
+def build_cases(p: dict) -> list[Case]:
+    """Every public page and API endpoint, the search cases and the admin changelists."""
+    art, tr, person = p["article"], p["translation"], p["person"]
+    y, m, d = p["year"], p["month"], p["day"]
+    cases = [
+        Case("home", "page", "/", "home"),
+        Case("articles", "page", "/articles/", "article_list"),
+        Case("articles deep page", "page", f"/articles/?page={p['deep_page']}", "article_list",
+             {"page": p["deep_page"]}),
+        Case("articles entity=", "page", f"/articles/?entity={person}", "article_list",
+             {"entity": person}),
+        Case("articles language=ar", "page", "/articles/?language=ar", "article_list",
+             {"language": "ar"}),
+        Case("article", "page", f"/articles/{art}/", "article_detail", {"slug": art}),
+        Case("compare", "page", f"/articles/{art}/compare/{tr}/", "compare",
+             {"left": art, "right": tr}),
+        Case("people", "page", "/people/", "entity_index", {"kind": "person"}),
+        Case("person", "page", f"/people/{person}/", "entity_detail",
+             {"kind": "person", "slug": person}),
+        Case("organizations", "page", "/organizations/", "entity_index",
+             {"kind": "organization"}),
+        Case("places", "page", "/places/", "entity_index", {"kind": "place"}),
+        Case("dates", "page", "/dates/", "dates_index"),
+        Case("year", "page", f"/dates/{y}/", "date_archive", {"year": y}),
+        Case("month", "page", f"/dates/{y}/{m:02d}/", "date_archive", {"year": y, "month": m}),
+        Case("day", "page", f"/dates/{y}/{m:02d}/{d:02d}/", "date_archive",
+             {"year": y, "month": m, "day": d}),
+        Case("claims", "page", "/claims/", "claims_list"),
+        Case("claim", "page", f"/claims/{p['claim']}/", "claim_detail", {"pk": p["claim"]}),
+        Case("entity feed", "page", f"/people/{person}/feed/", "entity_feed",
+             {"kind": "person", "slug": person}),
+        Case("api articles", "api", "/api/articles/", "api_articles"),
+        Case("api article", "api", f"/api/articles/{art}/", "api_article", {"slug": art}),
+        Case("api annotations", "api", f"/api/articles/{art}/annotations/", "api_annotations",
+             {"slug": art}),
+        Case("api alignment", "api", f"/api/articles/{art}/alignment/{tr}/", "api_alignment",
+             {"left": art, "right": tr}),
+        Case("api entities q", "api", f"/api/entities/?q={quote(p['entity_needle'])}",
+             "api_entities", {"needle": p["normalized_needle"]}),
+        Case("api claims", "api", "/api/claims/", "api_claims"),
+    ]  # fmt: skip
+    searches = [
+        ("common word", p["common_word"], {}),
+        ("rare word", p["rare_word"], {}),
+        ("arabic diacritics", p["arabic_word"], {}),
+        ("alias other script", p["person_arabic"], {}),
+        ("spelling variant", p["person_variant"], {}),
+        ("phrase exclusion", f'"{p["phrase"]}" -{p["exclude_word"]}', {}),
+        ("filters", p["filter_word"], {"language": "en", "source": p["source"]}),
+    ]
+    for label, q, filters in searches:
+        query = urlencode({"q": q, **filters})
+        kwargs = _search_floor_kwargs(q, **filters)
+        cases.append(Case(f"search {label}", "search", f"/search/?{query}", "search", kwargs))
+        cases.append(
+            Case(f"api search {label}", "api-search", f"/api/articles/?{query}", "search",
+                 {**kwargs, "api": True})
+        )  # fmt: skip
+    cases += [
+        Case("admin articles", "admin", "/admin/archive/article/", "admin_articles"),
+        Case("admin mentions", "admin", "/admin/archive/mention/", "admin_mentions"),
+        Case("admin claims", "admin", "/admin/archive/claim/", "admin_claims"),
+        Case(
+            "admin entities q",
+            "admin",
+            f"/admin/archive/entity/?q={quote(p['entity_needle'])}",
+            "admin_entities",
+            {"needle": p["entity_needle"]},
+        ),
+    ]
+    return cases
+
+
+# Measuring ------------------------------------------------------------------------------
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Linear interpolation between closest ranks (numpy's default)."""
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return ordered[0]
+    k = (len(ordered) - 1) * q
+    lo, hi = math.floor(k), math.ceil(k)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def clients():
+    """(public client, superuser client) of Django's test Client."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    user, _ = get_user_model().objects.get_or_create(
+        username=ADMIN_USER, defaults={"is_staff": True, "is_superuser": True}
+    )
+    if not (user.is_staff and user.is_superuser):
+        user.is_staff = user.is_superuser = True
+        user.save()
+    admin = Client()
+    admin.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return Client(), admin
+
+
+def reset_caches():
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+    floors.clear_cache()
+
+
+MIN_REQUESTS = 5
+
+
+def _timed(call, requests: int, budget: float | None) -> list[float]:
+    """Milliseconds of `requests` calls, stopping early (after MIN_REQUESTS at least)
+    once `budget` seconds are spent: a request of seconds would take the run hours."""
+    times: list[float] = []
+    started = time.perf_counter()
+    for i in range(requests):
+        if budget and i >= MIN_REQUESTS and time.perf_counter() - started > budget:
+            break
+        t0 = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - t0) * 1000)
+    return times
+
+
+def measure_case(
+    case: Case, size: int, requests: int, public, admin, pg, budget: float | None = None
+) -> Row:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = admin if case.admin else public
+    response = client.get(case.url)  # warm-up
+    statuses = {response.status_code}
+
+    def get():
+        answer = client.get(case.url)
+        if getattr(answer, "streaming", False):
+            b"".join(answer.streaming_content)
+        statuses.add(answer.status_code)
+
+    times = _timed(get, requests, budget)
+    status = max(statuses, key=lambda s: s != 200)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(case.url)
+    queries = len(ctx)
+    status = response.status_code if status == 200 else status
+    floor_fn = getattr(floors, case.floor)
+    floor_p50 = floor_p95 = ratio = None
+    try:
+        floor_fn(pg, **case.floor_kwargs)  # warm-up
+        ftimes = _timed(lambda: floor_fn(pg, **case.floor_kwargs), requests, budget)
+        floor_p50, floor_p95 = statistics.median(ftimes), percentile(ftimes, 0.95)
+    except Exception as error:  # a floor that breaks must not hide the page's figure
+        print(f"  floor {case.floor} failed: {type(error).__name__}: {error}", file=sys.stderr)
+    p50 = statistics.median(times)
+    if floor_p50 is not None:
+        ratio = p50 / max(floor_p50, FLOOR_MIN_MS)
+    return Row(
+        case=case.name,
+        group=case.group,
+        url=case.url,
+        size=size,
+        status=status,
+        p50=round(p50, 2),
+        p95=round(percentile(times, 0.95), 2),
+        queries=queries,
+        floor_p50=None if floor_p50 is None else round(floor_p50, 2),
+        floor_p95=None if floor_p95 is None else round(floor_p95, 2),
+        ratio=None if ratio is None else round(ratio, 2),
+        requests=len(times),
+    )
+
+
+def measure_size(
+    size: int, requests: int, pg, *, budget: float | None = None, log=print
+) -> tuple[dict, list[Row]]:
+    """Pick the cases from the data behind Django's default database and measure them."""
+    reset_caches()
+    params = pick_params(pg)
+    cases = build_cases(params)
+    public, admin = clients()
+    rows = []
+    for case in cases:
+        row = measure_case(case, size, requests, public, admin, pg, budget)
+        rows.append(row)
+        ratio = "" if row.ratio is None else f"{row.ratio:6.1f}x"
+        log(
+            f"  {size:>7,} {case.name:28} {row.status:>3} p50 {row.p50:8.1f} p95 {row.p95:8.1f}"
+            f" q {row.queries:3}  floor {row.floor_p50 or 0:7.1f} {ratio}"
+            + ("" if row.requests == requests else f"  ({row.requests} requests: budget)"),
+            flush=True,
+        )
+    return params, rows
+
+
+# Load -----------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_http(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"gunicorn did not answer {url} within {timeout:.0f} s")
+
+
+def _locust_summary(prefix: Path) -> dict:
+    with open(f"{prefix}_stats.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    total = next(r for r in rows if r["Name"] == "Aggregated")
+    return {
+        "requests": int(total["Request Count"]),
+        "failures": int(total["Failure Count"]),
+        "rps": round(float(total["Requests/s"]), 1),
+        "p50_ms": float(total["50%"] or 0),
+        "p95_ms": float(total["95%"] or 0),
+        "per_url": {
+            r["Name"]: {
+                "requests": int(r["Request Count"]),
+                "failures": int(r["Failure Count"]),
+                "p95_ms": float(r["95%"] or 0),
+            }
+            for r in rows
+            if r["Name"] != "Aggregated"
+        },
+    }
+
+
+def load_test(
+    env: dict, urls: dict, *, seconds: int, users: int, workers: int, work: Path, log=print
+) -> dict:
+    """gunicorn as production runs it, driven by locust headless: a mix, then articles."""
+    if not shutil.which("locust", path=str(Path(sys.executable).parent)) and not shutil.which(
+        "locust"
+    ):
+        return {"skipped": "locust is not installed (pip install -e '.[bench]')"}
+    locust = shutil.which("locust", path=str(Path(sys.executable).parent)) or shutil.which("locust")
+    port = free_port()
+    genv = dict(env)
+    genv["DJANGO_PRODUCTION"] = "1"
+    genv["DJANGO_ALLOWED_HOSTS"] = "127.0.0.1"
+    log_file = open(work / "gunicorn.log", "w")  # noqa: SIM115
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--workers",
+         str(workers), "--bind", f"127.0.0.1:{port}", "--access-logfile", "-"],
+        env=genv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log_file, start_new_session=True,
+    )  # fmt: skip
+    host = f"http://127.0.0.1:{port}"
+    results = {"workers": workers, "users": users, "seconds": seconds, "port": port}
+    paths_file = work / "locust_paths.json"
+    paths_file.write_text(json.dumps(urls), encoding="utf-8")
+    try:
+        _wait_http(host + "/")
+        for label, user_class in (("mix", "MixUser"), ("article", "ArticleUser")):
+            prefix = work / f"locust_{label}"
+            lenv = dict(os.environ, BENCH_LOCUST_PATHS=str(paths_file))
+            cmd = [
+                locust, "-f", str(HERE / "locustfile.py"), user_class, "--headless",
+                "-u", str(users), "-r", str(users), "-t", f"{seconds}s", "--host", host,
+                "--csv", str(prefix), "--only-summary", "--stop-timeout", "5",
+                "--loglevel", "WARNING",
+            ]  # fmt: skip
+            log(f"  locust {label}: {users} users, {seconds} s against {workers} workers")
+            subprocess.run(cmd, env=lenv, cwd=ROOT, capture_output=True, text=True,
+                           timeout=seconds + 60)  # fmt: skip
+            results[label] = _locust_summary(prefix)
+            log(
+                f"    {results[label]['rps']} req/s, p95 {results[label]['p95_ms']} ms, "
+                f"{results[label]['failures']} errors of {results[label]['requests']}"
+            )
+    except Exception:
+        log_file.flush()
+        print((work / "gunicorn.log").read_text()[-3000:], file=sys.stderr)
+        raise
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+        log_file.close()
+    return results
+
+
+# Import ---------------------------------------------------------------------------------
+
+
+def write_import_folder(folder: Path, n: int, seed: int = 1) -> int:
+    """`n` generated texts as files with a manifest.toml (DESIGN.md's format)."""
+    from archive.corpus import CorpusGenerator
+
+    gen = CorpusGenerator(n, seed)
+    entries = []
+    count = 0
+    for batch in gen.stories(batch_size=500):
+        for story in batch:
+            for a in story.articles:
+                count += 1
+                name = f"{count:05d}.txt"
+                (folder / name).write_text(a.body + "\n", encoding="utf-8")
+                if a.published is None:
+                    published = None
+                elif a.precision == "year":
+                    published = f"{a.published:%Y}"
+                elif a.precision == "month":
+                    published = f"{a.published:%Y-%m}"
+                else:
+                    published = a.published.isoformat()
+                entry = [
+                    "[[article]]",
+                    f'file = "{name}"',
+                    f'slug = "bench-import-{count:05d}"',
+                    f'language = "{a.language}"',
+                    f"title = {json.dumps(a.title, ensure_ascii=False)}",
+                    f"source = {json.dumps(gen.outlets[a.source].name, ensure_ascii=False)}",
+                ]
+                if published:
+                    entry.append(f'published = "{published}"')
+                entries.append("\n".join(entry))
+    (folder / "manifest.toml").write_text("\n\n".join(entries) + "\n", encoding="utf-8")
+    return count
+
+
+def import_speed(env: dict, base_url: str, n: int, work: Path, log=print) -> dict:
+    """`import_articles` of `n` generated texts (suggestions on, as always), in a throwaway
+    database holding the generated corpus of `n` articles (so the matcher has entities)."""
+    url = f"{base_url.rstrip('/')}_import"
+    ensure_database(url, fresh=True)
+    ienv = dict(env, DATABASE_URL=url)
+    try:
+        manage(ienv, "migrate", "--noinput", "-v", "0")
+        manage(ienv, "generate_corpus", "--articles", str(n), "--seed", "1", "-v", "0")
+        folder = work / "import"
+        folder.mkdir(exist_ok=True)
+        count = write_import_folder(folder, n)
+        t0 = time.perf_counter()
+        result = manage(ienv, "import_articles", str(folder))
+        seconds = time.perf_counter() - t0
+        summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
+        found = re.search(r"(\d+) mentions suggested", summary)
+        out = {
+            "articles": count,
+            "seconds": round(seconds, 2),
+            "rate": round(count / seconds, 1),
+            "suggested_mentions": int(found.group(1)) if found else None,
+            "summary": summary,
+        }
+        log(f"  import_articles: {count} texts in {seconds:.1f} s ({count / seconds:.0f}/s)")
+        return out
+    finally:
+        drop_database(url)
+
+
+# Results ----------------------------------------------------------------------------------
+
+
+def machine() -> dict:
+    info = {"cores": os.cpu_count(), "python": platform.python_version()}
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                info["cpu"] = line.split(":", 1)[1].strip()
+                break
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                info["memory_gb"] = round(int(line.split()[1]) / 1024 / 1024, 1)
+                break
+    except OSError:
+        pass
+    info["platform"] = platform.platform()
+    return info
+
+
+def postgres_version(pg) -> str:
+    return pg.execute("SHOW server_version").fetchone()[0]
+
+
+def evaluate_targets(results: dict) -> list[dict]:
+    """Each target of the issue: its figure and met / missed (or not measured)."""
+    rows = [Row(**r) for r in results["cases"]]
+    sizes = sorted({r.size for r in rows})
+    largest = max(sizes) if sizes else 0
+    at_largest = [r for r in rows if r.size == largest]
+    targets = []
+
+    def add(name, value, met):
+        targets.append({"target": name, "value": value, "met": met})
+
+    full = largest >= TARGET_SIZE
+    scale = f"{largest:,} articles" + ("" if full else f" (target is at {TARGET_SIZE:,})")
+    bad = [r.case for r in at_largest if r.status != 200]
+    add("every case answers 200", ", ".join(bad) or "all", not bad)
+    for group, limit, label in (
+        ("page", PAGE_P95_MS, "pages p95 ≤ 50 ms"),
+        ("search", SEARCH_P95_MS, "search p95 ≤ 150 ms (/search/)"),
+        ("api-search", SEARCH_P95_MS, "search p95 ≤ 150 ms (/api/articles/?q=)"),
+        ("admin", ADMIN_P95_MS, "admin changelists p95 ≤ 300 ms"),
+    ):
+        members = [r for r in at_largest if r.group == group]
+        over = [f"{r.case} {r.p95:.0f} ms" for r in members if r.p95 > limit]
+        worst = max(members, key=lambda r: r.p95, default=None)
+        value = f"at {scale}: " + (
+            "; ".join(over) if over else f"worst {worst.case} {worst.p95:.0f} ms" if worst else "-"
+        )
+        add(label, value, (not over) if full else None if not over else False)
+    for groups, limit, label in (
+        (("api", "api-search"), API_RATIO, "API ≤ 3× its floor"),
+        (("page", "search"), PAGE_RATIO, "pages ≤ 5× their floor"),
+    ):
+        members = [r for r in at_largest if r.group in groups and r.ratio is not None]
+        over = [f"{r.case} {r.ratio:.1f}×" for r in members if r.ratio > limit]
+        add(label, f"at {largest:,}: " + ("; ".join(over) or "all within"), not over)
+    by_case: dict[str, dict[int, int]] = collections.defaultdict(dict)
+    for r in rows:
+        by_case[r.case][r.size] = r.queries
+    varying = [
+        f"{case} " + "/".join(str(q[s]) for s in sorted(q))
+        for case, q in by_case.items()
+        if len(set(q.values())) > 1
+    ]
+    add(
+        "query count per request independent of size",
+        ("; ".join(varying) if varying else "same at " + ", ".join(f"{s:,}" for s in sizes)),
+        (not varying) if len(sizes) > 1 else None,
+    )
+    load = results.get("load") or {}
+    if "article" in load:
+        a = load["article"]
+        add(
+            "gunicorn ≥ 300 article-page req/s, zero errors",
+            f"{a['rps']} req/s, {a['failures']} errors (p95 {a['p95_ms']:.0f} ms)",
+            a["rps"] >= LOAD_RPS and a["failures"] == 0,
+        )
+    else:
+        add("gunicorn ≥ 300 article-page req/s, zero errors", load.get("skipped", "not run"),
+            None)  # fmt: skip
+    imp = results.get("import") or {}
+    add(
+        "import_articles ≥ 200 articles/s with suggestions",
+        f"{imp['rate']}/s" if "rate" in imp else imp.get("skipped", "not run"),
+        imp["rate"] >= IMPORT_RATE if "rate" in imp else None,
+    )
+    gen = results.get("generate") or {}
+    measured = {int(k): v for k, v in gen.items() if v.get("rate")}
+    if measured:
+        biggest = max(measured)
+        rate = measured[biggest]["rate"]
+        add("generate_corpus ≥ 2,000 articles/s", f"{rate:,.0f}/s at {biggest:,}",
+            rate >= GENERATE_RATE)  # fmt: skip
+    else:
+        add("generate_corpus ≥ 2,000 articles/s", "not run (corpus reused)", None)
+    return targets
+
+
+def _mark(met) -> str:
+    return "met" if met is True else "MISSED" if met is False else "not measured"
+
+
+def _ms(v) -> str:
+    return "–" if v is None else f"{v:.1f}"
+
+
+def render_markdown(results: dict) -> str:
+    m = results["machine"]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Written by `benchmarks/bench.py` on {results['date']}. Machine: {m.get('cores')} cores"
+        f", {m.get('memory_gb', '?')} GB, {m.get('cpu', '?')}; PostgreSQL "
+        f"{results.get('postgresql', '?')}; Python {m.get('python')}. "
+        f"{results['requests']} timed requests per case after one warm-up (fewer where "
+        f"{results.get('case_budget') or '–'} s of them ran out: see `requests`; in-process, "
+        "Django's test Client, DEBUG off); floors are hand-written SQL through psycopg "
+        "(benchmarks/floors.py); ratio = case p50 / max(floor p50, 2 ms).",
+        "",
+    ]
+    if results.get("note"):
+        lines += [results["note"], ""]
+    lines += ["## Targets", "", "| target | measured | |", "|---|---|---|"]
+    for t in results["targets"]:
+        lines.append(f"| {t['target']} | {t['value']} | {_mark(t['met'])} |")
+    gen = results.get("generate") or {}
+    if gen:
+        lines += ["", "## generate_corpus", "", "| articles | seconds | articles/s |",
+                  "|---:|---:|---:|"]  # fmt: skip
+        for size, g in sorted(gen.items(), key=lambda i: int(i[0])):
+            rate = f"{g['rate']:,.0f}" if g.get("rate") else g.get("note", "–")
+            lines.append(f"| {int(size):,} | {g.get('seconds', '–')} | {rate} |")
+    load = results.get("load") or {}
+    if load:
+        lines += ["", "## Under load (gunicorn, locust headless)", ""]
+        if "skipped" in load:
+            lines.append(load["skipped"])
+        else:
+            lines += [
+                f"{load['workers']} gunicorn workers, {load['users']} locust users, "
+                f"{load['seconds']} s each, at {load.get('size', 0):,} articles.",
+                "",
+                "| run | requests | req/s | p50 ms | p95 ms | errors |",
+                "|---|---:|---:|---:|---:|---:|",
+            ]
+            for label in ("mix", "article"):
+                if label in load:
+                    r = load[label]
+                    lines.append(
+                        f"| {label} | {r['requests']} | {r['rps']} | {r['p50_ms']:.0f} | "
+                        f"{r['p95_ms']:.0f} | {r['failures']} |"
+                    )
+    imp = results.get("import") or {}
+    if imp:
+        lines += ["", "## import_articles (suggestions on)", ""]
+        if "rate" in imp:
+            lines.append(
+                f"{imp['articles']} texts in {imp['seconds']} s: **{imp['rate']} articles/s** "
+                f"({imp.get('summary', '')})."
+            )
+        else:
+            lines.append(imp.get("skipped", "not run"))
+    lines += ["", "## Cases", ""]
+    rows = [Row(**r) for r in results["cases"]]
+    for size in sorted({r.size for r in rows}):
+        lines += [
+            f"### {size:,} articles",
+            "",
+            "| case | status | p50 ms | p95 ms | queries | floor p50 ms | ratio | requests "
+            "| target |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        ]
+        for r in (r for r in rows if r.size == size):
+            lines.append(
+                f"| {r.case} | {r.status} | {_ms(r.p50)} | {_ms(r.p95)} | {r.queries} | "
+                f"{_ms(r.floor_p50)} | {'–' if r.ratio is None else f'{r.ratio:.1f}×'} | "
+                f"{r.requests} | {row_target(r)} |"
+            )
+        lines.append("")
+    params = results.get("params") or {}
+    if params:
+        lines += ["## What the cases used", "", "| size | parameters |", "|---:|---|"]
+        for size, p in sorted(params.items(), key=lambda i: int(i[0])):
+            lines.append(f"| {int(size):,} | `{json.dumps(p, ensure_ascii=False)}` |")
+        lines += ["", "URLs: see results.json."]
+    return "\n".join(lines) + "\n"
+
+
+def row_target(r: Row) -> str:
+    """The per-case targets as met/missed (the absolute ones count at 100,000 only)."""
+    parts = []
+    limit = {"page": PAGE_P95_MS, "search": SEARCH_P95_MS, "api-search": SEARCH_P95_MS,
+             "admin": ADMIN_P95_MS}.get(r.group)  # fmt: skip
+    if limit and r.size >= TARGET_SIZE:
+        parts.append(f"p95≤{limit} {'met' if r.p95 <= limit else 'MISSED'}")
+    ratio = API_RATIO if r.group in ("api", "api-search") else PAGE_RATIO
+    if r.group != "admin" and r.ratio is not None:
+        parts.append(f"≤{ratio}× {'met' if r.ratio <= ratio else 'MISSED'}")
+    return ", ".join(parts)
+
+
+def write_results(results: dict, out_dir: Path) -> None:
+    results["targets"] = evaluate_targets(results)
+    (out_dir / "results.json").write_text(
+        json.dumps(results, indent=1, ensure_ascii=False, default=str) + "\n", encoding="utf-8"
+    )
+    (out_dir / "RESULTS.md").write_text(render_markdown(results), encoding="utf-8")
+
+
+# Main ------------------------------------------------------------------------------------
+
+
+def load_urls(params: dict) -> dict:
+    cases = {c.name: c.url for c in build_cases(params)}
+    mix = [cases[n] for n in (
+        "home", "articles", "articles language=ar", "article", "compare", "people", "person",
+        "places", "dates", "year", "month", "claims", "claim", "api articles", "api article",
+        "search rare word", "search alias other script", "api search rare word",
+    )]  # fmt: skip
+    return {"mix": mix, "article": [cases["article"]]}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--sizes",
+        default=",".join(str(s) for s in DEFAULT_SIZES),
+        help="article counts, comma-separated (default %(default)s)",
+    )
+    parser.add_argument("--requests", type=int, default=50, help="timed requests per case")
+    parser.add_argument(
+        "--case-budget",
+        type=float,
+        default=60,
+        help="seconds of timed requests per case (and per floor) after which "
+        f"it stops, {MIN_REQUESTS} requests at least; 0: no limit",
+    )
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL),
+        help="server and base name; each size uses <name>_<size>",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep a size's database when it already holds that corpus",
+    )
+    parser.add_argument("--no-load", action="store_true", help="skip gunicorn + locust")
+    parser.add_argument("--load-seconds", type=int, default=60)
+    parser.add_argument("--load-users", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--no-import", action="store_true", help="skip import_articles")
+    parser.add_argument(
+        "--skip-cases",
+        action="store_true",
+        help="keep the cases of results.json; run only the load and import parts",
+    )
+    parser.add_argument("--import-count", type=int, default=1000)
+    parser.add_argument("--out", default=str(HERE), help="where RESULTS.md and results.json go")
+    parser.add_argument("--note", default="", help="a sentence for RESULTS.md (kept in json)")
+    parser.add_argument(
+        "--render-only",
+        action="store_true",
+        help="measure nothing: rewrite RESULTS.md (and the targets) from results.json",
+    )
+    args = parser.parse_args(argv)  # fmt: skip
+    sizes = sorted(int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip())
+    out_dir = Path(args.out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if args.render_only:
+        results = json.loads((out_dir / "results.json").read_text(encoding="utf-8"))
+        if args.note:
+            results["note"] = args.note
+        write_results(results, out_dir)
+        print(f"rewrote {out_dir / 'RESULTS.md'}")
+        return 0
+    work = Path(tempfile.mkdtemp(prefix="archive-bench-"))
+    base_url = args.database_url
+    first_url = database_url_for(base_url, sizes[0])
+    env = bench_environment(first_url, work)
+    # In-process Django uses the same environment (DEBUG off, collected static files).
+    os.environ.update({k: env[k] for k in (
+        "DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_DEBUG", "DJANGO_SECRET_KEY",
+        "DJANGO_ALLOWED_HOSTS", "DJANGO_SECURE_SSL_REDIRECT", "DJANGO_LOG_LEVEL")})  # fmt: skip
+    os.environ.pop("DJANGO_PRODUCTION", None)
+    sys.path.insert(0, str(work / "settings"))
+    print(f"collectstatic into {work / 'static'}")
+    manage(env, "collectstatic", "--noinput", "-v", "0")
+
+    import django
+    import psycopg
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+
+    results: dict = {
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": machine(),
+        "requests": args.requests,
+        "case_budget": args.case_budget,
+        "note": args.note,
+        "sizes": sizes,
+        "generate": {},
+        "params": {},
+        "cases": [],
+    }
+    if args.skip_cases:
+        results = json.loads((out_dir / "results.json").read_text(encoding="utf-8"))
+        results["date"] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        results["note"] = args.note or results.get("note", "")
+        sizes = [max(int(s) for s in results["params"])]
+    try:
+        for size in [] if args.skip_cases else sizes:
+            url = database_url_for(base_url, size)
+            senv = dict(env, DATABASE_URL=url)
+            ensure_database(url)
+            print(f"{size:,} articles: database {conninfo(url)['dbname']}")
+            manage(senv, "migrate", "--noinput", "-v", "0")
+            if args.reuse and generated_count(url) == size:
+                print("  corpus already there (--reuse)")
+                results["generate"][str(size)] = {"articles": size, "note": "reused"}
+            else:
+                g = generate(senv, size)
+                results["generate"][str(size)] = g
+                print(f"  generate_corpus: {g['seconds']} s ({g['rate']:,.0f} articles/s)")
+            connection.close()
+            settings.DATABASES["default"].update(conninfo_to_django(url))
+            with psycopg.connect(**conninfo(url), autocommit=True) as pg:
+                pg.prepare_threshold = None  # as Django's connections: no prepared statements
+                results["postgresql"] = postgres_version(pg)
+                params, rows = measure_size(size, args.requests, pg, budget=args.case_budget)
+            connection.close()
+            results["params"][str(size)] = params
+            results["cases"] += [asdict(r) for r in rows]
+            write_results(results, out_dir)
+        largest = sizes[-1]
+        url = database_url_for(base_url, largest)
+        if args.no_load:
+            results["load"] = {"skipped": "skipped (--no-load)"}
+        else:
+            print(f"load at {largest:,} articles")
+            results["load"] = load_test(
+                dict(env, DATABASE_URL=url), load_urls(results["params"][str(largest)]),
+                seconds=args.load_seconds, users=args.load_users, workers=args.workers,
+                work=work,
+            )  # fmt: skip
+            results["load"]["size"] = largest
+        write_results(results, out_dir)
+        if args.no_import:
+            results["import"] = {"skipped": "skipped (--no-import)"}
+        else:
+            print(f"import_articles of {args.import_count} generated texts")
+            results["import"] = import_speed(env, base_url, args.import_count, work)
+        write_results(results, out_dir)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    for t in results["targets"]:
+        print(f"{_mark(t['met']):>12}  {t['target']}: {t['value']}")
+    print(f"wrote {out_dir / 'RESULTS.md'} and {out_dir / 'results.json'}")
+    return 0
+
+
+def conninfo_to_django(url: str) -> dict:
+    info = conninfo(url)
+    return {
+        "NAME": info["dbname"],
+        "USER": info["user"],
+        "HOST": info["host"],
+        "PORT": str(info["port"]),
+        "PASSWORD": info.get("password", ""),
+    }
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
