@@ -17,6 +17,7 @@ import fcntl
 import hashlib
 import importlib.util
 import os
+import signal
 import subprocess
 import tempfile
 import threading
@@ -104,6 +105,25 @@ def _answers(host: Path | None) -> bool | None:
         return None
 
 
+def _end_servers_of(data_dir: Path) -> bool:
+    """Stop every postmaster started on `data_dir` that no socket reaches; True if any."""
+    ended = False
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            args = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if args[0].endswith(b"/postgres") and b"-D" in args and str(data_dir).encode() in args:
+            try:
+                os.kill(int(cmdline.parent.name), signal.SIGQUIT)  # immediate shutdown
+                ended = True
+            except OSError:
+                pass
+    if ended:
+        time.sleep(1)
+    return ended
+
+
 def _run_as(user: str | None):
     """subprocess keyword arguments that run a PostgreSQL binary as `user` (None: as we are)."""
     return {"user": user} if user else {}
@@ -140,6 +160,9 @@ def _start(data_dir: Path) -> Path:
     user = _prepare_root(data_dir, sockets) if os.geteuid() == 0 else None
     log = data_dir / "log"
     if not (data_dir / "PG_VERSION").exists():
+        # A server left running on a folder deleted since (a removed checkout) would, when it
+        # notices, shut down and unlink the socket path, which is then the new server's.
+        _end_servers_of(data_dir)
         subprocess.run(
             [binaries / "initdb", "-D", data_dir, "-U", SUPERUSER, "--auth=trust",
              "--encoding=UTF8", "--no-instructions"],
@@ -157,6 +180,9 @@ def _start(data_dir: Path) -> Path:
         )  # fmt: skip
         if result.returncode == 0:
             break
+        said = log.read_text(errors="replace")[-600:] if log.exists() else ""
+        if "lock file" in said and _end_servers_of(data_dir):
+            continue  # a live server that no socket reaches (its socket was removed)
         if time.monotonic() > deadline:
             tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
             raise EmbeddedDatabaseError(

@@ -243,3 +243,24 @@ def test_runserver_keeps_no_idle_connections_in_development():
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGTERM)
         print(server.communicate(timeout=20)[0][-3000:])
+
+
+def test_a_server_left_on_a_deleted_folder_cannot_take_the_new_one_down(data_dir):
+    # A checkout removed while its server ran, then cloned again at the same path: the old
+    # server must not live on to unlink the new server's socket when it notices.
+    import shutil
+
+    embedded.ensure_running(data_dir)
+    shutil.rmtree(data_dir)
+    embedded.ensure_running(data_dir)
+    assert len(server_processes(data_dir)) == 1
+    process = django_connect(data_dir)
+    assert process.communicate(timeout=120)[0].strip().endswith("ok")
+
+
+def test_a_server_whose_socket_was_removed_is_restarted(data_dir):
+    embedded.ensure_running(data_dir)
+    (data_dir / ".s.PGSQL.5432").unlink()
+    process = django_connect(data_dir)
+    assert process.communicate(timeout=120)[0].strip().endswith("ok")
+    assert len(server_processes(data_dir)) == 1
