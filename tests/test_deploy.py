@@ -2,8 +2,6 @@
 
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,15 +15,10 @@ import pytest
 import yaml
 
 from config import embedded
+from tests.servers import free_port, get, gunicorn, spawn, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 EXTERNAL = "postgres://postgres@127.0.0.1:5432/"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for(url: str, process: subprocess.Popen, timeout: float = 90) -> tuple[int, str]:
@@ -33,22 +26,11 @@ def wait_for(url: str, process: subprocess.Popen, timeout: float = 90) -> tuple[
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise AssertionError(f"server exited early:\n{process.stdout.read()}")
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode()
-        except OSError:
-            time.sleep(0.5)
+        status, body, _ = get(url, timeout=5)
+        if status:
+            return status, body
+        time.sleep(0.5)
     raise AssertionError(f"{url} did not answer within {timeout}s")
-
-
-def stop(process: subprocess.Popen):
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
 
 
 def production_env(**extra) -> dict:
@@ -91,14 +73,9 @@ def test_start_script_migrates_loads_and_serves_with_gunicorn_on_real_postgres(t
     with psycopg.connect(EXTERNAL + "postgres", autocommit=True) as conn:
         conn.execute(f"CREATE DATABASE {name}")
     port = free_port()
-    process = subprocess.Popen(
+    process = spawn(
         ["sh", "docker/start.sh"],
-        cwd=ROOT,
-        env=production_env(DATABASE_URL=EXTERNAL + name, BIND=f"127.0.0.1:{port}"),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
+        production_env(DATABASE_URL=EXTERNAL + name, BIND=f"127.0.0.1:{port}"),
     )
     try:
         status, html = wait_for(f"http://127.0.0.1:{port}/", process)
@@ -121,24 +98,7 @@ def test_gunicorn_workers_share_one_embedded_postgres_started_from_nothing(tmp_p
     data = tmp_path / "pgdata"
     port = free_port()
     env = production_env(EMBEDDED_PGDATA=str(data))
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "3",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+    process = spawn(gunicorn(port, workers=3), env)
     try:
         # Every worker imports the settings, which start or reuse the embedded server.
         for _ in range(6):
@@ -172,15 +132,7 @@ def checkout_with_env_file(tmp_path: Path, env_file: str) -> Path:
 
 def run_until_exit(command: list[str], cwd: Path, env: dict, port: int, timeout: float = 90):
     """Run `command` and return (exit code, output); fail if it serves on `port` instead."""
-    process = subprocess.Popen(
-        command,
-        cwd=cwd,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+    process = spawn(command, env, cwd=cwd)
     deadline = time.monotonic() + timeout
     try:
         while process.poll() is None:
@@ -265,16 +217,7 @@ def test_gunicorn_in_a_checkout_refuses_the_development_env_file(tmp_path):
     checkout = checkout_with_env_file(tmp_path, DEVELOPMENT_ENV_FILE)
     port = free_port()
     env = checkout_env(DATABASE_URL="postgres://postgres@127.0.0.1:1/archive")
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "config.wsgi:application",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        "1",
-    ]
+    command = gunicorn(port, workers=1)
     code, output = run_until_exit(command, checkout, env, port)
     assert code != 0, output
     assert "ImproperlyConfigured: DJANGO_SECRET_KEY must be set" in output, output

@@ -10,8 +10,6 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 import uuid
 from pathlib import Path
 
@@ -19,8 +17,7 @@ import pytest
 from django.db import connection
 
 from config import embedded
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.servers import ROOT, free_port, get, gunicorn, spawn, stop
 
 pytestmark = pytest.mark.slow
 
@@ -113,24 +110,6 @@ def test_a_killed_server_is_started_again_by_the_next_process(data_dir):
     assert process.communicate(timeout=120)[0].strip().endswith("ok")
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def get(url: str) -> tuple[int, str, dict]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, response.read().decode(), dict(response.headers)
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode(), dict(error.headers)
-    except OSError as error:
-        return 0, str(error), {}
-
-
 def test_site_answers_503_while_the_server_is_down_and_recovers_without_a_restart(data_dir):
     env = run_env(data_dir)
     migrate = subprocess.run(
@@ -143,21 +122,12 @@ def test_site_answers_503_while_the_server_is_down_and_recovers_without_a_restar
     )
     assert migrate.returncode == 0, migrate.stderr
     port = free_port()
-    gunicorn = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi:application"]
-        + ["--bind", f"127.0.0.1:{port}", "--workers", "2"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+    server = spawn(gunicorn(port, workers=2), env)
     url = f"http://127.0.0.1:{port}/articles/"
     try:
         deadline = time.monotonic() + 60
         while get(url)[0] != 200:
-            assert time.monotonic() < deadline and gunicorn.poll() is None, "gunicorn never served"
+            assert time.monotonic() < deadline and server.poll() is None, "gunicorn never served"
             time.sleep(0.3)
 
         pid = int((data_dir / "postmaster.pid").read_text().split()[0])
@@ -173,7 +143,7 @@ def test_site_answers_503_while_the_server_is_down_and_recovers_without_a_restar
             if status == 200 and 503 in statuses:
                 break
             time.sleep(0.2)
-        assert gunicorn.poll() is None, "gunicorn died"
+        assert server.poll() is None, "gunicorn died"
         assert 500 not in statuses, statuses
         assert 503 in statuses, statuses
         assert statuses[-1] == 200, f"not back within 30 s: {statuses}"
@@ -181,9 +151,7 @@ def test_site_answers_503_while_the_server_is_down_and_recovers_without_a_restar
         assert "Back in a moment" in body and "عائدون بعد قليل" in body
         assert headers.get("Retry-After") == "5"
     finally:
-        if gunicorn.poll() is None:
-            os.killpg(gunicorn.pid, signal.SIGTERM)
-        print(gunicorn.communicate(timeout=20)[0][-3000:])
+        print(stop(server)[-3000:])
 
 
 @pytest.mark.django_db
@@ -214,14 +182,8 @@ def test_runserver_keeps_no_idle_connections_in_development():
 
     before = idle()
     port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
+    server = spawn(
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"], env
     )
     try:
         deadline = time.monotonic() + 60
@@ -240,9 +202,7 @@ def test_runserver_keeps_no_idle_connections_in_development():
         for browser in browsers:
             browser.close()
     finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-        print(server.communicate(timeout=20)[0][-3000:])
+        print(stop(server)[-3000:])
 
 
 def test_a_server_left_on_a_deleted_folder_cannot_take_the_new_one_down(data_dir):
