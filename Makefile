@@ -41,7 +41,8 @@ setup: db
 run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install .env
+# The HTML and accessibility checkers (vnu-jar, axe-core) come from npm when it is here.
+test: install .env $(if $(shell command -v $(NPM)),node_modules/.package-lock.json)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install .env node_modules/.package-lock.json
