@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
-from archive import selectors
+from archive import citation, selectors
 from archive.compare import compare
 from archive.filters import ArticleFilter, ClaimFilter
 from archive.linked_data import claim_json_ld, script_json
@@ -40,6 +40,7 @@ from archive.search import (
     search_articles,
     snippet,
 )
+from archive.text.context import sentence_around
 
 PAGE_SIZE = 20
 KIND_PLURAL = {
@@ -139,6 +140,8 @@ class ArticleDetailView(DetailView):
         context["named"] = selectors.named_in(mentions)
         context["related"] = selectors.related_articles(article)
         context["has_suggested"] = any(m.status == Status.SUGGESTED for m in mentions)
+        url = self.request.build_absolute_uri(article.get_absolute_url())
+        context["cite"] = citation.all_formats(article, url)
         return context
 
 
@@ -397,5 +400,11 @@ class ClaimDetailView(DetailView):
         reports = selectors.claim_reports(claim)
         about = list(Entity.objects.filter(claim_subject_links__claim=claim).order_by("name"))
         context.update(reports=reports, about=about)
+        body = Article.objects.values_list("body", flat=True).get(pk=claim.article_id)
+        context["context_before"], context["context_quote"], context["context_after"] = (
+            sentence_around(body, claim.start, claim.end)
+        )
+        url = self.request.build_absolute_uri(claim.article.get_absolute_url())
+        context["cite"] = citation.all_formats(claim.article, url)
         context["json_ld"] = script_json(claim_json_ld(self.request, claim, reports, about))
         return context

@@ -48,7 +48,11 @@ def test_arabic_article_reads_right_to_left_and_keeps_the_conjunction_joined(cli
     html = client.get(data["ar"].get_absolute_url()).content.decode()
     assert '<article class="article" lang="ar" dir="rtl">' in html
     assert re.search(r'و<a class="mention mention-person"[^>]*>السراج</a>', html)
-    assert "Translation" in html and data["en"].title.replace("'", "&#x27;") in html
+    # The English it translates is labelled as the original, not as a translation.
+    assert '<span class="kind">Original · EN</span>' in html
+    assert data["en"].title.replace("'", "&#x27;") in html
+    english = client.get(data["en"].get_absolute_url()).content.decode()
+    assert '<span class="kind">Translation · AR</span>' in english
 
 
 def test_month_dated_article_shows_only_its_month(client):

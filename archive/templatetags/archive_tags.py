@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django import template
 from django.urls import reverse
 
@@ -25,3 +27,10 @@ def iso_precise(article) -> str:
 @register.simple_tag
 def entity_url(kind: str, slug: str) -> str:
     return reverse(f"archive:{kind}_detail", args=[slug])
+
+
+@register.filter
+def url_host(url: str) -> str:
+    """The host of a URL, without "www.": where an original was published."""
+    host = urlsplit(url or "").hostname or ""
+    return host.removeprefix("www.")
