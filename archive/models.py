@@ -310,6 +310,12 @@ class Entity(SlugKeyed, models.Model):
 
     kind = models.CharField(max_length=12, choices=EntityKind.choices)
     name = models.CharField(max_length=300, help_text="Canonical name, in English.")
+    name_ar = models.CharField(
+        "name in Arabic",
+        max_length=300,
+        blank=True,
+        help_text="Shown in the Arabic interface, with the English name beside it.",
+    )
     slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
     description = models.CharField(max_length=500, blank=True)
     wikidata_id = models.CharField(
@@ -340,6 +346,12 @@ class Entity(SlugKeyed, models.Model):
 
     def get_absolute_url(self):
         return reverse(f"archive:{self.kind}_detail", args=[self.slug])
+
+    def name_for(self, language: str | None) -> tuple[str, str]:
+        """(name, its language) to show in an interface: Arabic where known, else English."""
+        if language == "ar" and self.name_ar:
+            return self.name_ar, "ar"
+        return self.name, "en"
 
 
 class AliasManager(models.Manager):

@@ -6,6 +6,8 @@ from urllib.parse import urlsplit
 
 from django import template
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import get_language
 
 from archive.rendering import date_at_precision
 
@@ -34,3 +36,16 @@ def url_host(url: str) -> str:
     """The host of a URL, without "www.": where an original was published."""
     host = urlsplit(url or "").hostname or ""
     return host.removeprefix("www.")
+
+
+@register.filter
+def entity_name(entity) -> str:
+    """The entity's name for the interface's language, isolated from the text around it:
+    in the Arabic interface its Arabic name where one is known, else the English one kept
+    left to right (so "Sarraj (2021)." does not flip into ".(2021) Sarraj")."""
+    language = get_language()
+    name, name_language = entity.name_for(language)
+    if language == "ar" or name_language == "ar":
+        direction = "rtl" if name_language == "ar" else "ltr"
+        return format_html('<bdi lang="{}" dir="{}">{}</bdi>', name_language, direction, name)
+    return name

@@ -1,0 +1,33 @@
+"""The Arabic interface names people in Arabic and keeps English fragments isolated."""
+
+import pytest
+
+from tests.factories import make_translation_pair
+
+pytestmark = pytest.mark.django_db
+
+
+def arabic(client):
+    client.cookies["django_language"] = "ar"
+    return client
+
+
+def test_names_show_in_arabic_with_english_isolated_where_no_arabic_name(client):
+    data = make_translation_pair()
+    sarraj = data["sarraj"]
+    sarraj.name_ar = "فايز السراج"
+    sarraj.save()
+    html = arabic(client).get(data["en"].get_absolute_url()).content.decode()
+    assert '<bdi lang="ar" dir="rtl">فايز السراج</bdi>' in html
+    # Tripoli has no Arabic name stored here: its English name is isolated, left to right.
+    assert '<bdi lang="en" dir="ltr">Tripoli</bdi>' in html
+    claim_html = arabic(client).get(data["en_claim"].get_absolute_url()).content.decode()
+    assert '<bdi lang="ar" dir="rtl">فايز السراج</bdi>' in claim_html
+
+
+def test_english_interface_keeps_english_names(client):
+    data = make_translation_pair()
+    data["sarraj"].name_ar = "فايز السراج"
+    data["sarraj"].save()
+    html = client.get(data["en"].get_absolute_url()).content.decode()
+    assert ">Fayez al-Sarraj</a>" in html and '<bdi lang="ar" dir="rtl">فايز' not in html
