@@ -75,3 +75,14 @@ def test_a_paragraph_permalink_scrolls_to_it_and_marks_it(browser, live_server):
     assert page.url.endswith("#p3")
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "article-permalink.png")
+
+
+def test_admin_article_list_shows_dates_at_their_precision(admin_client):
+    make_article(title="Year only", published=datetime.date(2018, 1, 1), published_precision="year")
+    make_article(
+        title="Month only", published=datetime.date(2020, 1, 1), published_precision="month"
+    )
+    html = admin_client.get("/admin/archive/article/").content.decode()
+    assert '<td class="field-date">2018</td>' in html
+    assert '<td class="field-date">January 2020</td>' in html
+    assert "Jan. 1, 2018" not in html and "Jan. 1, 2020" not in html

@@ -23,6 +23,7 @@ from archive.models import (
     Status,
     Story,
 )
+from archive.rendering import date_at_precision
 from archive.suggest import suggest_mentions
 
 
@@ -72,7 +73,7 @@ class ArticleAdmin(LargeTableAdmin):
         "title",
         "language",
         "source",
-        "published",
+        "date",
         "suggested_mentions",
         "confirmed_mentions",
         "claims_count",
@@ -87,6 +88,11 @@ class ArticleAdmin(LargeTableAdmin):
     autocomplete_fields = ["source", "story"]
     readonly_fields = ["sha256", "created", "updated"]
     actions = ["rerun_suggestions"]
+
+    @admin.display(description="published", ordering="published")
+    def date(self, obj):
+        """The date as precisely as it is known: "2018", "January 2020", never a made-up 1st."""
+        return date_at_precision(obj) or "—"
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "body":
