@@ -42,4 +42,8 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(from_past_merges, migrations.RunPython.noop),
+        migrations.AddIndex(
+            model_name='mention',
+            index=models.Index(condition=models.Q(('status', 'suggested')), fields=['article', 'created'], name='mention_suggested_idx'),
+        ),
     ]
