@@ -237,7 +237,9 @@ def mention_highlight(mention, *, extra_class: str = "") -> Highlight:
         mention.end,
         "a",
         {"class": " ".join(classes), "href": entity.get_absolute_url(), "title": title},
-        order=1,
+        # Inside claims; on the very same words as a suggestion, a confirmed mention is the
+        # inner one, so the words themselves link to it.
+        order=1 if mention.status == "suggested" else 2,
     )
 
 
