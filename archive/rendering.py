@@ -2,7 +2,10 @@
 
 `render_paragraphs` turns a plain-text body and its highlighted spans into escaped HTML,
 one paragraph at a time. Spans may nest or overlap: each paragraph is cut at every span
-boundary and tags are closed and reopened so the HTML stays well formed. Highlights are
+boundary and tags are closed and reopened so the HTML stays well formed. A name inside a
+longer name ("Skhirat" in "Political Agreement of Skhirat") keeps its own link: links never
+nest, so the outer one is a link on its other words and a marked span around the inner
+one. Highlights are
 inline elements with no padding, margin or border, so a name inside an Arabic word
 (السراج in والسراج) keeps its letters joined.
 """
