@@ -290,3 +290,20 @@ def test_merges_made_before_redirects_existed_get_them(editor):
     )
     importlib.import_module("archive.migrations.0008_entity_redirect").from_past_merges(apps, None)
     assert list(EntityRedirect.objects.values_list("old_slug", "entity")) == [("x", keep.pk)]
+
+
+def test_a_renamed_slug_keeps_its_old_address(client, editor):
+    entity = _public(make_entity(name="Fayez al-Sarraj", slug="sarraj"))
+    data = {
+        "kind": "person",
+        "name": "Fayez al-Sarraj",
+        "slug": "fayez-al-sarraj",
+        "description": "",
+        "wikidata_id": "",
+        "aliases-TOTAL_FORMS": "0",
+        "aliases-INITIAL_FORMS": "0",
+    }
+    response = client.post(reverse("admin:archive_entity_change", args=[entity.pk]), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    response = client.get("/people/sarraj/")
+    assert (response.status_code, response["Location"]) == (301, "/people/fayez-al-sarraj/")

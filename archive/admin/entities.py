@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from archive import services
 from archive.admin.base import LargeTableAdmin
-from archive.models import Alias, Claim, Entity, EntityMerge, Mention
+from archive.models import Alias, Claim, Entity, EntityMerge, EntityRedirect, Mention
 from archive.text.normalize import normalize
 
 
@@ -93,6 +93,17 @@ class EntityAdmin(LargeTableAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [AliasInline]
     actions = ["merge_into"]
+
+    def save_model(self, request, obj, form, change):
+        """A changed slug leaves its old address leading to the entity, as a merge does."""
+        super().save_model(request, obj, form, change)
+        old_slug = form.initial.get("slug")
+        if change and old_slug and old_slug != obj.slug:
+            EntityRedirect.objects.filter(old_slug=obj.slug).delete()  # the slug lives again
+            EntityRedirect.objects.update_or_create(
+                old_slug=old_slug,
+                defaults={"entity": obj, "old_kind": form.initial.get("kind") or obj.kind},
+            )
 
     def get_search_results(self, request, queryset, search_term):
         """Any alias in any script, spelled as the matcher normalizes it (ى/ي, أ/ا …)."""
