@@ -8,7 +8,9 @@ archive.linked_data).
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
@@ -20,7 +22,7 @@ from archive import selectors
 from archive.alignment import align_articles
 from archive.filters import ArticleFilter, ClaimFilter, EntityFilter
 from archive.linked_data import annotation_collection
-from archive.models import Alias, Article, Claim, Entity, Mention
+from archive.models import Alias, Article, Claim, Entity, EntityRedirect, Mention
 from archive.pagination import ArchivePagination
 from archive.rendering import date_at_precision
 from archive.text.align import paragraphs
@@ -228,6 +230,18 @@ class EntityViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = EntityFilter
     pagination_class = ArchivePagination
     queryset = Entity.objects.public().prefetch_related("aliases").order_by("name", "id")
+
+    def retrieve(self, request, *args, **kwargs):
+        """The slug of an entity merged away answers 301 to the kept one's."""
+        try:
+            return super().retrieve(request, *args, **kwargs)
+        except Http404:
+            target = EntityRedirect.objects.target(kwargs["slug"])
+            if target is None:
+                raise
+            url = reverse("archive:api-entity-detail", args=[target.slug])
+            query = request.META.get("QUERY_STRING")
+            return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
 
 
 class ClaimViewSet(viewsets.ReadOnlyModelViewSet):

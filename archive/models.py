@@ -519,6 +519,13 @@ class Mention(Span):
         indexes = [
             models.Index(fields=["entity", "article"], name="mention_entity_article_idx"),
             models.Index(fields=["article", "start"], name="mention_article_start_idx"),
+            # The review queue reads only these, the suggestions waiting, by article: its
+            # COUNT(*) and MIN(created) come from the index alone.
+            models.Index(
+                fields=["article", "created"],
+                condition=Q(status="suggested"),
+                name="mention_suggested_idx",
+            ),
         ]
         constraints = [
             *Span.span_constraints("mention"),
@@ -674,3 +681,43 @@ class EntityMerge(models.Model):
 
     def __str__(self):
         return f"{self.merged_name} → {self.survivor}"
+
+
+class EntityRedirectManager(models.Manager):
+    def target(self, slug: str, kind: str | None = None) -> Entity | None:
+        """The public entity that took over `slug` when its entity was merged away
+        (following later merges), or None: also when an entity holds that slug again, or
+        when the one kept is not public. With `kind`, only a slug that was of that kind.
+        One query; asked only on the way to a 404."""
+        redirects = self.filter(
+            ~Exists(Entity.objects.filter(slug=slug)),
+            old_slug=slug,
+            entity__in=Entity.objects.public(),
+        )
+        if kind is not None:
+            redirects = redirects.filter(old_kind=kind)
+        found = redirects.select_related("entity").first()
+        return found.entity if found else None
+
+
+class EntityRedirect(models.Model):
+    """An old slug of a merged entity and the entity that now answers for it, so links to
+    /people/<old>/ (and the API's) lead on with a 301 instead of a 404. A chain of merges
+    (a into b, then b into c) points a at c: the merge service moves every row it needs."""
+
+    old_slug = models.CharField(max_length=200, unique=True)
+    old_kind = models.CharField(max_length=12, choices=EntityKind.choices)
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="redirects")
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = EntityRedirectManager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(old_kind__in=EntityKind.values), name="entity_redirect_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.entity.slug}"

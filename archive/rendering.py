@@ -2,7 +2,10 @@
 
 `render_paragraphs` turns a plain-text body and its highlighted spans into escaped HTML,
 one paragraph at a time. Spans may nest or overlap: each paragraph is cut at every span
-boundary and tags are closed and reopened so the HTML stays well formed. Highlights are
+boundary and tags are closed and reopened so the HTML stays well formed. A name inside a
+longer name ("Skhirat" in "Political Agreement of Skhirat") keeps its own link: links never
+nest, so the outer one is a link on its other words and a marked span around the inner
+one. Highlights are
 inline elements with no padding, margin or border, so a name inside an Arabic word
 (السراج in والسراج) keeps its letters joined.
 """
@@ -58,36 +61,57 @@ class Highlight:
     order: int = 0
 
 
-def _open(h: Highlight, first: bool, inside_link: bool) -> str:
-    tag = "span" if (h.tag == "a" and inside_link) else h.tag
+def _open(h: Highlight, first: bool, as_link: bool) -> str:
+    """The opening tag of `h`; a link that is not the innermost one here is a marked span."""
+    tag = "span" if (h.tag == "a" and not as_link) else h.tag
     attrs = dict(h.attrs)
     if tag == "span" and h.tag == "a":
         attrs.pop("href", None)
     if first:
         attrs.update(h.first_attrs)
-    rendered = "".join(f' {k}="{escape(v, quote=True)}"' for k, v in attrs.items())
-    return f"<{tag}{rendered}>"
+    return f"<{tag}{_attributes(attrs)}>"
 
 
-def _close(h: Highlight, inside_link: bool) -> str:
-    return f"</{'span' if (h.tag == 'a' and inside_link) else h.tag}>"
+def _attributes(attrs: dict[str, str]) -> str:
+    return "".join(f' {k}="{escape(v, quote=True)}"' for k, v in attrs.items())
+
+
+def _close(h: Highlight, as_link: bool) -> str:
+    return f"</{'span' if (h.tag == 'a' and not as_link) else h.tag}>"
+
+
+def _extra_link(h: Highlight) -> str:
+    """A link of its own, right after `h`, for a link whose every letter lies inside other
+    links (two entities on the same words): without it, `h` could not be reached. It holds
+    no text, so the body reads (and copies) unchanged; CSS draws a mark, aria-label names it."""
+    attrs = dict(h.attrs)
+    attrs["class"] = (attrs.get("class", "") + " mention-extra").strip()
+    attrs.setdefault("aria-label", attrs.get("title", ""))
+    return f"<a{_attributes(attrs)}></a>"
 
 
 def _key(h: Highlight) -> tuple[int, int, int]:
     return (h.start, -h.end, h.order)
 
 
-def _render(text: str, offset: int, spans: list[Highlight], opened: set[int]) -> str:
+def _render(
+    text: str, offset: int, spans: list[Highlight], opened: set[int], linked: set[int]
+) -> str:
     """Escaped `text` (which starts at `offset` of the body) with `spans`, which all
     overlap it, applied: one sweep over their edges.
 
     `opened` collects the ids of highlights already rendered once (so `first_attrs`, such
-    as an anchor id, appear once even when a span is split).
+    as an anchor id, appear once even when a span is split); `linked` those already shown
+    as a real link somewhere.
 
     The open elements form a stack ordered as (start, -end, order). At each edge the
     elements that end there are closed together with every element opened after them
     (HTML nests), and those that go on are reopened with the ones that start there. The
     work is proportional to the tags written, never to (spans × edges).
+
+    Links may nest (a name inside a longer name) but `<a>` may not: only the innermost open
+    link is an `<a>`; the links around it are marked spans there and links again on their
+    other words. So both stay visible, clickable and in the keyboard's order.
     """
     end_of_text = offset + len(text)
     spans = sorted(spans, key=_key)  # stable: equal keys keep the caller's order
@@ -100,38 +124,72 @@ def _render(text: str, offset: int, spans: list[Highlight], opened: set[int]) ->
         ends_at.setdefault(end, []).append(h)
     cuts = sorted(cuts)
     out: list[str] = []
-    stack: list[tuple[Highlight, bool]] = []  # (highlight, rendered as a nested link)
-    links: list[int] = []  # links[i]: how many links stack[: i + 1] holds
+    stack: list[Highlight] = []
+    top_link: list[int] = []  # top_link[i]: index of the last link in stack[: i + 1], or -1
     where: dict[int, int] = {}  # id(highlight) -> its index in stack
+    anchor = -1  # index in stack of the one element written as <a>, or -1
     following = 0  # the next span (in key order) not opened yet
 
-    def push(h: Highlight) -> None:
-        inside_link = bool(links) and links[-1] > 0
-        out.append(_open(h, id(h) not in opened, inside_link))
+    def close_from(keep: int, gone: set[int], at_end: bool) -> list[Highlight]:
+        """Close stack[keep:]; the ones that go on, in order."""
+        nonlocal anchor
+        for i in range(len(stack) - 1, keep - 1, -1):
+            out.append(_close(stack[i], i == anchor))
+        # No <a> is open now (the one <a> was above every link that ends): a link that was
+        # never a real link gets its own here.
+        for h in stack[keep:]:
+            ends_here = id(h) in gone and (not at_end or h.end <= end_of_text)
+            if ends_here and h.tag == "a" and id(h) not in linked:
+                out.append(_extra_link(h))
+                linked.add(id(h))
+        reopen = [h for h in stack[keep:] if id(h) not in gone]
+        for h in stack[keep:]:
+            del where[id(h)]
+        del stack[keep:], top_link[keep:]
+        if anchor >= keep:
+            anchor = -1
+        return reopen
+
+    def push(h: Highlight, as_link: bool) -> None:
+        nonlocal anchor
+        out.append(_open(h, id(h) not in opened, as_link))
         opened.add(id(h))
+        if as_link:
+            anchor = len(stack)
+            linked.add(id(h))
         where[id(h)] = len(stack)
-        stack.append((h, inside_link))
-        links.append((links[-1] if links else 0) + (h.tag == "a"))
+        below = top_link[-1] if top_link else -1
+        top_link.append(len(stack) if h.tag == "a" else below)
+        stack.append(h)
 
     for a, b in zip(cuts, cuts[1:], strict=False):
-        ending = ends_at.get(a, ())
-        if ending:
-            keep = min(where[id(h)] for h in ending)
-            gone = {id(h) for h in ending}
-            for h, nested in reversed(stack[keep:]):
-                out.append(_close(h, nested))
-            reopen = [h for h, _nested in stack[keep:] if id(h) not in gone]
-            for h, _nested in stack[keep:]:
-                del where[id(h)]
-            del stack[keep:], links[keep:]
-            for h in reopen:
-                push(h)
+        starting = []
         while following < len(spans) and max(spans[following].start, offset) <= a:
-            push(spans[following])
+            starting.append(spans[following])
             following += 1
+        ending = ends_at.get(a, ())
+        gone = {id(h) for h in ending}
+        keep = min((where[id(h)] for h in ending), default=len(stack))
+        # Which element will be the one <a>: the last link among those opened now, else
+        # the last link that stays open.
+        new_top = next((h for h in reversed(starting) if h.tag == "a"), None)
+        if new_top is None:
+            new_top = next(
+                (h for h in reversed(stack[keep:]) if h.tag == "a" and id(h) not in gone), None
+            )
+        if new_top is not None:
+            if 0 <= anchor < keep:  # the old <a> stays open but is no longer innermost
+                keep = anchor
+        elif keep and top_link[keep - 1] >= 0 and top_link[keep - 1] != anchor:
+            keep = top_link[keep - 1]  # an outer link becomes the innermost: a link again
+            new_top = stack[keep]
+        elif keep and top_link[keep - 1] >= 0:
+            new_top = stack[top_link[keep - 1]]
+        reopen = close_from(keep, gone, at_end=False) if keep < len(stack) else []
+        for h in reopen + starting:
+            push(h, h is new_top)
         out.append(escape(text[a - offset : b - offset], quote=False))
-    for h, nested in reversed(stack):
-        out.append(_close(h, nested))
+    close_from(0, {id(h) for h in stack}, at_end=True)
     return "".join(out)
 
 
@@ -145,6 +203,7 @@ def render_ranges(
     ranges × highlights.
     """
     opened: set[int] = set()
+    linked: set[int] = set()
     ordered = sorted((h for h in highlights if h.start < h.end), key=_key)
     result = []
     carried: list[Highlight] = []  # began before the previous range ended and go on past it
@@ -157,7 +216,7 @@ def render_ranges(
             if h.end > start:
                 inside.append(h)
         carried = [h for h in inside if h.end > end]
-        result.append(mark_safe(_render(body[start:end], start, inside, opened)))
+        result.append(mark_safe(_render(body[start:end], start, inside, opened, linked)))
     return result
 
 
@@ -181,7 +240,9 @@ def mention_highlight(mention, *, extra_class: str = "") -> Highlight:
         mention.end,
         "a",
         {"class": " ".join(classes), "href": entity.get_absolute_url(), "title": title},
-        order=1,
+        # Inside claims; on the very same words as a suggestion, a confirmed mention is the
+        # inner one, so the words themselves link to it.
+        order=1 if mention.status == "suggested" else 2,
     )
 
 

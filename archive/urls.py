@@ -58,5 +58,10 @@ for kind, plural in views.KIND_PLURAL.items():
             views.EntityDetailView.as_view(kind=kind),
             name=f"{kind}_detail",
         ),
-        path(f"{plural}/<str:slug>/feed/", EntityFeed(), {"kind": kind}, name=f"{kind}_feed"),
+        path(
+            f"{plural}/<str:slug>/feed/",
+            views.follow_merges(EntityFeed()),
+            {"kind": kind},
+            name=f"{kind}_feed",
+        ),
     ]

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 
 from django.core.cache import cache
 from django.db.models import Count
 from django.db.models.functions import Left as LeftChars
 from django.db.models.functions import Upper
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
@@ -26,6 +28,7 @@ from archive.models import (
     ClaimKind,
     Entity,
     EntityKind,
+    EntityRedirect,
     Source,
     Status,
     Verification,
@@ -207,6 +210,27 @@ class EntityIndexView(TemplateView):
         return context
 
 
+def follow_merges(view):
+    """An entity page or feed under the slug of an entity since merged away answers 301
+    to the kept entity's page or feed (query string kept) instead of 404."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, slug, **kwargs):
+        try:
+            return view(request, *args, slug=slug, **kwargs)
+        except Http404:
+            kind, _sep, what = request.resolver_match.url_name.rpartition("_")  # person_feed
+            target = EntityRedirect.objects.target(slug, kind)
+            if target is None:
+                raise
+            url = reverse(f"archive:{target.kind}_{what}", args=[target.slug])
+            query = request.META.get("QUERY_STRING")
+            return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+
+    return wrapper
+
+
+@method_decorator(follow_merges, name="dispatch")
 class EntityDetailView(DetailView):
     kind = None
     template_name = "archive/entity_detail.html"

@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from archive import services
-from archive.admin import annotator
+from archive.admin import annotator, review
 from archive.admin.base import LargeTableAdmin
 from archive.models import (
     Article,
@@ -200,6 +200,7 @@ class ArticleAdmin(LargeTableAdmin):
             path(f"<path:object_id>/annotate/{route}", wrap(view), name=prefix + suffix)
             for route, view, suffix in views
         ]
+        custom.insert(0, path("review/", wrap(review.queue), name="archive_review_queue"))
         return custom + super().get_urls()
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

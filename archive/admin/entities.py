@@ -6,13 +6,15 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from archive import services
 from archive.admin.base import LargeTableAdmin
-from archive.models import Alias, Entity, EntityMerge
+from archive.models import Alias, Claim, Entity, EntityMerge, EntityRedirect, Mention
 from archive.text.normalize import normalize
 
 
@@ -40,10 +42,46 @@ class AliasInline(admin.TabularInline):
 
 
 class MergeForm(forms.Form):
+    """The entity to keep, one of those selected: asked for every time, never assumed."""
+
     survivor = forms.ModelChoiceField(
-        queryset=Entity.objects.all(),
-        widget=forms.NumberInput,
-        help_text="The id of the entity that stays; the selected ones are merged into it.",
+        queryset=Entity.objects.none(),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the entity to keep.",
+            "invalid_choice": "Choose the entity to keep among those selected.",
+        },
+    )
+
+    def __init__(self, *args, entities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["survivor"].queryset = entities
+
+
+def merge_candidates(queryset):
+    """The selected entities with what tells duplicates apart: mentions (not rejected),
+    claims made, aliases; the most mentioned first. Counts are subqueries (no row
+    multiplication), aliases one prefetch: three queries whatever the selection."""
+
+    def count(model, field, **filters):
+        return Coalesce(
+            Subquery(
+                model.objects.filter(**{field: OuterRef("pk")}, **filters)
+                .order_by()
+                .values(field)
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            0,
+        )
+
+    return (
+        queryset.annotate(
+            n_mentions=count(Mention, "entity", status__in=["suggested", "confirmed"]),
+            n_claims=count(Claim, "speaker"),
+        )
+        .prefetch_related("aliases")
+        .order_by("-n_mentions", "name", "pk")
     )
 
 
@@ -55,6 +93,17 @@ class EntityAdmin(LargeTableAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [AliasInline]
     actions = ["merge_into"]
+
+    def save_model(self, request, obj, form, change):
+        """A changed slug leaves its old address leading to the entity, as a merge does."""
+        super().save_model(request, obj, form, change)
+        old_slug = form.initial.get("slug")
+        if change and old_slug and old_slug != obj.slug:
+            EntityRedirect.objects.filter(old_slug=obj.slug).delete()  # the slug lives again
+            EntityRedirect.objects.update_or_create(
+                old_slug=old_slug,
+                defaults={"entity": obj, "old_kind": form.initial.get("kind") or obj.kind},
+            )
 
     def get_search_results(self, request, queryset, search_term):
         """Any alias in any script, spelled as the matcher normalizes it (ى/ي, أ/ا …)."""
@@ -69,10 +118,15 @@ class EntityAdmin(LargeTableAdmin):
 
     @admin.action(description="Merge selected into…", permissions=["delete"])
     def merge_into(self, request, queryset):
-        form = MergeForm(request.POST if "survivor" in request.POST else None)
+        entities = merge_candidates(queryset)
+        if len(entities) < 2:
+            self.message_user(request, "Select at least two entities to merge.", messages.WARNING)
+            return None
+        # The form is only read once the editor has seen this page and pressed its button.
+        form = MergeForm(request.POST if "_merge" in request.POST else None, entities=entities)
         if form.is_valid():
             survivor = form.cleaned_data["survivor"]
-            merged = [e for e in queryset if e.pk != survivor.pk]
+            merged = [e for e in entities if e.pk != survivor.pk]
             records = []
             try:
                 with transaction.atomic():
@@ -90,15 +144,24 @@ class EntityAdmin(LargeTableAdmin):
             self.message_user(
                 request,
                 f"Merged {len(records)} entit{'y' if len(records) == 1 else 'ies'} into "
-                f"{survivor}: {moved} mention(s) and {claims} claim link(s) moved.",
+                f"{survivor}: {moved} mention(s) and {claims} claim link(s) moved; the old "
+                "addresses now lead to it.",
                 messages.SUCCESS,
             )
             return redirect(reverse("admin:archive_entity_change", args=[survivor.pk]))
+        rows = list(entities)
+        # Suggest the most mentioned one, but only when it clearly is: on a tie, nothing
+        # is chosen and the editor has to pick.
+        suggested = rows[0].pk if rows[0].n_mentions > rows[1].n_mentions else None
+        chosen = form["survivor"].value() if form.is_bound else suggested
         context = {
             **self.admin_site.each_context(request),
             "title": "Merge entities",
             "opts": self.model._meta,
-            "queryset": queryset.prefetch_related("aliases"),
+            "entities": rows,
+            "suggested": suggested,
+            "chosen": str(chosen) if chosen else "",
+            "kinds_differ": len({e.kind for e in rows}) > 1,
             "form": form,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             "media": self.media,

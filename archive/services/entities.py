@@ -7,7 +7,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from archive.models import Alias, Claim, ClaimSubject, Entity, EntityKind, EntityMerge, Mention
+from archive.models import (
+    Alias,
+    Claim,
+    ClaimSubject,
+    Entity,
+    EntityKind,
+    EntityMerge,
+    EntityRedirect,
+    Mention,
+)
 from archive.services.slugs import unique_slug
 from archive.text.normalize import normalize
 
@@ -65,11 +74,19 @@ def entity_create(*, name: str, kind: str, words: str, language: str) -> Entity:
 @transaction.atomic
 def entity_merge(*, survivor: Entity, merged: Entity, user=None) -> EntityMerge:
     """Move every mention, claim, subject link and alias of `merged` to `survivor`, then
-    delete `merged`. One transaction; recorded as an EntityMerge row."""
+    delete `merged`. One transaction; recorded as an EntityMerge row and in both entities'
+    history. The merged slug (and any slug that led to `merged`) now leads to `survivor`."""
     if survivor.pk == merged.pk:
         raise ValidationError("An entity cannot be merged into itself.")
     # Lock both rows so two merges of the same entities cannot interleave.
-    list(Entity.objects.select_for_update().filter(pk__in=[survivor.pk, merged.pk]))
+    locked = {
+        e.pk: e for e in Entity.objects.select_for_update().filter(pk__in=[survivor.pk, merged.pk])
+    }
+    if len(locked) != 2:
+        raise ValidationError(
+            "One of these entities no longer exists (merged or deleted meanwhile)."
+        )
+    survivor, merged = locked[survivor.pk], locked[merged.pk]
 
     survivor_spans = set(
         Mention.objects.filter(entity=survivor).values_list("article_id", "start", "end")
@@ -125,5 +142,19 @@ def entity_merge(*, survivor: Entity, merged: Entity, user=None) -> EntityMerge:
     )
     # Earlier merges into the merged entity now point at the survivor too.
     EntityMerge.objects.filter(survivor=merged).update(survivor=survivor)
+    # Old addresses lead on: the merged slug, and those that led to it (a chain a→b→c).
+    EntityRedirect.objects.filter(entity=merged).update(entity=survivor)
+    EntityRedirect.objects.update_or_create(
+        old_slug=merged.slug, defaults={"entity": survivor, "old_kind": merged.kind}
+    )
+    # history_change_reason holds 100 characters.
+    for entity, reason in [
+        (survivor, f"Merged {merged.name} ({merged.slug}) into this entity"),
+        (merged, f"Merged into {survivor.name} ({survivor.slug})"),
+    ]:
+        entity._change_reason = reason[:100]
+        if user is not None and user.is_authenticated:
+            entity._history_user = user
+    survivor.save()
     merged.delete()
     return record
