@@ -24,7 +24,7 @@ def from_past_merges(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('archive', '0004_newest_first_ordering'),
+        ('archive', '0005_entity_name_ar'),
     ]
 
     operations = [
