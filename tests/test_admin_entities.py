@@ -288,7 +288,7 @@ def test_merges_made_before_redirects_existed_get_them(editor):
     EntityMerge.objects.create(
         survivor=keep, merged_entity_id=998, merged_name="K", merged_slug="kept"
     )
-    importlib.import_module("archive.migrations.0008_entity_redirect").from_past_merges(apps, None)
+    importlib.import_module("archive.migrations.0006_entity_redirect").from_past_merges(apps, None)
     assert list(EntityRedirect.objects.values_list("old_slug", "entity")) == [("x", keep.pk)]
 
 
