@@ -125,7 +125,7 @@ SPELLINGS_SAMPLE = 1000
 CO_MENTIONED_SAMPLE = 200
 
 
-def spellings(entity: Entity, *, sample: int = SPELLINGS_SAMPLE) -> list[dict]:
+def spellings(entity: Entity, *, sample: int | None = None) -> list[dict]:
     """Which outlets write the entity which way: {"text", "n", "sources"}, most used first,
     over its visible mentions in its newest `sample` mentions by article (one query that
     mention_entity_article_idx serves in order, grouped here)."""
@@ -136,7 +136,7 @@ def spellings(entity: Entity, *, sample: int = SPELLINGS_SAMPLE) -> list[dict]:
         # Ordering by both columns of mention_entity_article_idx makes the planner walk it
         # (by article_id alone it scans the whole mention table newest first).
         .order_by("-entity_id", "-article_id")
-        .values_list("text", "article__source__name")[:sample]
+        .values_list("text", "article__source__name")[: sample or SPELLINGS_SAMPLE]
     )
     for text, source in rows:
         entry = found.setdefault(text, {"text": text, "n": 0, "sources": []})
@@ -146,7 +146,7 @@ def spellings(entity: Entity, *, sample: int = SPELLINGS_SAMPLE) -> list[dict]:
     return sorted(found.values(), key=lambda s: (-s["n"], s["text"]))
 
 
-def co_mentioned(entity: Entity, *, limit: int = 12, sample: int = CO_MENTIONED_SAMPLE):
+def co_mentioned(entity: Entity, *, limit: int = 12, sample: int | None = None):
     """Entities named in the same articles, with how many articles they share, over the
     entity's newest `sample` articles (one query)."""
     articles = (
@@ -154,7 +154,7 @@ def co_mentioned(entity: Entity, *, limit: int = 12, sample: int = CO_MENTIONED_
         .filter(entity=entity)
         .values("entity_id", "article_id")
         .distinct()
-        .order_by("-entity_id", "-article_id")[:sample]  # as in spellings()
+        .order_by("-entity_id", "-article_id")[: sample or CO_MENTIONED_SAMPLE]  # see spellings()
         .values("article_id")
     )
     return list(
