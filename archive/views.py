@@ -180,7 +180,10 @@ class EntityIndexView(TemplateView):
             .annotate(n=Count("id"))
             .order_by("letter")
         )
+        letters = list(letters)
         letter = self.request.GET.get("letter", "")[:1].upper()
+        # The letters' counts add up to the list's length: no second count of the entities.
+        total = sum(row["n"] for row in letters if not letter or row["letter"] == letter)
         if letter:
             entities = entities.annotate(letter=Upper(LeftChars("name", 1))).filter(letter=letter)
         page = paginate(
@@ -189,11 +192,12 @@ class EntityIndexView(TemplateView):
             .annotate(n=F("counts__mentions"))
             .order_by("name", "id"),
             per_page=self.per_page,
+            count=total,
         )
         context.update(
             kind=self.kind,
             kind_label=EntityKind(self.kind).label,
-            letters=list(letters),
+            letters=letters,
             letter=letter,
             page_obj=page,
         )

@@ -101,6 +101,18 @@ class Migration(migrations.Migration):
                 name="claim_newest_first_idx",
             ),
         ),
+        migrations.AddIndex(
+            model_name="article",
+            index=models.Index(
+                condition=models.Q(("is_public", True)),
+                fields=["published", "published_precision", "id"],
+                name="article_date_archive_idx",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="entity",
+            index=models.Index(fields=["name", "id"], name="entity_name_id_idx"),
+        ),
         migrations.RunSQL(TRIGGERS_SQL, DROP_TRIGGERS_SQL),
         migrations.RunPython(backfill, migrations.RunPython.noop),
     ]
