@@ -121,8 +121,8 @@ def claim_reports(claim: Claim) -> list[Claim]:
 # a few hundred does.
 
 # Spellings and co-mentions are read from the entity's newest this-many mentions/articles.
-SPELLINGS_SAMPLE = 1000
-CO_MENTIONED_SAMPLE = 200
+SPELLINGS_SAMPLE = 500
+CO_MENTIONED_SAMPLE = 100
 
 
 def spellings(entity: Entity, *, sample: int | None = None) -> list[dict]:

@@ -32,8 +32,8 @@ NEWEST = "a.published DESC NULLS LAST, a.id DESC"
 # pages read them.
 PUBLIC_ENTITY = """EXISTS (SELECT 1 FROM archive_entitycount ec
   WHERE ec.entity_id = e.id AND (ec.mentions > 0 OR ec.claims > 0))"""
-SPELLINGS_SAMPLE = 1000  # archive.selectors
-CO_MENTIONED_SAMPLE = 200
+SPELLINGS_SAMPLE = 500  # archive.selectors
+CO_MENTIONED_SAMPLE = 100
 PLURAL = {"person": "people", "organization": "organizations", "place": "places"}
 
 _cache: dict[str, tuple[float, object]] = {}
