@@ -208,6 +208,12 @@ class Article(SlugKeyed, models.Model):
             GinIndex(fields=["search_vector"], name="article_search_gin"),
             models.Index(*NEWEST_FIRST, name="article_newest_first_idx"),
             models.Index(fields=["language"], name="article_language_idx"),
+            # The date archive's order: a year's first page without sorting its articles.
+            models.Index(
+                fields=["published", "published_precision", "id"],
+                condition=Q(is_public=True),
+                name="article_date_archive_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -296,13 +302,11 @@ class EntityQuerySet(models.QuerySet):
         """Entities a reader may see: named in, speaking in or spoken of in something public.
 
         A name known only from hidden articles (or only from rejected or orphaned
-        annotations) stays in the admin.
+        annotations) stays in the admin. Read from the stored counts (EntityCount, kept
+        exact by triggers): three EXISTS over a million mentions per entity were the cost
+        of every entity list.
         """
-        return self.filter(
-            Exists(Mention.objects.visible().filter(entity=OuterRef("pk")))
-            | Exists(Claim.objects.visible().filter(speaker=OuterRef("pk")))
-            | Exists(Claim.objects.visible().filter(subject_links__entity=OuterRef("pk")))
-        )
+        return self.filter(Q(counts__mentions__gt=0) | Q(counts__claims__gt=0))
 
 
 class Entity(SlugKeyed, models.Model):
@@ -330,7 +334,11 @@ class Entity(SlugKeyed, models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "entities"
-        indexes = [models.Index(fields=["kind", "name"], name="entity_kind_name_idx")]
+        indexes = [
+            models.Index(fields=["kind", "name"], name="entity_kind_name_idx"),
+            # A–Z lists (the API's entities): the first page without sorting every name.
+            models.Index(fields=["name", "id"], name="entity_name_id_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind__in=EntityKind.values), name="entity_kind_valid"
@@ -596,6 +604,10 @@ class Claim(Span):
         indexes = [
             models.Index(fields=["speaker", "date"], name="claim_speaker_date_idx"),
             models.Index(fields=["article", "start"], name="claim_article_start_idx"),
+            # The claims list's order (-date, -id): its first page without sorting them all.
+            models.Index(
+                models.F("date").desc(), models.F("id").desc(), name="claim_newest_first_idx"
+            ),
         ]
         constraints = [
             *Span.span_constraints("claim"),
@@ -721,3 +733,69 @@ class EntityRedirect(models.Model):
 
     def __str__(self):
         return f"{self.old_slug} → {self.entity.slug}"
+
+
+# Stored counts -----------------------------------------------------------------------------
+# Kept exact by PostgreSQL statement triggers (migration 0007_counts, archive.services.counts)
+# on every write to articles, mentions, claims and claim subjects, whatever wrote it (the ORM,
+# QuerySet.update(), bulk_create, COPY, SQL). Pages read them instead of counting a million
+# mentions per request. Only what a reader may see is counted (visible_q, public articles).
+
+
+class EntityCount(models.Model):
+    """What the public side shows of one entity: visible mentions, the public articles naming
+    it, and visible claims it speaks or is spoken of in. All zero: on no public list."""
+
+    # No database constraint: SQL that deletes entities (the corpus generator's --clear)
+    # need not know this table; a trigger on archive_entity removes the row instead.
+    entity = models.OneToOneField(
+        Entity,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="counts",
+        db_constraint=False,
+    )
+    mentions = models.IntegerField(default=0)
+    articles = models.IntegerField(default=0)
+    claims = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["-mentions"], name="entitycount_mentions_idx")]
+
+    def __str__(self):
+        return f"{self.entity_id}: {self.mentions} mentions in {self.articles} articles"
+
+
+class EntityMonthCount(models.Model):
+    """Visible mentions of an entity in public articles published in one month."""
+
+    entity = models.ForeignKey(
+        Entity, on_delete=models.CASCADE, related_name="month_counts", db_constraint=False
+    )
+    month = models.DateField(help_text="The first day of the month.")
+    mentions = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["entity", "month"], name="entitymonthcount_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.entity_id} {self.month:%Y-%m}: {self.mentions}"
+
+
+class DateCount(models.Model):
+    """Public articles published on one date at one precision (a month- or year-dated
+    article is stored on the first day of its period)."""
+
+    published = models.DateField()
+    precision = models.CharField(max_length=5, choices=DatePrecision.choices)
+    articles = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["published", "precision"], name="datecount_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.published} ({self.precision}): {self.articles}"

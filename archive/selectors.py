@@ -8,10 +8,19 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, TruncMonth
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 
-from archive.models import Article, Claim, Entity, Mention, Status, visible_q
+from archive.models import (
+    Article,
+    Claim,
+    DateCount,
+    Entity,
+    EntityCount,
+    EntityMonthCount,
+    Mention,
+    Status,
+)
 
 # Articles related to an article -----------------------------------------------------------
 
@@ -107,29 +116,47 @@ def claim_reports(claim: Claim) -> list[Claim]:
 
 
 # An entity across the archive -------------------------------------------------------------
+# Counts come from the stored tables (archive.services.counts); what still reads mentions is
+# bounded to the entity's newest mentions, so a name in 35,000 articles costs what one in
+# a few hundred does.
+
+# Spellings and co-mentions are read from the entity's newest this-many mentions/articles.
+SPELLINGS_SAMPLE = 500
+CO_MENTIONED_SAMPLE = 100
 
 
-def spellings(entity: Entity) -> list[dict]:
-    """Which outlets write the entity which way: {"text", "n", "sources"}, most used first
-    (one grouped query)."""
+def spellings(entity: Entity, *, sample: int | None = None) -> list[dict]:
+    """Which outlets write the entity which way: {"text", "n", "sources"}, most used first,
+    over its visible mentions in its newest `sample` mentions by article (one query that
+    mention_entity_article_idx serves in order, grouped here)."""
     found: dict[str, dict] = {}
-    for text, source, n in (
+    rows = (
         Mention.objects.visible()
         .filter(entity=entity)
-        .values_list("text", "article__source__name")
-        .annotate(n=Count("id"))
-        .order_by("-n")[:200]
-    ):
+        # Ordering by both columns of mention_entity_article_idx makes the planner walk it
+        # (by article_id alone it scans the whole mention table newest first).
+        .order_by("-entity_id", "-article_id")
+        .values_list("text", "article__source__name")[: sample or SPELLINGS_SAMPLE]
+    )
+    for text, source in rows:
         entry = found.setdefault(text, {"text": text, "n": 0, "sources": []})
-        entry["n"] += n
+        entry["n"] += 1
         if source and source not in entry["sources"]:
             entry["sources"].append(source)
-    return sorted(found.values(), key=lambda s: -s["n"])
+    return sorted(found.values(), key=lambda s: (-s["n"], s["text"]))
 
 
-def co_mentioned(entity: Entity, *, limit: int = 12) -> list[dict]:
-    """Entities named in the same articles, with how many articles they share."""
-    articles = Mention.objects.visible().filter(entity=entity).values("article_id")
+def co_mentioned(entity: Entity, *, limit: int = 12, sample: int | None = None):
+    """Entities named in the same articles, with how many articles they share, over the
+    entity's newest `sample` articles (one query)."""
+    articles = (
+        Mention.objects.visible()
+        .filter(entity=entity)
+        .values("entity_id", "article_id")
+        .distinct()
+        .order_by("-entity_id", "-article_id")[: sample or CO_MENTIONED_SAMPLE]  # see spellings()
+        .values("article_id")
+    )
     return list(
         Mention.objects.visible()
         .filter(article__in=articles)
@@ -143,31 +170,27 @@ def co_mentioned(entity: Entity, *, limit: int = 12) -> list[dict]:
 def mentions_per_month(entity: Entity) -> list[tuple[datetime.date, int]]:
     """(first day of the month, visible mentions) for each month with any, oldest first."""
     return list(
-        Mention.objects.visible()
-        .filter(entity=entity, article__published__isnull=False)
-        .annotate(month=TruncMonth("article__published"))
-        .values_list("month")
-        .annotate(n=Count("id"))
+        EntityMonthCount.objects.filter(entity=entity, mentions__gt=0)
         .order_by("month")
+        .values_list("month", "mentions")
     )
 
 
 def mention_counts(entities) -> dict[int, int]:
     """Visible mentions of each of `entities` (ids or rows), by entity id."""
     return dict(
-        Mention.objects.visible()
-        .filter(entity__in=entities)
-        .values_list("entity")
-        .annotate(n=Count("id"))
+        EntityCount.objects.filter(entity__in=entities, mentions__gt=0).values_list(
+            "entity_id", "mentions"
+        )
     )
 
 
 def top_entities(*, limit: int = 12) -> list[Entity]:
-    """The most-named entities (visible mentions, as `n`), in one grouped query."""
+    """The most-named entities (visible mentions, as `n`), from the stored counts."""
     return list(
-        Entity.objects.annotate(n=Count("mentions", filter=visible_q("mentions")))
-        .filter(n__gt=0)
-        .order_by("-n", "name")[:limit]
+        Entity.objects.filter(counts__mentions__gt=0)
+        .annotate(n=F("counts__mentions"))
+        .order_by("-counts__mentions", "name")[:limit]
     )
 
 
@@ -177,17 +200,16 @@ def top_entities(*, limit: int = 12) -> list[Entity]:
 def years_and_months() -> list[dict]:
     """Each year with articles, newest first: {"year", "n", "undated_months", "month_list"}
     where `month_list` holds all twelve {"month", "date", "n"} and `undated_months` counts
-    the articles dated to the year only. One grouped query."""
+    the articles dated to the year only. One grouped query of the stored date counts."""
     rows = (
-        Article.objects.public()
-        .filter(published__isnull=False)
+        DateCount.objects.filter(articles__gt=0)
         .annotate(
             y=ExtractYear("published"),
             m=ExtractMonth("published"),
-            year_only=Q(published_precision="year"),
+            year_only=Q(precision="year"),
         )
         .values_list("y", "m", "year_only")
-        .annotate(n=Count("id"))
+        .annotate(n=Sum("articles"))
         .order_by("-y", "m")
     )
     years: dict[int, dict] = {}
@@ -206,12 +228,29 @@ def years_and_months() -> list[dict]:
     return list(years.values())
 
 
-def calendar_counts(articles: QuerySet, level: str) -> dict[int, int]:
-    """How many of `articles` fall in each month (1–12) of a "year", or on each day of a
-    "month": one grouped query. An article dated less precisely than that is in none (a
-    month-dated one is never on a made-up 1st)."""
+def _period_dates(start: datetime.date, level: str) -> QuerySet:
+    """The stored date counts of public articles in the year, month or day of `start`, at
+    the precision that page lists (a month page has no year-dated article)."""
+    dates = DateCount.objects.filter(published__year=start.year, articles__gt=0)
+    if level in ("month", "day"):
+        dates = dates.filter(published__month=start.month).exclude(precision="year")
+    if level == "day":
+        dates = dates.filter(published=start, precision="day")
+    return dates
+
+
+def period_count(start: datetime.date, level: str) -> int:
+    """How many public articles the year, month or day page of `start` lists."""
+    return _period_dates(start, level).aggregate(n=Sum("articles"))["n"] or 0
+
+
+def calendar_counts(start: datetime.date, level: str) -> dict[int, int]:
+    """How many public articles fall in each month (1–12) of a "year", or on each day of a
+    "month": one grouped query of the stored counts. An article dated less precisely than
+    that is in none (a month-dated one is never on a made-up 1st)."""
+    dates = _period_dates(start, level)
     if level == "year":
-        articles, unit = articles.exclude(published_precision="year"), ExtractMonth("published")
+        dates, unit = dates.exclude(precision="year"), ExtractMonth("published")
     else:
-        articles, unit = articles.filter(published_precision="day"), ExtractDay("published")
-    return dict(articles.annotate(unit=unit).values_list("unit").annotate(n=Count("id")))
+        dates, unit = dates.filter(precision="day"), ExtractDay("published")
+    return dict(dates.annotate(unit=unit).values_list("unit").annotate(n=Sum("articles")))

@@ -8,8 +8,7 @@ import calendar
 import datetime
 import functools
 
-from django.core.cache import cache
-from django.db.models import Count
+from django.db.models import Count, F
 from django.db.models.functions import Left as LeftChars
 from django.db.models.functions import Upper
 from django.http import Http404, HttpResponsePermanentRedirect
@@ -73,15 +72,12 @@ def paginate(request, queryset, *, per_page=PAGE_SIZE, estimate=False, count=Non
 
 class HomeView(TemplateView):
     template_name = "archive/home.html"
-    # Counting a million mentions takes about a second, so the ranking is cached briefly.
-    TOP_ENTITIES_TTL = 300
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["latest_articles"] = Article.objects.public().listing().newest_first()[:10]
-        context["top_entities"] = cache.get_or_set(
-            "home:top-entities", selectors.top_entities, timeout=self.TOP_ENTITIES_TTL
-        )
+        # From the stored counts: cheap, so no cache, and never minutes out of date.
+        context["top_entities"] = selectors.top_entities()
         context["kinds"] = EntityKind
         return context
 
@@ -182,6 +178,7 @@ class EntityIndexView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        # Public entities and their counts in one join with the stored counts (EntityCount).
         entities = Entity.objects.public().filter(kind=self.kind)
         letters = (
             entities.annotate(letter=Upper(LeftChars("name", 1)))
@@ -189,21 +186,24 @@ class EntityIndexView(TemplateView):
             .annotate(n=Count("id"))
             .order_by("letter")
         )
+        letters = list(letters)
         letter = self.request.GET.get("letter", "")[:1].upper()
+        # The letters' counts add up to the list's length: no second count of the entities.
+        total = sum(row["n"] for row in letters if not letter or row["letter"] == letter)
         if letter:
             entities = entities.annotate(letter=Upper(LeftChars("name", 1))).filter(letter=letter)
         page = paginate(
             self.request,
-            entities.only("name", "slug", "kind", "description").order_by("name", "id"),
+            entities.only("name", "slug", "kind", "description")
+            .annotate(n=F("counts__mentions"))
+            .order_by("name", "id"),
             per_page=self.per_page,
+            count=total,
         )
-        counts = selectors.mention_counts([e.pk for e in page.object_list])
-        for entity in page.object_list:
-            entity.n = counts.get(entity.pk, 0)
         context.update(
             kind=self.kind,
             kind_label=EntityKind(self.kind).label,
-            letters=list(letters),
+            letters=letters,
             letter=letter,
             page_obj=page,
         )
@@ -237,13 +237,18 @@ class EntityDetailView(DetailView):
     context_object_name = "entity"
 
     def get_queryset(self):
-        return Entity.objects.public().filter(kind=self.kind).prefetch_related("aliases")
+        return (
+            Entity.objects.public()
+            .filter(kind=self.kind)
+            .select_related("counts")
+            .prefetch_related("aliases")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         entity = self.object
         articles = Article.objects.public().naming(entity=entity).listing().newest_first()
-        page = paginate(self.request, articles)
+        page = paginate(self.request, articles, count=entity.counts.articles)
         claims = Claim.objects.visible().with_articles().select_related("speaker")
         context.update(
             aliases=sorted(entity.aliases.all(), key=lambda a: (a.language, a.name)),
@@ -254,6 +259,17 @@ class EntityDetailView(DetailView):
                 claims.filter(subject_links__entity=entity).order_by("-date", "-id")[:20]
             ),
             co_mentioned=selectors.co_mentioned(entity),
+            # Spellings and co-mentions read the newest mentions only: say so when cut.
+            spellings_sample=(
+                selectors.SPELLINGS_SAMPLE
+                if entity.counts.mentions > selectors.SPELLINGS_SAMPLE
+                else None
+            ),
+            co_mentioned_sample=(
+                selectors.CO_MENTIONED_SAMPLE
+                if entity.counts.articles > selectors.CO_MENTIONED_SAMPLE
+                else None
+            ),
             chart=month_chart_svg(
                 selectors.mentions_per_month(entity),
                 label=_("Mentions per month of %(name)s") % {"name": entity.name},
@@ -275,7 +291,7 @@ def _valid_date(year, month=1, day=1) -> datetime.date:
 
 
 class DateIndexView(TemplateView):
-    """Years and months with their article counts, from one grouped query."""
+    """Years and months with their article counts, from the stored date counts."""
 
     template_name = "archive/date_index.html"
 
@@ -305,10 +321,11 @@ class DateArchiveView(TemplateView):
             level = "day"
             # Only articles dated to the day: a month-dated one is not on a made-up 1st.
             articles = articles.filter(published=start, published_precision="day")
-        children = _calendar(level, start, articles)
+        children = _calendar(level, start)
         page = paginate(
             self.request,
             articles.listing().order_by("published", "published_precision", "id"),
+            count=selectors.period_count(start, level),
         )
         context.update(
             level=level,
@@ -321,12 +338,12 @@ class DateArchiveView(TemplateView):
         return context
 
 
-def _calendar(level: str, start: datetime.date, articles) -> list[dict]:
+def _calendar(level: str, start: datetime.date) -> list[dict]:
     """The level below a year (its months) or a month (its days): each with its date, its
-    count of `articles`, its page and how to label it."""
+    count of public articles, its page and how to label it."""
     if level == "day":
         return []
-    counts = selectors.calendar_counts(articles, level)
+    counts = selectors.calendar_counts(start, level)
     if level == "year":
         units = [(m, datetime.date(start.year, m, 1)) for m in range(1, 13)]
         below, label_format = "month", "F"

@@ -28,14 +28,12 @@ ESTIMATE_THRESHOLD = 10_000  # archive.pagination.EstimatedCountPaginator.thresh
 VIS_M = "m.status <> 'rejected' AND NOT m.is_orphaned AND a.is_public"
 VIS_C = "c.status <> 'rejected' AND NOT c.is_orphaned AND a.is_public"
 NEWEST = "a.published DESC NULLS LAST, a.id DESC"
-PUBLIC_ENTITY = f"""(
-  EXISTS (SELECT 1 FROM archive_mention m JOIN archive_article a ON a.id = m.article_id
-          WHERE m.entity_id = e.id AND {VIS_M})
-  OR EXISTS (SELECT 1 FROM archive_claim c JOIN archive_article a ON a.id = c.article_id
-             WHERE c.speaker_id = e.id AND {VIS_C})
-  OR EXISTS (SELECT 1 FROM archive_claimsubject cs JOIN archive_claim c ON c.id = cs.claim_id
-             JOIN archive_article a ON a.id = c.article_id WHERE cs.entity_id = e.id AND {VIS_C})
-)"""
+# Public entities and their counts: the stored counts (archive.services.counts), as the
+# pages read them.
+PUBLIC_ENTITY = """EXISTS (SELECT 1 FROM archive_entitycount ec
+  WHERE ec.entity_id = e.id AND (ec.mentions > 0 OR ec.claims > 0))"""
+SPELLINGS_SAMPLE = 500  # archive.selectors
+CO_MENTIONED_SAMPLE = 100
 PLURAL = {"person": "people", "organization": "organizations", "place": "places"}
 
 _cache: dict[str, tuple[float, object]] = {}
@@ -110,16 +108,12 @@ def home(conn) -> str:
     latest = _rows(conn, f"SELECT {ART_COLS} FROM {ART_FROM} WHERE a.is_public "
                          f"ORDER BY {NEWEST} LIMIT 10")  # fmt: skip
 
-    def top():
-        return _rows(
-            conn,
-            "SELECT e.slug, e.name, e.kind, count(*) AS n FROM archive_entity e "
-            "JOIN archive_mention m ON m.entity_id = e.id "
-            f"JOIN archive_article a ON a.id = m.article_id WHERE {VIS_M} "
-            "GROUP BY e.id ORDER BY n DESC, e.name LIMIT 12",
-        )
-
-    entities = _cached("home:top", 300, top)
+    entities = _rows(
+        conn,
+        "SELECT e.slug, e.name, e.kind, ec.mentions FROM archive_entity e "
+        "JOIN archive_entitycount ec ON ec.entity_id = e.id WHERE ec.mentions > 0 "
+        "ORDER BY ec.mentions DESC, e.name LIMIT 12",
+    )
     named = "".join(
         f'<li><a href="/{PLURAL[k]}/{escape(s)}/">{escape(n)}</a> {c}</li>'
         for s, n, k, c in entities
@@ -279,22 +273,15 @@ def entity_index(conn, *, kind: str, page: int = 1) -> str:
     count = sum(n for _, n in letters)
     entities = _rows(
         conn,
-        "SELECT e.id, e.name, e.slug, e.description FROM archive_entity e "
-        f"WHERE e.kind = %s AND {PUBLIC_ENTITY} ORDER BY e.name, e.id LIMIT %s OFFSET %s",
+        "SELECT e.id, e.name, e.slug, e.description, ec.mentions FROM archive_entity e "
+        "JOIN archive_entitycount ec ON ec.entity_id = e.id "
+        "WHERE e.kind = %s AND (ec.mentions > 0 OR ec.claims > 0) "
+        "ORDER BY e.name, e.id LIMIT %s OFFSET %s",
         [kind, ENTITY_PAGE, (page - 1) * ENTITY_PAGE],
-    )
-    counts = dict(
-        _rows(
-            conn,
-            "SELECT m.entity_id, count(*) FROM archive_mention m "
-            f"JOIN archive_article a ON a.id = m.article_id WHERE m.entity_id = ANY(%s) "
-            f"AND {VIS_M} GROUP BY 1",
-            [[e[0] for e in entities]],
-        )
     )
     items = "".join(
         f'<li><a href="/{PLURAL[kind]}/{escape(e[2])}/">{escape(e[1])}</a> '
-        f"{escape(e[3])} {counts.get(e[0], 0)}</li>"
+        f"{escape(e[3])} {e[4]}</li>"
         for e in entities
     )
     nav = "".join(f'<a href="?letter={escape(ch or "")}">{escape(ch or "")} {n}</a>'
@@ -334,7 +321,7 @@ def entity_detail(conn, *, kind: str, slug: str) -> str:
         [eid],
     )
     where = f"a.is_public AND {NAMING}"
-    count = _one(conn, f"SELECT count(*) FROM archive_article a WHERE {where}", [eid])[0]
+    count = _one(conn, "SELECT articles FROM archive_entitycount WHERE entity_id = %s", [eid])[0]
     articles = _rows(
         conn,
         f"SELECT {ART_COLS} FROM {ART_FROM} WHERE {where} ORDER BY {NEWEST} LIMIT %s",
@@ -342,11 +329,12 @@ def entity_detail(conn, *, kind: str, slug: str) -> str:
     )
     spellings = _rows(
         conn,
-        "SELECT m.text, s.name, count(*) AS n FROM archive_mention m "
+        "SELECT text, name, count(*) AS n FROM (SELECT m.text, s.name FROM archive_mention m "
         "JOIN archive_article a ON a.id = m.article_id "
         "LEFT JOIN archive_source s ON s.id = a.source_id "
-        f"WHERE m.entity_id = %s AND {VIS_M} GROUP BY 1, 2 ORDER BY n DESC LIMIT 200",
-        [eid],
+        f"WHERE m.entity_id = %s AND {VIS_M} ORDER BY m.entity_id DESC, m.article_id DESC "
+        "LIMIT %s) x GROUP BY 1, 2 ORDER BY n DESC LIMIT 200",
+        [eid, SPELLINGS_SAMPLE],
     )
     claim_sql = (
         "SELECT c.id, c.text, c.date, c.kind, a.slug, a.title, sp.name FROM archive_claim c "
@@ -368,17 +356,17 @@ def entity_detail(conn, *, kind: str, slug: str) -> str:
         "FROM archive_mention m JOIN archive_article a ON a.id = m.article_id "
         "JOIN archive_entity e ON e.id = m.entity_id "
         f"WHERE {VIS_M} AND m.entity_id <> %s AND m.article_id IN ("
-        "  SELECT m.article_id FROM archive_mention m JOIN archive_article a "
-        f"  ON a.id = m.article_id WHERE m.entity_id = %s AND {VIS_M}) "
+        "  SELECT article_id FROM (SELECT DISTINCT m.entity_id, m.article_id "
+        "  FROM archive_mention m JOIN archive_article a "
+        f"  ON a.id = m.article_id WHERE m.entity_id = %s AND {VIS_M} "
+        "  ORDER BY m.entity_id DESC, m.article_id DESC LIMIT %s) newest) "
         "GROUP BY e.slug, e.name, e.kind ORDER BY n DESC, e.name LIMIT 12",
-        [eid, eid],
+        [eid, eid, CO_MENTIONED_SAMPLE],
     )
     months = _rows(
         conn,
-        "SELECT date_trunc('month', a.published)::date AS month, count(*) "
-        "FROM archive_mention m JOIN archive_article a ON a.id = m.article_id "
-        f"WHERE m.entity_id = %s AND {VIS_M} AND a.published IS NOT NULL "
-        "GROUP BY 1 ORDER BY 1",
+        "SELECT month, mentions FROM archive_entitymonthcount "
+        "WHERE entity_id = %s AND mentions > 0 ORDER BY month",
         [eid],
     )
     top = max((n for _, n in months), default=1)
@@ -435,8 +423,8 @@ def dates_index(conn) -> str:
     rows = _rows(
         conn,
         "SELECT extract(year FROM published)::int, extract(month FROM published)::int, "
-        "published_precision = 'year', count(*) FROM archive_article "
-        "WHERE is_public AND published IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 1 DESC, 2",
+        "precision = 'year', sum(articles) FROM archive_datecount "
+        "WHERE articles > 0 GROUP BY 1, 2, 3 ORDER BY 1 DESC, 2",
     )
     years: dict[int, dict] = {}
     for y, m, year_only, n in rows:
@@ -463,7 +451,12 @@ def date_archive(conn, *, year: int, month: int | None = None, day: int | None =
             "a.is_public AND a.published = %s AND a.published_precision = 'day'",
             [dt.date(year, month, day)],
         )
-        count = _one(conn, f"SELECT count(*) FROM archive_article a WHERE {where}", params)[0]
+        count = _one(
+            conn,
+            "SELECT coalesce(sum(articles), 0) FROM archive_datecount "
+            "WHERE published = %s AND precision = 'day'",
+            params,
+        )[0]
         cells = ""
     else:
         if month is None:
@@ -479,8 +472,10 @@ def date_archive(conn, *, year: int, month: int | None = None, day: int | None =
         params = [first, last]
         groups = _rows(
             conn,
-            f"SELECT extract({unit} FROM a.published)::int, a.published_precision, count(*) "
-            f"FROM archive_article a WHERE {where} GROUP BY 1, 2",
+            f"SELECT extract({unit} FROM published)::int, precision, sum(articles) "
+            "FROM archive_datecount WHERE articles > 0 AND published BETWEEN %s AND %s "
+            + ("AND precision <> 'year' " if month is not None else "")
+            + "GROUP BY 1, 2",
             params,
         )
         count = sum(n for _, _, n in groups)

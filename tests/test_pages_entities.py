@@ -96,3 +96,36 @@ def test_entity_pages_query_count_does_not_grow(client):
         make_mention(article, make_entity(kind="person"), "Stephanie Williams")
         make_claim(article, "Nothing else", speaker=data["sarraj"], about=[make_entity()])
     assert [query_count(client, u) for u in urls] == small
+
+
+def test_a_much_named_entity_says_its_spellings_and_company_come_from_its_newest(
+    client, monkeypatch
+):
+    from archive import selectors
+
+    monkeypatch.setattr(selectors, "SPELLINGS_SAMPLE", 2)
+    monkeypatch.setattr(selectors, "CO_MENTIONED_SAMPLE", 2)
+    haftar, serraj = make_entity(name="Khalifa Haftar"), make_entity(name="Fayez Serraj")
+    for n in range(3):
+        article = make_article(body="Khalifa Haftar met Fayez Serraj.\nEnd.")
+        make_mention(article, haftar, "Khalifa Haftar")
+        if n:  # named with him in the two newest articles only
+            make_mention(article, serraj, "Fayez Serraj")
+    html = client.get(haftar.get_absolute_url()).content.decode()
+    assert "In the 2 mentions most recently added to the archive." in html
+    assert "In the 2 articles naming this most recently added to the archive." in html
+    assert f'{serraj.name}</a> <span class="count" title="articles in common">2</span>' in html
+    assert '<span class="count">3</span>' in html  # all three articles, from the stored count
+
+
+def test_index_and_home_rank_by_stored_visible_mentions(client):
+    busy, quiet = make_entity(name="Busy Person"), make_entity(name="Quiet Person")
+    article = make_article(body="Busy Person, Busy Person and Quiet Person.\nEnd.")
+    make_mention(article, busy, "Busy Person")
+    make_mention(article, busy, "Busy Person", occurrence=1)
+    make_mention(article, quiet, "Quiet Person")
+    make_mention(make_article(body="Quiet Person.", is_public=False), quiet, "Quiet Person")
+    home = client.get("/").content.decode()
+    assert home.index("Busy Person") < home.index("Quiet Person")
+    html = client.get("/people/").content.decode()
+    assert "2 mentions" in html and "1 mention" in html

@@ -79,3 +79,33 @@ def test_an_outlet_with_only_hidden_articles_is_not_offered_as_a_filter(client, 
         page = client.get(url).content.decode()
         assert "Open Wire" in page, url
         assert "Embargoed Wire" not in page, url
+
+
+def test_hidden_rejected_and_orphaned_mentions_add_nothing_to_stored_counts(client, embargoed):
+    """The stored counts behind the lists, the home page and the dates count nothing hidden."""
+    _, hidden, person = embargoed
+    hidden.published = "2020-06-03"
+    hidden.save()
+    public = make_article(body="Karim Mansour spoke in Misrata.\nKarim Mansour left.")
+    make_mention(public, person, "Karim Mansour", status="rejected")
+    make_mention(public, person, "Karim Mansour", occurrence=1, is_orphaned=True)
+    assert "Karim Mansour" not in client.get("/").content.decode()
+    assert "No dated articles yet" in client.get("/dates/").content.decode()
+    assert "No articles dated to this period" in client.get("/dates/2020/").content.decode()
+    for url in ["/people/", "/people/?letter=K", "/api/entities/"]:
+        assert "karim-mansour" not in client.get(url).content.decode(), url
+
+
+def test_a_name_leaves_every_list_once_its_last_public_mention_goes(client, embargoed):
+    from archive.models import Article, Mention
+
+    _, _, person = embargoed
+    public = make_article(body="Karim Mansour spoke in Misrata.\nEnd.")
+    mention = make_mention(public, person, "Karim Mansour")
+    assert "karim-mansour" in client.get("/people/").content.decode()
+    Mention.objects.filter(pk=mention.pk).update(status="rejected")  # no save(), no signal
+    assert "karim-mansour" not in client.get("/people/").content.decode()
+    Mention.objects.filter(pk=mention.pk).update(status="confirmed")
+    Article.objects.filter(pk=public.pk).update(is_public=False)
+    assert "karim-mansour" not in client.get("/").content.decode()
+    assert client.get("/people/karim-mansour/").status_code == 404
