@@ -208,6 +208,17 @@ class Article(SlugKeyed, models.Model):
             GinIndex(fields=["search_vector"], name="article_search_gin"),
             models.Index(*NEWEST_FIRST, name="article_newest_first_idx"),
             models.Index(fields=["language"], name="article_language_idx"),
+            # Public lists page newest first by OFFSET: an index-only scan over these
+            # (archive.pagination's ids_first) skips 80,000 entries in milliseconds.
+            models.Index(
+                *NEWEST_FIRST, name="article_public_newest_idx", condition=Q(is_public=True)
+            ),
+            models.Index(
+                "language",
+                *NEWEST_FIRST,
+                name="article_public_lang_newest_idx",
+                condition=Q(is_public=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
