@@ -15,7 +15,7 @@ newest `CANDIDATES` articles naming an expanded entity. A common word matches te
 thousands of articles; ranking, counting and grouping all of them took seconds, while the
 newest-first index hands PostgreSQL the newest matches after reading a few hundred rows
 (and a rare word still goes through the GIN index: the planner picks from its estimate).
-Past the cap the total is an estimate (`search_total`), shown as "about N".
+Past the cap the total is shown as "N+" (`is_capped`), and the facets count the candidates.
 """
 
 from __future__ import annotations
@@ -46,7 +46,6 @@ from django.db.models.functions import Coalesce
 from django.utils.safestring import SafeString, mark_safe
 
 from archive.models import NEWEST_FIRST, SEARCH_CONFIGS, Alias, Entity, Mention, Status
-from archive.pagination import planner_estimate
 from archive.text.arabic import ARTICLE, PREFIXES, is_arabic
 from archive.text.normalize import normalize, normalize_with_offsets, original_span
 
@@ -165,7 +164,7 @@ def search_articles(
     *,
     expand_entities: bool = True,
     entities: list[EntityMatch] | None = None,
-    limit: int = CANDIDATES,
+    limit: int | None = None,
 ) -> QuerySet:
     """Articles of `qs` matching `query`, best first, annotated with `rank`.
 
@@ -180,6 +179,7 @@ def search_articles(
     )
     if not parts:
         return qs.none()
+    limit = CANDIDATES if limit is None else limit
     heads = [part.order_by(*NEWEST_FIRST).values("pk")[:limit] for part in parts]
     candidates = heads[0] if len(heads) == 1 else heads[0].union(*heads[1:])
     qs = qs.filter(pk__in=candidates)
@@ -197,38 +197,11 @@ def search_articles(
     return qs.annotate(rank=rank).order_by("-rank", *NEWEST_FIRST)
 
 
-def search_total(
-    qs: QuerySet,
-    query: str,
-    found: int,
-    *,
-    expand_entities: bool = True,
-    entities: list[EntityMatch] | None = None,
-    limit: int = CANDIDATES,
-) -> tuple[int, bool]:
-    """(how many articles of `qs` match `query`, whether that is an estimate).
-
-    `found` is the number of candidates `search_articles` ranked: below `limit` no
-    criterion was cut short and it is exact; otherwise PostgreSQL's planner estimates the
-    whole (no count over tens of thousands of matches), never below what was found.
-    """
-    if found < limit:
-        return found, False
-    _, _, parts = _criteria(qs, query, expand_entities=expand_entities, entities=entities)
-    if not parts:
-        return found, False
-    union = parts[0]
-    for part in parts[1:]:
-        union = union | part
-    return max(found, planner_estimate(union)), True
-
-
-def about(n: int) -> int:
-    """`n` to two significant figures, for "about N results"."""
-    if n < 100:
-        return n
-    step = 10 ** (len(str(n)) - 2)
-    return round(n / step) * step
+def is_capped(found: int, limit: int | None = None) -> bool:
+    """Whether `found` candidates may stop short of every match (a criterion may have filled
+    its `limit`; with two criteria their union can reach it without). The total is then
+    shown as "N+", never counted: that is tens of thousands of matches on a common word."""
+    return found >= (CANDIDATES if limit is None else limit)
 
 
 def ranked_rows(results: QuerySet) -> list[tuple]:

@@ -33,15 +33,14 @@ from archive.models import (
 from archive.pagination import EstimatedCountPaginator
 from archive.rendering import claim_highlight, mention_highlight, month_chart_svg, render_paragraphs
 from archive.search import (
-    about,
     clean_query,
     entity_names,
     facets,
     find_entities,
     in_rank_order,
+    is_capped,
     ranked_rows,
     search_articles,
-    search_total,
     snippet,
 )
 
@@ -375,7 +374,6 @@ class SearchView(TemplateView):
         # One ranked list of the (bounded) candidates serves count, facets and the page.
         rows = ranked_rows(results)
         found, language_facets, source_facets = facets(rows)
-        total, estimated = search_total(base, q, found, expand_entities=expand, entities=entities)
         page = paginate(self.request, _with_normalized(base, [row[0] for row in rows]), count=found)
         # Highlight every name of the matched entities, in every script.
         names = entity_names(entities) if expand else []
@@ -384,8 +382,7 @@ class SearchView(TemplateView):
         context.update(
             entities=entities,
             page_obj=page,
-            total=about(total) if estimated else total,
-            total_is_estimate=estimated,
+            capped=is_capped(found),
             language_facets=language_facets,
             source_facets=source_facets[:20],
         )
