@@ -369,14 +369,33 @@ def _first_hit(body: str, query: str, entity_names) -> int | None:
 def _near(body: str, normalized: str, query: str, entity_names, width: int) -> list[tuple]:
     """Hits around the first one, found in `normalized` (the stored `body_search`, which is
     normalize(body)) without normalizing the body; [] when it is not found there."""
-    hits = _hits(normalized, query, entity_names)
-    if not hits:
+    first = _first_in(normalized, query, entity_names)
+    if first is None:
         return []
-    first = min(s for s, _ in hits)
     # Normalizing drops or expands characters: the hit lies within `drift` of `first`.
     drift = abs(len(body) - len(normalized)) + 40
     start = body.rfind(" ", 0, max(0, first - drift - width // 2)) + 1
     return _spans_in(body, start, _word_end(body, first + drift + width + 30), query, entity_names)
+
+
+def _first_in(normalized: str, query: str, entity_names) -> int | None:
+    """Where the first hit of `_hits` starts, reading only as far as it."""
+    terms, names = _terms(query), _name_words(tuple(entity_names))
+    firsts = tuple(name[0] for name in names)
+    for match in _WORD.finditer(normalized):
+        word = match.group()
+        if terms and _matches_any(word, terms):
+            return match.start()
+        for k in _names_starting(word, firsts) if names else ():
+            rest = names[k][1:]
+            after = _WORD.finditer(normalized, match.end())
+            # The next words, as many as the name has left (fewer at the end of the text).
+            following = [w.group() for w, _ in zip(after, rest, strict=False)]
+            if len(following) == len(rest) and all(
+                _word_matches(w, t) for w, t in zip(following, rest, strict=True)
+            ):
+                return match.start()
+    return None
 
 
 def snippet(
