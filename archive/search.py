@@ -374,8 +374,10 @@ def _near(body: str, normalized: str, query: str, entity_names, width: int) -> l
         return []
     # Normalizing drops or expands characters: the hit lies within `drift` of `first`.
     drift = abs(len(body) - len(normalized)) + 40
+    # The excerpt starts at most width // 2 before the hit and ends width + 30 after it.
     start = body.rfind(" ", 0, max(0, first - drift - width // 2)) + 1
-    return _spans_in(body, start, _word_end(body, first + drift + width + 30), query, entity_names)
+    end = _word_end(body, first + drift + width + 30)
+    return _spans_in(body, start, end, query, entity_names)
 
 
 def _first_in(normalized: str, query: str, entity_names) -> int | None:
