@@ -15,6 +15,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
@@ -25,6 +26,7 @@ from archive.linked_data import annotation_collection
 from archive.models import Alias, Article, Claim, Entity, EntityRedirect, Mention
 from archive.pagination import ArchivePagination
 from archive.rendering import date_at_precision
+from archive.search import clean_query, in_rank_order, ranked_rows, search_articles
 from archive.text.align import paragraphs
 
 
@@ -169,8 +171,24 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
                     to_attr="visible_claims",
                 ),
             )
-        qs = qs.listing()
-        return qs if self.request.query_params.get("q") else qs.newest_first()
+        return qs.listing().newest_first()
+
+    def filter_queryset(self, queryset):
+        """A search (`q`) searches the articles the other filters leave: its candidates are
+        the newest matches of those (archive.search), ranked once, paged cheaply. `count`
+        is then the number of results one can page through (at most a few hundred)."""
+        q = clean_query(self.request.query_params.get("q"))
+        if self.action != "list" or not q:
+            return super().filter_queryset(queryset)
+        data = self.request.query_params.copy()
+        data.pop("q", None)
+        filterset = ArticleFilter(data, queryset=queryset, request=self.request)
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        filtered = filterset.qs
+        expand = data.get("expand", "1") not in {"0", "false", "off"}
+        results = search_articles(filtered, q, expand_entities=expand)
+        return in_rank_order(filtered, [row[0] for row in ranked_rows(results)])
 
     def get_serializer_class(self):
         return ArticleDetailSerializer if self.action == "retrieve" else ArticleListSerializer

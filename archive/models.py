@@ -214,6 +214,17 @@ class Article(SlugKeyed, models.Model):
                 condition=Q(is_public=True),
                 name="article_date_archive_idx",
             ),
+            # Public lists page newest first by OFFSET: an index-only scan over these
+            # (archive.pagination's ids_first) skips 80,000 entries in milliseconds.
+            models.Index(
+                *NEWEST_FIRST, name="article_public_newest_idx", condition=Q(is_public=True)
+            ),
+            models.Index(
+                "language",
+                *NEWEST_FIRST,
+                name="article_public_lang_newest_idx",
+                condition=Q(is_public=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

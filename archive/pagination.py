@@ -30,10 +30,23 @@ def planner_estimate(queryset: QuerySet) -> int:
 class EstimatedCountPaginator(Paginator):
     threshold = 10_000
 
-    def __init__(self, *args, estimate: bool = False, **kwargs):
+    def __init__(self, *args, estimate: bool = False, ids_first: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.estimate = estimate
+        self.ids_first = ids_first
         self.is_estimated = False
+
+    def page(self, number):
+        """With `ids_first`, a page's ids come first from an index-only scan, then only
+        those rows: a deep OFFSET (page 4,000 of a newest-first list) then skips index
+        entries instead of whole rows. One more query, on every page alike."""
+        if not (self.ids_first and isinstance(self.object_list, QuerySet)):
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        return self._get_page(list(self.object_list.filter(pk__in=ids)), number, self)
 
     @cached_property
     def count(self):

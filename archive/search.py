@@ -9,6 +9,13 @@ matches each row whatever its language, using the one GIN index.
 A query that names an entity by any of its aliases (in any script) also finds every public
 article that mentions that entity, whatever its language: `find_entities` returns the
 entities named and the alias that matched, for the entity card above the results.
+
+Only a bounded set of candidates is ranked: the newest `CANDIDATES` text matches and the
+newest `CANDIDATES` articles naming an expanded entity. A common word matches tens of
+thousands of articles; ranking, counting and grouping all of them took seconds, while the
+newest-first index hands PostgreSQL the newest matches after reading a few hundred rows
+(and a rare word still goes through the GIN index: the planner picks from its estimate).
+Past the cap the total is shown as "N+" (`is_capped`), and the facets count the candidates.
 """
 
 from __future__ import annotations
@@ -16,15 +23,19 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import (
+    BigIntegerField,
     Case,
-    Count,
     Exists,
     F,
     FloatField,
+    Func,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -34,7 +45,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.safestring import SafeString, mark_safe
 
-from archive.models import NEWEST_FIRST, SEARCH_CONFIGS, Alias, Entity, Mention
+from archive.models import NEWEST_FIRST, SEARCH_CONFIGS, Alias, Entity, Mention, Status
 from archive.text.arabic import ARTICLE, PREFIXES, is_arabic
 from archive.text.normalize import normalize, normalize_with_offsets, original_span
 
@@ -44,6 +55,8 @@ _TOKEN = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*", re.UNICODE)
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 MAX_QUERY_LENGTH = 300
 MAX_NGRAM = 6
+# Matches ranked per criterion (text, named entity): 15 pages of the best of the newest.
+CANDIDATES = 300
 
 
 @dataclass(frozen=True)
@@ -117,57 +130,108 @@ def text_query(query: str) -> SearchQuery | None:
     return combined
 
 
+def _criteria(
+    qs: QuerySet, query: str, *, expand_entities: bool, entities: list[EntityMatch] | None
+) -> tuple[SearchQuery | None, list[int], list[QuerySet]]:
+    """The tsquery, the expanded entities' ids and one unbounded queryset per criterion."""
+    tsquery = text_query(query)
+    if expand_entities and entities is None:
+        entities = find_entities(query)
+    entity_ids = [m.entity.pk for m in entities or []] if expand_entities else []
+    parts = []
+    if tsquery is not None:
+        parts.append(qs.filter(search_vector=tsquery))
+    if entity_ids:
+        parts.append(qs.filter(Exists(_naming(entity_ids))))
+    return tsquery, entity_ids, parts
+
+
+def _naming(entity_ids: list[int]) -> QuerySet:
+    """Visible mentions of the entities in the outer article. The outer articles come from
+    the caller's public queryset, so `visible_q`'s join back to the article (is_public) is
+    left out: it doubled the cost of each probe on the newest-first walk."""
+    return Mention.objects.filter(
+        ~Q(status=Status.REJECTED),
+        article=OuterRef("pk"),
+        entity_id__in=entity_ids,
+        is_orphaned=False,
+    )
+
+
 def search_articles(
     qs: QuerySet,
     query: str,
     *,
     expand_entities: bool = True,
     entities: list[EntityMatch] | None = None,
+    limit: int | None = None,
 ) -> QuerySet:
     """Articles of `qs` matching `query`, best first, annotated with `rank`.
 
     With `expand_entities`, articles mentioning (visibly) an entity the query names by any
     alias match too, in every language. Pass `entities` when already looked up.
+
+    Apply every filter to `qs` before: the candidates (the newest `limit` matches of each
+    criterion) are taken from it, so a filter added afterwards only thins them out.
     """
-    tsquery = text_query(query)
-    if expand_entities and entities is None:
-        entities = find_entities(query)
-    entity_ids = [m.entity.pk for m in entities or []] if expand_entities else []
-    if tsquery is None and not entity_ids:
+    tsquery, entity_ids, parts = _criteria(
+        qs, query, expand_entities=expand_entities, entities=entities
+    )
+    if not parts:
         return qs.none()
-    condition = Q()
+    limit = CANDIDATES if limit is None else limit
+    heads = [part.order_by(*NEWEST_FIRST).values("pk")[:limit] for part in parts]
+    candidates = heads[0] if len(heads) == 1 else heads[0].union(*heads[1:])
+    qs = qs.filter(pk__in=candidates)
     rank = Value(0.0, output_field=FloatField())
     if tsquery is not None:
-        condition |= Q(search_vector=tsquery)
         rank = Coalesce(SearchRank(F("search_vector"), tsquery), 0.0, output_field=FloatField())
     if entity_ids:
-        mentions = Mention.objects.visible().filter(
-            article=OuterRef("pk"), entity_id__in=entity_ids
-        )
-        qs = qs.annotate(names_entity=Exists(mentions))
-        condition |= Q(names_entity=True)
+        qs = qs.annotate(names_entity=Exists(_naming(entity_ids)))
         # Mentioning the named entity weighs like a strong text hit.
         rank = rank + Case(
             When(names_entity=True, then=Value(0.5)),
             default=Value(0.0),
             output_field=FloatField(),
         )
-    return qs.filter(condition).annotate(rank=rank).order_by("-rank", *NEWEST_FIRST)
+    return qs.annotate(rank=rank).order_by("-rank", *NEWEST_FIRST)
 
 
-def facets(results: QuerySet) -> tuple[int, list[dict], list[dict]]:
-    """The number of `results` and their counts by language and by outlet, largest first.
+def is_capped(found: int, limit: int | None = None) -> bool:
+    """Whether `found` candidates may stop short of every match (a criterion may have filled
+    its `limit`; with two criteria their union can reach it without). The total is then
+    shown as "N+", never counted: that is tens of thousands of matches on a common word."""
+    return found >= (CANDIDATES if limit is None else limit)
 
-    One grouped scan gives all three: on a common word the matches run to tens of
-    thousands, and each extra COUNT would scan them again.
+
+def ranked_rows(results: QuerySet) -> list[tuple]:
+    """(id, language, outlet slug, outlet name) of every result, best first: one query.
+
+    The candidates are bounded, so fetching these small columns once serves the count,
+    the facets and the page (`in_rank_order`) without ranking the candidates again.
     """
-    groups = list(
-        results.order_by()
-        .values("language", "source__slug", "source__name")
-        .annotate(n=Count("id"))
+    return list(results.values_list("pk", "language", "source__slug", "source__name"))
+
+
+def in_rank_order(qs: QuerySet, ids: list[int]) -> QuerySet:
+    """The articles of `qs` whose ids are `ids`, in that order (a cheap query to slice)."""
+    position = Func(
+        Value(ids, output_field=ArrayField(BigIntegerField())),
+        F("pk"),
+        function="array_position",
+        output_field=IntegerField(),
     )
-    total = sum(g["n"] for g in groups)
-    return total, _facet(groups, ["language"]), _facet(groups, ["source__slug", "source__name"])
+    return qs.filter(pk__in=ids).order_by(position)
+
+
+def facets(rows: list[tuple]) -> tuple[int, list[dict], list[dict]]:
+    """The number of `rows` (from `ranked_rows`) and their counts by language and by
+    outlet, largest first."""
+    groups = [
+        {"language": language, "source__slug": slug, "source__name": name, "n": 1}
+        for _, language, slug, name in rows
+    ]
+    return len(rows), _facet(groups, ["language"]), _facet(groups, ["source__slug", "source__name"])
 
 
 def _facet(groups: list[dict], keys: list[str]) -> list[dict]:
@@ -193,6 +257,9 @@ def entity_names(entities: list[EntityMatch]) -> list[str]:
 # Snippets ---------------------------------------------------------------------------------
 
 
+# Pure, and called for every word of a body against every term and name word: the same
+# pairs recur from article to article (a page of snippets cost 180 ms without it).
+@lru_cache(maxsize=65_536)
 def _word_matches(text_word: str, term: str) -> bool:
     if text_word == term:
         return True
@@ -217,27 +284,142 @@ def highlight_spans(body: str, query: str, entity_names: list[str] = ()) -> list
     """Spans of `body` (original offsets) whose normalized words match the query's words
     or the normalized names of matched entities."""
     normalized, offsets = normalize_with_offsets(body)
+    return sorted({original_span(offsets, s, e) for s, e in _hits(normalized, query, entity_names)})
+
+
+def _hits(normalized: str, query: str, entity_names) -> list[tuple[int, int]]:
+    """Spans of the normalized text `normalized` that match (see `highlight_spans`)."""
     words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(normalized)]
     spans: list[tuple[int, int]] = []
-    terms = [w for w in _WORD.findall(normalize(clean_query(query))) if w not in _OPERATORS]
+    terms = _terms(query)
     for start, end, word in words:
-        if any(_word_matches(word, t) for t in terms if len(t) > 1):
-            spans.append(original_span(offsets, start, end))
-    for name in entity_names:
-        name_words = _WORD.findall(normalize(name))
-        if not name_words:
-            continue
-        n = len(name_words)
-        for i in range(len(words) - n + 1):
-            window = words[i : i + n]
-            if all(_word_matches(w[2], t) for w, t in zip(window, name_words, strict=True)):
-                spans.append(original_span(offsets, window[0][0], window[-1][1]))
-    return sorted(set(spans))
+        if _matches_any(word, terms):
+            spans.append((start, end))
+    names = _name_words(tuple(entity_names))
+    if not names:
+        return spans
+    firsts = tuple(name[0] for name in names)
+    for i, (_, _, word) in enumerate(words):
+        for k in _names_starting(word, firsts):
+            name_words = names[k]
+            window = words[i : i + len(name_words)]
+            if len(window) == len(name_words) and all(
+                _word_matches(w[2], t) for w, t in zip(window, name_words, strict=True)
+            ):
+                spans.append((window[0][0], window[-1][1]))
+    return spans
 
 
-def snippet(body: str, query: str, entity_names: list[str] = (), *, width: int = 220) -> SafeString:
-    """An escaped excerpt of `body` around the first hit, hits wrapped in <mark>."""
-    spans = highlight_spans(body, query, entity_names)
+@lru_cache(maxsize=65_536)
+def _names_starting(word: str, firsts: tuple[str, ...]) -> tuple[int, ...]:
+    """Which names (by their first words `firsts`) may begin at `word`."""
+    return tuple(k for k, first in enumerate(firsts) if _word_matches(word, first))
+
+
+@lru_cache(maxsize=256)
+def _terms(query: str) -> tuple[str, ...]:
+    """The normalized words of the query a snippet marks (not operators, not one letter)."""
+    words = _WORD.findall(normalize(clean_query(query)))
+    return tuple(w for w in words if w not in _OPERATORS and len(w) > 1)
+
+
+@lru_cache(maxsize=65_536)
+def _matches_any(word: str, terms: tuple[str, ...]) -> bool:
+    return any(_word_matches(word, t) for t in terms)
+
+
+@lru_cache(maxsize=256)
+def _name_words(names: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The normalized words of each name (the same names for every snippet of a page)."""
+    found = (tuple(_WORD.findall(normalize(name))) for name in names)
+    return [words for words in found if words]
+
+
+# A snippet normalizes only the text up to its first hit, piece by piece, then its own
+# window: normalizing whole bodies (Arabic above all) was the dearest part of a results page.
+SNIPPET_PIECE = 400
+SNIPPET_OVERLAP = 80  # longer than any name, so a name across two pieces is still seen
+
+
+def _spans_in(body: str, start: int, end: int, query: str, entity_names) -> list[tuple]:
+    """`highlight_spans` of body[start:end], in offsets of `body`."""
+    found = highlight_spans(body[start:end], query, entity_names)
+    return [(s + start, e + start) for s, e in found]
+
+
+def _word_end(body: str, at: int) -> int:
+    """The first space at or after `at` (or the end): pieces never split a word."""
+    space = body.find(" ", at)
+    return len(body) if space < 0 else space
+
+
+def _first_hit(body: str, query: str, entity_names) -> int | None:
+    start = 0
+    while start < len(body):
+        end = _word_end(body, start + SNIPPET_PIECE)
+        spans = _spans_in(body, start, end, query, entity_names)
+        if spans:
+            return spans[0][0]
+        if end >= len(body):
+            return None
+        start = body.rfind(" ", start, max(start + 1, end - SNIPPET_OVERLAP)) + 1 or end
+    return None
+
+
+def _near(body: str, normalized: str, query: str, entity_names, width: int) -> list[tuple]:
+    """Hits around the first one, found in `normalized` (the stored `body_search`, which is
+    normalize(body)) without normalizing the body; [] when it is not found there."""
+    first = _first_in(normalized, query, entity_names)
+    if first is None:
+        return []
+    # Normalizing drops or expands characters: the hit lies within `drift` of `first`.
+    drift = abs(len(body) - len(normalized)) + 40
+    # The excerpt starts at most width // 2 before the hit and ends width + 30 after it.
+    start = body.rfind(" ", 0, max(0, first - drift - width // 2)) + 1
+    end = _word_end(body, first + drift + width + 30)
+    return _spans_in(body, start, end, query, entity_names)
+
+
+def _first_in(normalized: str, query: str, entity_names) -> int | None:
+    """Where the first hit of `_hits` starts, reading only as far as it."""
+    terms, names = _terms(query), _name_words(tuple(entity_names))
+    firsts = tuple(name[0] for name in names)
+    for match in _WORD.finditer(normalized):
+        word = match.group()
+        if terms and _matches_any(word, terms):
+            return match.start()
+        for k in _names_starting(word, firsts) if names else ():
+            rest = names[k][1:]
+            after = _WORD.finditer(normalized, match.end())
+            # The next words, as many as the name has left (fewer at the end of the text).
+            following = [w.group() for w, _ in zip(after, rest, strict=False)]
+            if len(following) == len(rest) and all(
+                _word_matches(w, t) for w, t in zip(following, rest, strict=True)
+            ):
+                return match.start()
+    return None
+
+
+def snippet(
+    body: str,
+    query: str,
+    entity_names: list[str] = (),
+    *,
+    width: int = 220,
+    normalized: str | None = None,
+) -> SafeString:
+    """An escaped excerpt of `body` around the first hit, hits wrapped in <mark>.
+
+    Pass `normalized` (the article's `body_search`) to find the hit without normalizing
+    the body: the dearest part of a results page otherwise."""
+    spans = _near(body, normalized, query, entity_names, width) if normalized else []
+    if not spans:
+        first = _first_hit(body, query, entity_names)
+        if first is not None:
+            # Every hit of the excerpt (at most width + 30 characters from its start).
+            window_start = body.rfind(" ", 0, max(0, first - width)) + 1
+            window_end = _word_end(body, first + width + 30)
+            spans = _spans_in(body, window_start, window_end, query, entity_names)
     if not spans:
         text = body[:width]
         return mark_safe(escape(text) + ("…" if len(body) > width else ""))

@@ -39,6 +39,9 @@ from archive.search import (
     entity_names,
     facets,
     find_entities,
+    in_rank_order,
+    is_capped,
+    ranked_rows,
     search_articles,
     snippet,
 )
@@ -60,8 +63,8 @@ def _page_number(request) -> int:
     return int(raw)
 
 
-def paginate(request, queryset, *, per_page=PAGE_SIZE, estimate=False, count=None):
-    paginator = EstimatedCountPaginator(queryset, per_page, estimate=estimate)
+def paginate(request, queryset, *, per_page=PAGE_SIZE, estimate=False, count=None, ids_first=False):
+    paginator = EstimatedCountPaginator(queryset, per_page, estimate=estimate, ids_first=ids_first)
     if count is not None:  # already known (search counts with its facets, in one query)
         paginator.count = count
     number = _page_number(request)
@@ -93,11 +96,23 @@ class ArticleListView(TemplateView):
         q = clean_query(self.request.GET.get("q"))
         base = Article.objects.public().listing(body=bool(q))  # snippets quote the body
         filterset = ArticleFilter(self.request.GET or None, queryset=base)
-        qs = filterset.qs if q else filterset.qs.newest_first()
-        page = paginate(self.request, qs, estimate=not _filtered(self.request, filterset))
         if q:
+            # Search the filtered articles: the candidates come from them (archive.search).
+            data = self.request.GET.copy()
+            data.pop("q", None)
+            filtered = ArticleFilter(data, queryset=base).qs
+            results = search_articles(filtered, q)
+            ids = [row[0] for row in ranked_rows(results)]
+            page = paginate(self.request, _with_normalized(filtered, ids), count=len(ids))
             for article in page.object_list:
-                article.snippet = snippet(article.body, q)
+                article.snippet = snippet(article.body, q, normalized=article.body_search)
+        else:
+            page = paginate(
+                self.request,
+                filterset.qs.newest_first(),
+                estimate=not _filtered(self.request, filterset),
+                ids_first=True,
+            )
         context.update(
             filter=filterset,
             page_obj=page,
@@ -105,6 +120,12 @@ class ArticleListView(TemplateView):
             **_filter_options(),
         )
         return context
+
+
+def _with_normalized(articles, ids):
+    """The articles `ids` in that order, with the normalized body that lets a snippet find
+    its first hit without normalizing the body again (archive.search.snippet)."""
+    return in_rank_order(articles, ids).defer(None).defer("title_search", "search_vector")
 
 
 def _filtered(request, filterset) -> bool:
@@ -392,16 +413,20 @@ class SearchView(TemplateView):
         if not q:
             return context
         entities = find_entities(q)
-        results = search_articles(filterset.qs, q, expand_entities=expand, entities=entities)
-        total, language_facets, source_facets = facets(results)
-        page = paginate(self.request, results, count=total)
+        base = filterset.qs
+        results = search_articles(base, q, expand_entities=expand, entities=entities)
+        # One ranked list of the (bounded) candidates serves count, facets and the page.
+        rows = ranked_rows(results)
+        found, language_facets, source_facets = facets(rows)
+        page = paginate(self.request, _with_normalized(base, [row[0] for row in rows]), count=found)
         # Highlight every name of the matched entities, in every script.
         names = entity_names(entities) if expand else []
         for article in page.object_list:
-            article.snippet = snippet(article.body, q, names)
+            article.snippet = snippet(article.body, q, names, normalized=article.body_search)
         context.update(
             entities=entities,
             page_obj=page,
+            capped=is_capped(found),
             language_facets=language_facets,
             source_facets=source_facets[:20],
         )

@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from archive.models import Article
 from tests.conftest import query_count
 from tests.factories import (
     make_article,
@@ -186,3 +187,25 @@ def test_side_by_side_query_count_does_not_grow(client):
         make_mention(data["ar"], entity, "التعاون")
         make_claim(data["en"], "officials said")
     assert query_count(client, url) == small
+
+
+def test_article_list_pages_newest_first_without_hidden_articles_at_any_depth(client):
+    for i in range(45):
+        make_article(title=f"Item {i:02d}", published=f"2020-03-{i % 28 + 1:02d}",
+                     language="ar" if i % 2 else "en")  # fmt: skip
+    make_article(title="Embargoed", published="2020-03-15", is_public=False)
+    seen = []
+    for page in (1, 2, 3):
+        html = client.get(f"/articles/?page={page}").content.decode()
+        assert "Embargoed" not in html
+        seen += [t for t in (f"Item {i:02d}" for i in range(45)) if t in html]
+    assert len(seen) == 45
+    expected = [
+        a.title for a in Article.objects.public().filter(title__startswith="Item").newest_first()
+    ]
+    first_page = client.get("/articles/").content.decode()
+    positions = [first_page.index(t) for t in expected[:20]]
+    assert positions == sorted(positions)
+    arabic = client.get("/articles/?language=ar&page=2").content.decode()
+    assert "Item 01" in arabic or "Item 03" in arabic  # the older Arabic ones
+    assert query_count(client, "/articles/?page=3") == query_count(client, "/articles/")

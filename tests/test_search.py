@@ -122,3 +122,83 @@ def test_search_page_query_count_does_not_grow(client):
     for _ in range(10):
         make_translation_pair()
     assert count() == small
+
+
+# Bounded candidates (the performance issue) -------------------------------------------
+
+
+@pytest.fixture
+def few_candidates(monkeypatch):
+    """Rank only the newest 3 matches per criterion, as 300 do on a large archive."""
+    monkeypatch.setattr("archive.search.CANDIDATES", 3)
+
+
+def test_a_common_word_shows_n_plus_results_and_the_best_of_the_newest(client, few_candidates):
+    for day in range(1, 6):
+        make_article(title=f"Oil {day}", body="Oil output rose.", published=f"2020-01-{day:02d}")
+    html = client.get("/search/?q=oil").content.decode()
+    assert "3+ results" in html and "More articles may match" in html
+    assert "Oil 5" in html and "Oil 3" in html and "Oil 2" not in html
+    # The facets count what is shown, not a count over every match.
+    assert '<span class="count">3</span>' in html
+    # Fewer matches than the cap: an exact count, no note.
+    html = client.get("/search/?q=oil&date_to=2020-01-02").content.decode()
+    assert "2 results" in html and "More articles may match" not in html
+
+
+def test_filters_choose_the_candidates_before_the_cap(client, few_candidates):
+    """An older Arabic match is found with language=ar although newer English ones fill
+    the cap: the filter applies before the newest matches are taken."""
+    old = make_article(language="ar", body="Oil النفط", published="2019-01-01")
+    for day in range(1, 5):
+        make_article(body="Oil output rose.", published=f"2020-01-{day:02d}")
+    assert old.slug not in found("oil")
+    html = client.get("/search/?q=oil&language=ar").content.decode()
+    assert old.get_absolute_url() in html and "1 result" in html
+    body = client.get("/api/articles/?q=oil&language=ar", HTTP_ACCEPT="application/json").json()
+    assert [r["slug"] for r in body["results"]] == [old.slug]
+    body = client.get("/api/articles/?q=oil", HTTP_ACCEPT="application/json").json()
+    assert body["count"] == 3  # what one can page through
+    html = client.get("/articles/?q=oil&language=ar").content.decode()
+    assert old.get_absolute_url() in html
+
+
+def test_entity_articles_join_the_candidates_newest_first(few_candidates):
+    sarraj = make_entity(name="Fayez al-Sarraj", aliases={"en": ["Sarraj"], "ar": ["السراج"]})
+    named = []
+    for day in range(1, 6):
+        article = make_article(language="ar", body="التقى فايز السراج الوفد.",
+                               published=f"2020-02-{day:02d}")  # fmt: skip
+        make_mention(article, sarraj, "فايز السراج")
+        named.append(article.slug)
+    text_only = make_article(body="Sarraj spoke.", published="2019-01-01")
+    results = found("Sarraj")
+    # The newest three naming him, and the text match (a criterion of its own).
+    assert set(results) == {*named[2:], text_only.slug}
+    assert results[-1] == text_only.slug  # naming the entity weighs more
+
+
+def test_orphaned_mentions_do_not_expand_a_search():
+    sarraj = make_entity(name="Fayez al-Sarraj", aliases={"en": ["Sarraj"]})
+    article = make_article(language="ar", body="نص بلا اسم مطابق.")
+    mention = make_mention(article, sarraj, "نص")
+    assert article.slug in found("Sarraj")
+    type(mention).objects.filter(pk=mention.pk).update(is_orphaned=True)
+    assert article.slug not in found("Sarraj")
+
+
+def test_snippet_from_the_stored_normalized_text_matches_the_slow_path():
+    body = ("كلام " * 300) + "قَالَ رَئِيسُ الحُكُومَةِ إِنَّ الاتِّفَاقَ فى مستشفى طرابلس قَرِيبٌ. " + "x " * 50
+    article = make_article(language="ar", body=body)
+    article.refresh_from_db()
+    fast = snippet(body, "مستشفي الاتفاق", normalized=article.body_search)
+    assert fast == snippet(body, "مستشفي الاتفاق")
+    assert "<mark>مستشفى</mark>" in fast and "<mark>الاتِّفَاقَ</mark>" in fast
+    # A stale normalized copy only costs speed: the hit is still found in the body.
+    assert snippet(body, "مستشفي", normalized="nothing here") == snippet(body, "مستشفي")
+
+
+def test_a_name_across_snippet_pieces_is_still_marked():
+    body = ("word " * 79) + "Fayez al-Sarraj met envoys."
+    html = snippet(body, "x", ["Fayez al-Sarraj"])
+    assert "<mark>Fayez al-Sarraj</mark>" in html
