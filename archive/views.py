@@ -13,10 +13,11 @@ from django.db.models.functions import Left as LeftChars
 from django.db.models.functions import Upper
 from django.http import Http404
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
-from archive import selectors
+from archive import caching, selectors
 from archive.compare import compare
 from archive.filters import ArticleFilter, ClaimFilter
 from archive.linked_data import claim_json_ld, script_json
@@ -120,6 +121,7 @@ def _filter_options() -> dict:
     }
 
 
+@method_decorator(caching.conditional, name="get")  # ETag and 304 (archive/caching.py)
 class ArticleDetailView(DetailView):
     template_name = "archive/article_detail.html"
 
@@ -204,6 +206,7 @@ class EntityIndexView(TemplateView):
         return context
 
 
+@method_decorator(caching.conditional, name="get")
 class EntityDetailView(DetailView):
     kind = None
     template_name = "archive/entity_detail.html"
