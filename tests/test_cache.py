@@ -5,12 +5,15 @@ QuerySet.update(), raw SQL. Each cache and ETag respects visibility: a hidden ar
 a rejected or orphaned mention disappear at once.
 """
 
+import json
 import os
 import re
 import socket
+from io import StringIO
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -145,6 +148,30 @@ def test_a_queryset_update_shows_at_once(redis_cache, story, how):
         assert person.get_absolute_url() not in page
         assert reader.get(f"/api/articles/{article.slug}/").json()["mentions"] == []
     assert "/articles/talks/" not in reader.get(person.get_absolute_url()).content.decode()
+
+
+def test_a_rejection_in_the_annotator_shows_at_once(redis_cache, story):
+    article, person, mention = story
+    reader = Client()
+    assert person.get_absolute_url() in reader.get(article.get_absolute_url()).content.decode()
+    analyst = Client()
+    analyst.force_login(make_user("annotator", group="Analyst"))
+    review = reverse("admin:archive_article_annotate_review", args=[article.pk])
+    payload = json.dumps({"ids": [mention.pk], "status": "rejected"})
+    assert analyst.post(review, payload, content_type="application/json").status_code == 200
+    assert person.get_absolute_url() not in reader.get(article.get_absolute_url()).content.decode()
+
+
+def test_an_import_shows_on_the_article_list_at_once(redis_cache, story, tmp_path):
+    reader = Client()
+    assert "Envoys return to Tripoli" not in reader.get("/articles/").content.decode()
+    (tmp_path / "new.txt").write_text("Envoys return to Tripoli\nThe talks resume.\n")
+    (tmp_path / "manifest.toml").write_text(
+        '[[article]]\nfile = "new.txt"\nlanguage = "en"\nsource = "Test Wire"\n'
+        'published = "2020-01-05"\n'
+    )
+    call_command("import_articles", str(tmp_path), stdout=StringIO(), stderr=StringIO())
+    assert "Envoys return to Tripoli" in reader.get("/articles/").content.decode()
 
 
 def test_an_edit_by_raw_sql_shows_at_once(redis_cache, story):
