@@ -189,10 +189,8 @@ class PublicCacheMiddleware:
         if token_used:
             # The token sits in the language switch form of our templates; anywhere else (the
             # browsable API's scripts) it could not be swapped, so the page is not shared.
-            if (
-                request.path.startswith("/api/")
-                or b"text/html" not in response.get("Content-Type", "").encode()
-            ):
+            html = response.get("Content-Type", "").startswith("text/html")
+            if request.path.startswith("/api/") or not html:
                 return None
             body, swapped = CSRF_INPUT.subn(rb"\g<1>" + CSRF_PLACEHOLDER + rb"\g<2>", body)
             if not swapped:
