@@ -10,8 +10,10 @@ the page's data, on the same database, so an entry never holds data older than i
 Only anonymous GETs are cached: a request with a session, messages, a pin to the primary
 or any cookie we do not know bypasses the cache (so logged-in staff never get a cached
 page), and only 200 answers are stored (never an error). A cache hit touches no session,
-renders no template and makes no query but the generation's. The page's CSRF token (the
-language switch form) is replaced by a fresh one for each reader.
+renders no template and makes no query but the generation's; the hottest pages are also
+kept a few seconds in the process, under the same exact key, to spare the trip to Redis.
+The page's CSRF token (the language switch form) is replaced by a fresh one for each
+reader.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import threading
+import time
+from collections import OrderedDict
 from pathlib import Path
 
 from django.conf import settings
@@ -40,6 +45,10 @@ UNCACHED_PREFIXES = ("/admin/", "/i18n/")
 CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+(")')
 CSRF_PLACEHOLDER = b"\x00archive-csrf-token\x00"
 _NOT_READ = object()
+# A few hot pages kept in the process too, in front of the shared cache: under the same key,
+# so as exact, but only briefly (a few seconds) and only a few, as per-process memory.
+LOCAL_SECONDS = 5
+LOCAL_ENTRIES = 64
 
 
 def generation(request=None) -> int | None:
@@ -131,6 +140,8 @@ class PublicCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.csrf = CsrfViewMiddleware(get_response)
+        self.local: OrderedDict[str, tuple[float, tuple]] = OrderedDict()
+        self.local_lock = threading.Lock()  # runserver and gthread workers share it
 
     def __call__(self, request):
         seconds = settings.ARCHIVE_PAGE_CACHE_SECONDS
@@ -147,7 +158,11 @@ class PublicCacheMiddleware:
         request._archive_variant = variant
         key = f"archive:page:{variant}"
         tag = f'W/"{gen}-{variant}"'
-        stored = self._cache_call(cache.get, key)
+        stored = self._local_get(key)
+        if stored is None:
+            stored = self._cache_call(cache.get, key)
+            if stored is not None:
+                self._local_set(key, stored, seconds)
         if stored is not None:
             return self._replay(request, stored, tag)
         response = self.get_response(request)
@@ -156,8 +171,27 @@ class PublicCacheMiddleware:
             entry = self._entry(request, response)
             if entry is not None:
                 self._cache_call(cache.set, key, entry, seconds)
+                self._local_set(key, entry, seconds)
             return get_conditional_response(request, etag=tag, response=response)
         return response
+
+    def _local_get(self, key: str) -> tuple | None:
+        with self.local_lock:
+            found = self.local.get(key)
+            if found is None:
+                return None
+            if found[0] < time.monotonic():
+                del self.local[key]
+                return None
+            self.local.move_to_end(key)
+            return found[1]
+
+    def _local_set(self, key: str, entry: tuple, seconds: int) -> None:
+        with self.local_lock:
+            self.local[key] = (time.monotonic() + min(seconds, LOCAL_SECONDS), entry)
+            self.local.move_to_end(key)
+            while len(self.local) > LOCAL_ENTRIES:
+                self.local.popitem(last=False)
 
     @staticmethod
     def _cacheable_request(request) -> bool:
