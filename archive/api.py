@@ -11,6 +11,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
@@ -19,7 +20,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from archive import selectors
+from archive import caching, selectors
 from archive.alignment import align_articles
 from archive.filters import ArticleFilter, ClaimFilter, EntityFilter
 from archive.linked_data import annotation_collection
@@ -145,6 +146,7 @@ class EntitySerializer(serializers.ModelSerializer):
         return entity.get_absolute_url()
 
 
+@method_decorator(caching.conditional, name="retrieve")  # ETag and 304 (archive/caching.py)
 class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
     """Public articles; filter with q, language, source, entity, date_from, date_to."""
 

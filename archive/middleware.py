@@ -79,3 +79,42 @@ def server_error(request):
         _recover()
         return database_unavailable(request)
     return defaults.server_error(request)
+
+
+# Replicas ----------------------------------------------------------------------------------
+
+# Set on the answer to a request that wrote: for DATABASE_REPLICA_PIN_SECONDS this client
+# reads the primary, so an editor sees an edit at once even while the replicas catch up.
+PIN_COOKIE = "archive_primary"
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+class ReplicaRoutingMiddleware:
+    """Public reads go to a replica drawn per request; writes, the admin and a client that
+    has just written read the primary (config/routers.py). Without replicas: nothing."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from config import routers
+
+        if not routers.replicas():
+            return self.get_response(request)
+        unsafe = request.method not in SAFE_METHODS
+        primary = unsafe or request.path.startswith("/admin/") or PIN_COOKIE in request.COOKIES
+        state = routers.begin_request(primary=primary)
+        try:
+            response = self.get_response(request)
+        finally:
+            wrote = routers.end_request(state)
+        if wrote or unsafe:
+            response.set_cookie(
+                PIN_COOKIE,
+                "1",
+                max_age=settings.DATABASE_REPLICA_PIN_SECONDS,
+                httponly=True,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
+        return response

@@ -17,7 +17,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
-from archive import citation, selectors
+from archive import caching, citation, selectors
 from archive.compare import compare
 from archive.filters import ArticleFilter, ClaimFilter
 from archive.linked_data import claim_json_ld, script_json
@@ -141,6 +141,7 @@ def _filter_options() -> dict:
     }
 
 
+@method_decorator(caching.conditional, name="get")  # ETag and 304 (archive/caching.py)
 class ArticleDetailView(DetailView):
     template_name = "archive/article_detail.html"
 
@@ -252,6 +253,7 @@ def follow_merges(view):
 
 
 @method_decorator(follow_merges, name="dispatch")
+@method_decorator(caching.conditional, name="get")
 class EntityDetailView(DetailView):
     kind = None
     template_name = "archive/entity_detail.html"

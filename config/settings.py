@@ -7,7 +7,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
-from config.database import database_settings
+from config.database import database_settings, replica_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -81,6 +81,10 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "archive.middleware.RejectNulMiddleware",
     "archive.middleware.DatabaseUnavailableMiddleware",
+    # Before the page cache: the archive generation is read where the page's data is.
+    "archive.middleware.ReplicaRoutingMiddleware",
+    # Before sessions, auth and messages: a cache hit touches none of them.
+    "archive.caching.PublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -118,6 +122,12 @@ DATABASES = {"default": _database}
 # No persistent connections in development: runserver's threads would each keep one open.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0 if DEBUG else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Read replicas: public pages read from one of them, writes and the admin stay on the
+# primary, and a client that has just written reads the primary for a while
+# (config/routers.py, archive.middleware.ReplicaRoutingMiddleware).
+DATABASES.update(replica_settings(env.ENVIRON, env.db_url_config, DATABASES["default"]))
+DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
+DATABASE_REPLICA_PIN_SECONDS = env.int("DATABASE_REPLICA_PIN_SECONDS", default=15)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -182,6 +192,13 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# Public pages and API answers are cached under the archive generation, which every write
+# moves on (archive/caching.py), so an edit shows on the next request. A shared cache
+# (Redis) keeps them for minutes; the per-process memory default only briefly.
+_SHARED_CACHE = not CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache"))
+ARCHIVE_PAGE_CACHE_SECONDS = env.int(
+    "ARCHIVE_PAGE_CACHE_SECONDS", default=300 if _SHARED_CACHE else 5
+)
 
 REST_FRAMEWORK = {
     # The API is public and read-only: it authenticates nobody. No HTTP Basic login (a

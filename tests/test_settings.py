@@ -164,3 +164,65 @@ def test_trusted_proxy_count_says_where_the_client_address_is_read(count, order,
         "[['username', 'ip_address'], ['ip_address']]",
         "[4, 30]",
     ]
+
+
+PRINT_CACHE = (
+    "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; "
+    "from django.conf import settings as s; "
+    "print(s.CACHES['default']['BACKEND'].rsplit('.', 1)[1], s.ARCHIVE_PAGE_CACHE_SECONDS)"
+)
+
+
+@pytest.mark.parametrize(
+    "cache_url, expected",
+    [
+        (None, "LocMemCache 5"),  # per process: other processes cannot tell it of an edit
+        ("redis://127.0.0.1:6379/2", "RedisCache 300"),
+    ],
+)
+def test_pages_are_cached_only_briefly_unless_the_cache_is_shared(cache_url, expected):
+    extra = {"CACHE_URL": cache_url} if cache_url else {}
+    env = {k: v for k, v in os.environ.items() if k != "CACHE_URL"}
+    result = subprocess.run(
+        [sys.executable, "-c", PRINT_CACHE],
+        cwd=ROOT,
+        env={
+            **{k: v for k, v in env.items() if not k.startswith("DJANGO_")},
+            "DJANGO_DEBUG": "1",
+            "DATABASE_URL": NOWHERE,
+            **extra,
+        },  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
+
+
+PRINT_REPLICAS = (
+    "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; "
+    "django.setup(); from django.conf import settings as s; from django.db import router; "
+    "from archive.models import Article; "
+    "print(sorted(s.DATABASES)); r = s.DATABASES['replica2']; "
+    "print(r['HOST'], r['PORT'], r['NAME'], r['TEST']['MIRROR'], r['CONN_MAX_AGE']); "
+    "print(router.db_for_read(Article), router.db_for_write(Article), "
+    "router.allow_migrate('replica1', 'archive'), router.allow_migrate('default', 'archive'))"
+)
+
+
+def test_replica_urls_add_replicas_that_migrations_tests_and_commands_leave_alone():
+    result = run_python(
+        PRINT_REPLICAS,
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=REAL_KEY,
+        DATABASE_URL=NOWHERE,
+        DATABASE_REPLICA_URLS="postgres://reader@r1.example.org/archive, "
+        "postgres://reader@%2Fvar%2Frun%2Fpostgresql:5433/archive",
+    )
+    assert result.returncode == 0, result.stderr
+    names, replica2, routing = result.stdout.strip().splitlines()
+    assert names == "['default', 'replica1', 'replica2']"
+    assert replica2 == "/var/run/postgresql 5433 archive default 60"
+    # Outside a public request (here, a command) reads and writes go to the primary.
+    assert routing == "default default False True"
