@@ -186,6 +186,9 @@ def bench_environment(database_url: str, work: Path, *, production: bool = False
         DJANGO_ALLOWED_HOSTS="127.0.0.1" if production else "testserver,127.0.0.1,localhost",
         DJANGO_SECURE_SSL_REDIRECT="0",
         DJANGO_LOG_LEVEL="ERROR",
+        # In-process cases measure the work of a page, not a cache hit: the page cache is
+        # off there; the gunicorn load test turns it on with Redis (BENCH_CACHE_URL).
+        ARCHIVE_PAGE_CACHE_SECONDS="0",
     )
     if production:
         env["DJANGO_PRODUCTION"] = "1"
@@ -695,6 +698,9 @@ def load_test(
     genv = dict(env)
     genv["DJANGO_PRODUCTION"] = "1"
     genv["DJANGO_ALLOWED_HOSTS"] = "127.0.0.1"
+    # Production runs with a shared cache: Redis, invalidated exactly (archive.caching).
+    genv["CACHE_URL"] = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/5")
+    genv.pop("ARCHIVE_PAGE_CACHE_SECONDS", None)
     log_file = open(work / "gunicorn.log", "w")  # noqa: SIM115
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--workers",
@@ -1096,7 +1102,8 @@ def main(argv=None) -> int:
     # In-process Django uses the same environment (DEBUG off, collected static files).
     os.environ.update({k: env[k] for k in (
         "DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_DEBUG", "DJANGO_SECRET_KEY",
-        "DJANGO_ALLOWED_HOSTS", "DJANGO_SECURE_SSL_REDIRECT", "DJANGO_LOG_LEVEL")})  # fmt: skip
+        "DJANGO_ALLOWED_HOSTS", "DJANGO_SECURE_SSL_REDIRECT", "DJANGO_LOG_LEVEL",
+        "ARCHIVE_PAGE_CACHE_SECONDS")})  # fmt: skip
     os.environ.pop("DJANGO_PRODUCTION", None)
     sys.path.insert(0, str(work / "settings"))
     print(f"collectstatic into {work / 'static'}")
