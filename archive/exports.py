@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 
 from django.http import StreamingHttpResponse
+from django.utils.http import content_disposition_header
 
 from archive.rendering import date_at_precision
 
@@ -57,7 +58,7 @@ def response(rows: Iterable[dict], columns: list[str], fmt: str, filename: str):
     else:
         body, content_type = _json_lines(rows), "application/json"
     result = StreamingHttpResponse(body, content_type=content_type)
-    result["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    result["Content-Disposition"] = content_disposition_header(True, f"{filename}.{fmt}")
     return result
 
 

@@ -17,7 +17,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
-from archive import caching, citation, selectors
+from archive import caching, citation, exports, selectors
 from archive.compare import compare
 from archive.filters import ArticleFilter, ClaimFilter
 from archive.linked_data import claim_json_ld, script_json
@@ -126,6 +126,23 @@ def _with_normalized(articles, ids):
     """The articles `ids` in that order, with the normalized body that lets a snippet find
     its first hit without normalizing the body again (archive.search.snippet)."""
     return in_rank_order(articles, ids).defer(None).defer("title_search", "search_vector")
+
+
+class ExportMixin:
+    """`?export=csv` or `?export=json` on a list page: every row the page lists (all its
+    pages, with the same filters), streamed (archive.exports) instead of the HTML page.
+
+    The view's get_context_data sets `self.export` to (rows, columns, filename) when it
+    has a list to give."""
+
+    export = None
+
+    def render_to_response(self, context, **kwargs):
+        fmt = self.request.GET.get("export")
+        if fmt in exports.FORMATS and self.export is not None:
+            rows, columns, filename = self.export
+            return exports.response(rows, columns, fmt, filename)
+        return super().render_to_response(context, **kwargs)
 
 
 def _filtered(request, filterset) -> bool:
@@ -254,7 +271,7 @@ def follow_merges(view):
 
 @method_decorator(follow_merges, name="dispatch")
 @method_decorator(caching.conditional, name="get")
-class EntityDetailView(DetailView):
+class EntityDetailView(ExportMixin, DetailView):
     kind = None
     template_name = "archive/entity_detail.html"
     context_object_name = "entity"
@@ -272,6 +289,11 @@ class EntityDetailView(DetailView):
         entity = self.object
         articles = Article.objects.public().naming(entity=entity).listing().newest_first()
         page = paginate(self.request, articles, count=entity.counts.articles)
+        self.export = (
+            exports.article_rows(articles, self.request.build_absolute_uri),
+            exports.ARTICLE_COLUMNS,
+            f"{entity.slug}-articles",
+        )
         claims = Claim.objects.visible().with_articles().select_related("speaker")
         context.update(
             aliases=sorted(entity.aliases.all(), key=lambda a: (a.language, a.name)),
@@ -396,7 +418,7 @@ def _date_url(date: datetime.date, level: str) -> str:
 # Search ---------------------------------------------------------------------------------
 
 
-class SearchView(TemplateView):
+class SearchView(ExportMixin, TemplateView):
     template_name = "archive/search.html"
 
     def get_context_data(self, **kwargs):
@@ -420,7 +442,13 @@ class SearchView(TemplateView):
         # One ranked list of the (bounded) candidates serves count, facets and the page.
         rows = ranked_rows(results)
         found, language_facets, source_facets = facets(rows)
-        page = paginate(self.request, _with_normalized(base, [row[0] for row in rows]), count=found)
+        ids = [row[0] for row in rows]
+        page = paginate(self.request, _with_normalized(base, ids), count=found)
+        self.export = (
+            exports.article_rows(in_rank_order(base, ids), self.request.build_absolute_uri),
+            exports.ARTICLE_COLUMNS,
+            "search",
+        )
         # Highlight every name of the matched entities, in every script.
         names = entity_names(entities) if expand else []
         for article in page.object_list:
@@ -438,7 +466,7 @@ class SearchView(TemplateView):
 # Claims ---------------------------------------------------------------------------------
 
 
-class ClaimListView(TemplateView):
+class ClaimListView(ExportMixin, TemplateView):
     template_name = "archive/claim_list.html"
 
     def get_context_data(self, **kwargs):
@@ -447,6 +475,11 @@ class ClaimListView(TemplateView):
         filterset = ClaimFilter(self.request.GET or None, queryset=base)
         qs = filterset.qs.order_by("-date", "-id")
         page = paginate(self.request, qs, estimate=not _filtered(self.request, filterset))
+        self.export = (
+            exports.claim_rows(qs, self.request.build_absolute_uri),
+            exports.CLAIM_COLUMNS,
+            "claims",
+        )
         context.update(
             filter=filterset,
             page_obj=page,

@@ -64,3 +64,30 @@ def test_claims_export_has_words_not_codes(db):
     rows = list(exports.claim_rows(Claim.objects.all(), absolute))
     assert rows[0]["speaker"] == "Fayez al-Sarraj"
     assert rows[0]["kind"] != "direct_quote" and rows[0]["kind"]
+
+
+def test_pages_export_their_whole_list_with_their_filters(db, client):
+    from tests.factories import make_translation_pair
+
+    data = make_translation_pair()
+    hidden = make_article(title="Hidden Sarraj story", body="Sarraj met them.", is_public=False)
+    # Search: the same results as the page, hidden articles never.
+    response = client.get("/search/?q=Sarraj&export=csv")
+    assert response.status_code == 200 and response.streaming
+    rows = list(csv.DictReader(io.StringIO(body(response).lstrip("\ufeff"))))
+    slugs = {row["slug"] for row in rows}
+    assert {data["en"].slug, data["ar"].slug} <= slugs and hidden.slug not in slugs
+    # With a filter: only Arabic.
+    response = client.get("/search/?q=Sarraj&language=ar&export=json")
+    assert [row["slug"] for row in json.loads(body(response))] == [data["ar"].slug]
+    # An entity's articles.
+    url = data["sarraj"].get_absolute_url()
+    rows = json.loads(body(client.get(url + "?export=json")))
+    assert {row["slug"] for row in rows} == {data["en"].slug, data["ar"].slug}
+    assert 'href="?export=csv"' in client.get(url).content.decode()
+    # Claims, filtered by speaker.
+    response = client.get(f"/claims/?speaker={data['sarraj'].slug}&export=csv")
+    rows = list(csv.DictReader(io.StringIO(body(response).lstrip("\ufeff"))))
+    assert rows and all(row["speaker"] == "Fayez al-Sarraj" for row in rows)
+    # Anything else is the page itself.
+    assert client.get("/claims/?export=xls").headers["Content-Type"].startswith("text/html")

@@ -49,3 +49,12 @@ def entity_name(entity) -> str:
         direction = "rtl" if name_language == "ar" else "ltr"
         return format_html('<bdi lang="{}" dir="{}">{}</bdi>', name_language, direction, name)
     return name
+
+
+@register.simple_tag(takes_context=True)
+def export_url(context, fmt: str) -> str:
+    """This list's address with `export=fmt` (and without `page`): the whole list."""
+    query = context["request"].GET.copy()
+    query.pop("page", None)
+    query["export"] = fmt
+    return "?" + query.urlencode()
