@@ -442,6 +442,21 @@ class SearchView(ExportMixin, TemplateView):
         # One ranked list of the (bounded) candidates serves count, facets and the page.
         rows = ranked_rows(results)
         found, language_facets, source_facets = facets(rows)
+        # A chosen language or outlet keeps the others in view: their counts come from the
+        # same search without that one filter (one more bounded query per chosen facet).
+        for name in ("language", "source"):
+            if data.get(name):
+                others = data.copy()
+                others.pop(name)
+                unfiltered = ArticleFilter(others, queryset=Article.objects.public().listing())
+                all_rows = ranked_rows(
+                    search_articles(unfiltered.qs, q, expand_entities=expand, entities=entities)
+                )
+                _n, by_language, by_source = facets(all_rows)
+                if name == "language":
+                    language_facets = by_language
+                else:
+                    source_facets = by_source
         ids = [row[0] for row in rows]
         page = paginate(self.request, _with_normalized(base, ids), count=found)
         self.export = (

@@ -202,3 +202,14 @@ def test_a_name_across_snippet_pieces_is_still_marked():
     body = ("word " * 79) + "Fayez al-Sarraj met envoys."
     html = snippet(body, "x", ["Fayez al-Sarraj"])
     assert "<mark>Fayez al-Sarraj</mark>" in html
+
+
+def test_a_chosen_facet_keeps_the_other_values_in_view(client):
+    data = make_translation_pair()
+    html = client.get("/search/?q=Sarraj&language=ar").content.decode()
+    facets = html[html.index('class="facets"') : html.index('class="results"')]
+    assert "language=en" in facets and "language=ar" in facets
+    assert 'aria-current="true">Arabic</a>' in facets
+    results = html[html.index('class="results"') :]
+    assert data["ar"].get_absolute_url() in results
+    assert data["en"].get_absolute_url() not in results
