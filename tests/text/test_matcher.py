@@ -108,7 +108,16 @@ def test_name_starting_with_waw_not_stripped():
                 "Moammar Gaddafi",
             ],
         ),
-        ("Fayez al-Sarraj", ["Fayez al-Serraj", "Fayez al-Sarraj", "Fayez el-Serraj"]),
+        (
+            "Fayez al-Sarraj",
+            [
+                "Fayez al-Serraj",
+                "Fayez al-Sarraj",
+                "Fayez el-Serraj",
+                "Fayez Serraj",
+                "Fayez Al Sarraj",
+            ],
+        ),
         ("Khalifa Haftar", ["Khalifa Hafter", "Khalifa Hifter"]),
         ("Abdul Hamid Dbeibah", ["Abdul Hamid Dbeibeh", "Abdul Hamid Dbaiba"]),
     ],
@@ -118,9 +127,6 @@ def test_transliteration_variants(alias, variants):
     for v in variants:
         text = f"Yesterday {v} spoke."
         found = _found(m, text)
-        if alias.startswith("Fayez") and v.startswith("Fayez el"):
-            assert found == [], "the particle al/el is not fuzzy-matched"
-            continue
         assert found == [("x", v)], v
 
 

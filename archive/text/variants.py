@@ -1,0 +1,236 @@
+"""Spelling-variant keys for names, the same in Latin and Arabic script.
+
+Plain Python, no Django. One index serves the matcher (`archive.text.matcher`) and name
+look-ups for search and pickers (`archive.names`): a name written as readers and
+newspapers write it (Gadhafi, Qaddafi, Kadhafi, Gheddafi, القذافي) reduces to one key.
+
+:func:`token_key` is a consonant skeleton built from both scripts' habits:
+
+* Latin digraphs first: sh/ch/sch → ``x``; kh, gh, q, c (not before e/i), g, k → ``k``;
+  dh → d; th → t; ph → f; dj → j; z → s; p → b; ou → u (French);
+* doubled letters collapse (Gaddafi/Gadafi), then vowels, h, w and y are dropped except
+  at the start of the word (a leading vowel becomes ``a``: Abdul/Abdel/عبد → ``abdl``);
+* a final vowel leaves a mark ``a`` (Dbeiba/Dbeibah/Dbeibeh/الدبيبة → ``dbba``), so
+  Salame is not Salem; a final -ah/-eh counts as a vowel;
+* Arabic letters map to the same classes (ق ك غ خ → k, ذ ض د → d, ز س ص ظ → s, ش → x,
+  ح ه ع ء and the long vowels ا و ي ى are dropped inside a word), after the article ال.
+
+So Williams/ويليامز/وليامز → ``wlms``, Sarraj/Serraj/السراج → ``srj``, Haftar/Hifter/
+Heftar/حفتر → ``hftr`` but Hafez → ``hfs``. Sarraj and Siraj share ``srj`` on purpose:
+Arabic writes both سراج, and French/Italian texts often drop the doubled r.
+
+A key is a bucket, not a verdict: :func:`is_variant` also asks that two Latin spellings
+stay close letter by letter, and that two Arabic spellings differ only by long-vowel
+letters (ويليامز/وليامز yes, الدبيبة/دبابة "tank" no).
+"""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz.fuzz import ratio
+
+from .arabic import ARTICLE, is_arabic
+from .normalize import normalize
+
+__all__ = [
+    "ARTICLES",
+    "LATIN_ARTICLES",
+    "is_variant",
+    "name_tokens",
+    "phrase_key",
+    "spelling",
+    "token_key",
+]
+
+# Latin renderings of the Arabic article; as separate tokens they carry no identity
+# (al-Sarraj, el-Sarraj, Al Serraj, Fayez Sarraj are one name).
+LATIN_ARTICLES = frozenset({"al", "el", "ul", "il"})
+ARTICLES = LATIN_ARTICLES | {ARTICLE}
+
+_TOKEN_RE = re.compile(r"[^\W_]+")
+
+# Ordered: longer digraphs before their parts.
+_LATIN_RULES = (
+    ("x", "ks"),
+    ("sch", "x"),
+    ("sh", "x"),
+    ("ch", "x"),
+    ("tch", "x"),
+    ("ck", "k"),
+    ("kh", "k"),
+    ("gh", "k"),
+    ("dh", "d"),
+    ("th", "t"),
+    ("ph", "f"),
+    ("dj", "j"),
+    ("zh", "j"),
+    ("ou", "u"),
+)
+# Abdul/Abdel/Abd al- + name: the article inside the compound is not part of the name.
+_LATIN_ABD = re.compile(r"^abd(?:ou|u|e|a|oul)l(?=.)")
+_ARABIC_ABD = "عبدال"
+_C_SOFT = re.compile(r"c(?=[eiy])")
+_LATIN_TABLE = str.maketrans({"q": "k", "c": "k", "g": "k", "z": "s", "p": "b", "v": "f"})
+
+_ARABIC_TABLE = str.maketrans(
+    {
+        "ب": "b",
+        "ت": "t",
+        "ث": "t",
+        "ج": "j",
+        "ح": "h",
+        "خ": "k",
+        "د": "d",
+        "ذ": "d",
+        "ر": "r",
+        "ز": "s",
+        "س": "s",
+        "ش": "x",
+        "ص": "s",
+        "ض": "d",
+        "ط": "t",
+        "ظ": "s",
+        "ع": "'",
+        "غ": "k",
+        "ف": "f",
+        "ق": "k",
+        "ك": "k",
+        "ل": "l",
+        "م": "m",
+        "ن": "n",
+        "ه": "h",
+        "و": "w",
+        "ي": "y",
+        "ى": "y",
+        "ا": "a",
+        "ء": "'",
+        "ؤ": "'",
+        "ئ": "'",
+        "ة": "a",
+        "پ": "b",
+        "ڤ": "f",
+        "گ": "k",
+    }
+)
+_VOWELS = frozenset("aeiou")
+# What disappears inside a word: vowels, h (ح ه and Latin h), w/y as vowels, ع and hamza.
+_SILENT = frozenset("aeiouhwy'")
+_DOUBLE = re.compile(r"(.)\1+")
+# Letters an Arabic spelling may add or drop without becoming another name.
+_ARABIC_LONG_VOWELS = frozenset("اويىءؤئ")
+
+
+def _strip_arabic_article(tok: str) -> str:
+    return tok[len(ARTICLE) :] if tok.startswith(ARTICLE) and len(tok) >= 4 else tok
+
+
+def _latin_letters(tok: str) -> str:
+    s = _LATIN_ABD.sub("abd", tok)
+    for a, b in _LATIN_RULES:
+        s = s.replace(a, b)
+    s = _C_SOFT.sub("s", s)
+    return s.translate(_LATIN_TABLE)
+
+
+def _arabic_letters(tok: str) -> str:
+    s = _strip_arabic_article(tok)
+    if s.startswith(_ARABIC_ABD) and len(s) > len(_ARABIC_ABD) + 1:
+        s = "عبد" + s[len(_ARABIC_ABD) :]
+    out = s.translate(_ARABIC_TABLE)
+    # A final ا ى ي ة ه is a vowel ending (normalize folds ة into ه); a leading ا or ع is
+    # the word's opening vowel.
+    if out[:1] in ("a", "'"):
+        out = "a" + out[1:]
+    if s[-1:] in ("ا", "ى", "ي", "ه", "ة") and len(out) > 1:
+        out = out[:-1] + "e"
+    return out
+
+
+def _skeleton(letters: str) -> str:
+    if not letters:
+        return ""
+    s = _DOUBLE.sub(r"\1", letters)
+    final_vowel = (
+        s[-1] in _VOWELS
+        or s[-1] == "y"
+        and len(s) > 2
+        or (len(s) > 2 and s[-1] == "h" and s[-2] in _VOWELS)
+    )
+    head = "a" if s[0] in _VOWELS or s[0] == "'" else s[0]
+    body = "".join(ch for ch in s[1:] if ch not in _SILENT)
+    return head + body + ("a" if final_vowel and len(s) > 1 else "")
+
+
+def token_key(token: str) -> str:
+    """The variant key of one word (any script, normalised here): Qadhafi → ``kdfa``."""
+    tok = normalize(token)
+    if not tok:
+        return ""
+    if is_arabic(tok):
+        return _skeleton(_arabic_letters(tok))
+    return _skeleton(_latin_letters(tok))
+
+
+def spelling(token: str) -> str:
+    """A Latin word spelled by sound with every vowel written ``a``, for closeness tests
+    inside one key (Hifter and Haftar both read ``haftar``)."""
+    s = _DOUBLE.sub(r"\1", _latin_letters(normalize(token)))
+    return re.sub(r"[aeiouy]+", "a", s)
+
+
+def name_tokens(name: str) -> list[str]:
+    """Normalised words of a name without articles standing alone (al-, el-, ال)."""
+    return [t for t in _TOKEN_RE.findall(normalize(name)) if t not in ARTICLES]
+
+
+def phrase_key(name: str) -> str:
+    """Variant key of a whole name: the words' keys run together, articles left out, so
+    word breaks do not count (Fayez al-Sarraj, Fayez el-Serraj, فايز السراج → ``fssrj``;
+    Abdulhamid Dbeibah and عبد الحميد الدبيبة → ``abdhmddbba``)."""
+    words = [_strip_arabic_article(t) if is_arabic(t) else t for t in name_tokens(name)]
+    return token_key("".join(words)) if words else ""
+
+
+# Latin words within one key must stay this close (rapidfuzz ratio, 0-100): by sound, and
+# as written. Hifter/Haftar read the same; Security/Skhirat already differ by key.
+SOUND_THRESHOLD = 85.0
+WRITTEN_THRESHOLD = 60.0
+
+
+def _arabic_subsequence(short: str, long: str) -> bool:
+    """`long` is `short` with long-vowel letters (ا و ي ى and hamza seats) added inside:
+    the first and last letters must agree, or the adjective ليبي would pass for ليبيا."""
+    if short[:1] != long[:1] or short[-1:] != long[-1:]:
+        return False
+    i = 0
+    for ch in long:
+        if i < len(short) and ch == short[i]:
+            i += 1
+        elif ch not in _ARABIC_LONG_VOWELS:
+            return False
+    return i == len(short)
+
+
+def is_variant(a: str, b: str) -> bool:
+    """Whether two words are spellings of one name: same key, and close enough.
+
+    Across scripts the key alone decides (there is no letter-by-letter comparison
+    between وليامز and Williams)."""
+    na, nb = normalize(a), normalize(b)
+    if na == nb:
+        return True
+    ka, kb = token_key(na), token_key(nb)
+    if not ka or ka != kb or len(ka) < 2:
+        return False
+    ara, arb = is_arabic(na), is_arabic(nb)
+    if ara and arb:
+        sa, sb = _strip_arabic_article(na), _strip_arabic_article(nb)
+        if len(sa) > len(sb):
+            sa, sb = sb, sa
+        return _arabic_subsequence(sa, sb)
+    if ara or arb:
+        return True
+    return ratio(spelling(na), spelling(nb)) >= SOUND_THRESHOLD and ratio(na, nb) >= (
+        WRITTEN_THRESHOLD
+    )
