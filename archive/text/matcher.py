@@ -89,7 +89,8 @@ _STOPWORD_TEXT = """
     """
 
 _TOKEN_RE = re.compile(r"[^\W_]+")
-_GAP_RE = re.compile(r"[\s\-\u2010-\u2014]+|\.\s*")
+# Apostrophe: French and Italian elision inside a name (Gouvernement d'union nationale).
+_GAP_RE = re.compile(r"[\s\-\u2010-\u2014']+|\.\s*")
 _ABBR_RE = re.compile(r"\s*\(\s*([^\W\d_]{2,12})\s*\)")
 
 FUZZY_MIN_LEN = 5
@@ -133,6 +134,7 @@ class _Alias:
     kind: str
     keys: tuple[str, ...]
     flags: tuple[int, ...]
+    dot: bool = False  # the alias ends with its own full stop (U.S., U.N.)
 
 
 @dataclass
@@ -209,12 +211,15 @@ class Matcher:
             flags[0] = max(flags[0], CAPITAL)
         elif len(keys) == 1 and keys[0] in STOPWORDS:
             return
-        alias = _Alias(entry.entity_id, entry.kind, keys, tuple(flags))
-        ident = (alias.entity_id, alias.keys, alias.flags)
-        if ident in seen:
-            return
-        seen.add(ident)
-        self._index[keys[0]].append(alias)
+        dot = entry.name.rstrip().endswith(".") and len(keys) >= 2
+        self._index_alias(_Alias(entry.entity_id, entry.kind, keys, tuple(flags), dot), seen)
+        # Arabic writes عبد الحميد also as one word, عبدالحميد.
+        for i in range(len(keys) - 1):
+            word, nxt = toks[i].group(), toks[i + 1].group()
+            if word == "عبد" and nxt.startswith(arabic.ARTICLE):
+                fused = keys[:i] + (word + nxt,) + keys[i + 2 :]
+                fused_flags = (*flags[:i], ANY, *flags[i + 2 :])
+                self._index_alias(_Alias(entry.entity_id, entry.kind, fused, fused_flags), seen)
         for k in keys:
             if _is_fuzzy_token(k):
                 self._fuzzy[token_key(k)].add(k)
@@ -222,6 +227,13 @@ class Matcher:
             last = keys[-1]
             if len(last) >= 3 and last not in STOPWORDS and not last.isdigit():
                 self._surnames[last].add(entry.entity_id)
+
+    def _index_alias(self, alias: _Alias, seen: set[tuple]) -> None:
+        ident = (alias.entity_id, alias.keys, alias.flags)
+        if ident in seen:
+            return
+        seen.add(ident)
+        self._index[alias.keys[0]].append(alias)
 
     # -- lookup helpers ----------------------------------------------------------------
     def _variants(self, tok: _Tok) -> tuple[str, ...]:
@@ -327,6 +339,8 @@ class Matcher:
                     if last is None:
                         continue
                     s, e = tok.start + shift, toks[last].end
+                    if alias.dot and norm[e : e + 1] == ".":
+                        e += 1
                     first = p
                     if shift == 0 and self._article_before(norm, toks, p):
                         s, first = toks[p - 1].start, p - 1

@@ -8,12 +8,12 @@ newspapers write it (Gadhafi, Qaddafi, Kadhafi, Gheddafi, القذافي) reduce
 
 * Latin digraphs first: sh/ch/sch → ``x``; kh, gh, q, c (not before e/i), g, k → ``k``;
   dh → d; th → t; ph → f; dj → j; z → s; p → b; ou → u (French);
-* doubled letters collapse (Gaddafi/Gadafi), then vowels, h, w and y are dropped except
+* doubled letters collapse (Gaddafi/Gadafi), then vowels, w and y are dropped except
   at the start of the word (a leading vowel becomes ``a``: Abdul/Abdel/عبد → ``abdl``);
 * a final vowel leaves a mark ``a`` (Dbeiba/Dbeibah/Dbeibeh/الدبيبة → ``dbba``), so
   Salame is not Salem; a final -ah/-eh counts as a vowel;
 * Arabic letters map to the same classes (ق ك غ خ → k, ذ ض د → d, ز س ص ظ → s, ش → x,
-  ح ه ع ء and the long vowels ا و ي ى are dropped inside a word), after the article ال.
+  ع ء and the long vowels ا و ي ى are dropped inside a word), after the article ال.
 
 So Williams/ويليامز/وليامز → ``wlms``, Sarraj/Serraj/السراج → ``srj``, Haftar/Hifter/
 Heftar/حفتر → ``hftr`` but Hafez → ``hfs``. Sarraj and Siraj share ``srj`` on purpose:
@@ -114,11 +114,14 @@ _ARABIC_TABLE = str.maketrans(
     }
 )
 _VOWELS = frozenset("aeiou")
-# What disappears inside a word: vowels, h (ح ه and Latin h), w/y as vowels, ع and hamza.
-_SILENT = frozenset("aeiouhwy'")
+# What disappears inside a word: vowels, w/y as vowels, ع and hamza. h stays (ح ه): Sabha
+# (سبها, a Libyan city) is not Sabah.
+_SILENT = frozenset("aeiouwy'")
 _DOUBLE = re.compile(r"(.)\1+")
 # Letters an Arabic spelling may add or drop without becoming another name.
 _ARABIC_LONG_VOWELS = frozenset("اويىءؤئ")
+# Hamza seats written or not (فائز/فايز, مسؤول/مسوول).
+_ARABIC_HAMZA = str.maketrans({"ئ": "ي", "ؤ": "و", "ء": None})
 
 
 def _strip_arabic_article(tok: str) -> str:
@@ -126,9 +129,10 @@ def _strip_arabic_article(tok: str) -> str:
 
 
 def _latin_letters(tok: str) -> str:
-    s = _LATIN_ABD.sub("abd", tok)
+    s = tok
     for a, b in _LATIN_RULES:
         s = s.replace(a, b)
+    s = _LATIN_ABD.sub("abd", s)  # after the digraphs: Abdulhamid must not read "abdamid"
     s = _C_SOFT.sub("s", s)
     return s.translate(_LATIN_TABLE)
 
@@ -151,12 +155,9 @@ def _skeleton(letters: str) -> str:
     if not letters:
         return ""
     s = _DOUBLE.sub(r"\1", letters)
-    final_vowel = (
-        s[-1] in _VOWELS
-        or s[-1] == "y"
-        and len(s) > 2
-        or (len(s) > 2 and s[-1] == "h" and s[-2] in _VOWELS)
-    )
+    if len(s) > 2 and s[-1] == "h" and s[-2] in _VOWELS:
+        s = s[:-1]  # -ah, -eh: a vowel ending (Dbeibah, Misratah)
+    final_vowel = s[-1] in _VOWELS or (s[-1] == "y" and len(s) > 2)
     head = "a" if s[0] in _VOWELS or s[0] == "'" else s[0]
     body = "".join(ch for ch in s[1:] if ch not in _SILENT)
     return head + body + ("a" if final_vowel and len(s) > 1 else "")
@@ -174,9 +175,10 @@ def token_key(token: str) -> str:
 
 def spelling(token: str) -> str:
     """A Latin word spelled by sound with every vowel written ``a``, for closeness tests
-    inside one key (Hifter and Haftar both read ``haftar``)."""
+    inside one key (Hifter and Haftar both read ``haftar``; Dbeibah, Dabaiba ``dbaba``)."""
     s = _DOUBLE.sub(r"\1", _latin_letters(normalize(token)))
-    return re.sub(r"[aeiouy]+", "a", s)
+    s = re.sub(r"[aeiouy]+", "a", s)
+    return s[:-1] if s.endswith("ah") else s
 
 
 def name_tokens(name: str) -> list[str]:
@@ -186,10 +188,25 @@ def name_tokens(name: str) -> list[str]:
 
 def phrase_key(name: str) -> str:
     """Variant key of a whole name: the words' keys run together, articles left out, so
-    word breaks do not count (Fayez al-Sarraj, Fayez el-Serraj, فايز السراج → ``fssrj``;
-    Abdulhamid Dbeibah and عبد الحميد الدبيبة → ``abdhmddbba``)."""
-    words = [_strip_arabic_article(t) if is_arabic(t) else t for t in name_tokens(name)]
-    return token_key("".join(words)) if words else ""
+    word breaks do not count (Fayez al-Sarraj, Fayez el-Serraj, فايز السراج → ``fsrj``;
+    Abdulhamid Dbeibah and عبد الحميد الدبيبة → ``abdhmdbba``). Acronyms written in
+    capitals stay as they are (GNA is not GNU)."""
+    parts: list[str] = []
+    run: list[str] = []
+    for raw in _TOKEN_RE.findall(name):
+        if raw.isascii() and raw.isupper() and 2 <= len(raw) <= 5:
+            if run:
+                parts.append(token_key("".join(run)))
+                run = []
+            parts.append("=" + raw.lower())
+            continue
+        tok = normalize(raw)
+        if tok in ARTICLES:
+            continue
+        run.append(_strip_arabic_article(tok) if is_arabic(tok) else tok)
+    if run:
+        parts.append(token_key("".join(run)))
+    return "".join(parts)
 
 
 # Latin words within one key must stay this close (rapidfuzz ratio, 0-100): by sound, and
@@ -225,7 +242,10 @@ def is_variant(a: str, b: str) -> bool:
         return False
     ara, arb = is_arabic(na), is_arabic(nb)
     if ara and arb:
-        sa, sb = _strip_arabic_article(na), _strip_arabic_article(nb)
+        sa = _strip_arabic_article(na).translate(_ARABIC_HAMZA)
+        sb = _strip_arabic_article(nb).translate(_ARABIC_HAMZA)
+        if sa == sb:
+            return True
         if len(sa) > len(sb):
             sa, sb = sb, sa
         return _arabic_subsequence(sa, sb)
