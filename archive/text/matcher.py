@@ -222,7 +222,7 @@ class Matcher:
                 self._index_alias(_Alias(entry.entity_id, entry.kind, fused, fused_flags), seen)
         for k in keys:
             if _is_fuzzy_token(k):
-                self._fuzzy[token_key(k)].add(k)
+                self._fuzzy[token_key(k, normalized=True)].add(k)
         if entry.kind == "person" and len(keys) >= 2:
             last = keys[-1]
             if len(last) >= 3 and last not in STOPWORDS and not last.isdigit():
@@ -249,8 +249,12 @@ class Matcher:
         if cached is None:
             arabic_key = is_arabic(key)
             found = [key]
-            for cand in self._fuzzy.get(token_key(key), ()):
-                if cand != key and is_arabic(cand) == arabic_key and is_variant(key, cand):
+            for cand in self._fuzzy.get(token_key(key, normalized=True), ()):
+                if (
+                    cand != key
+                    and is_arabic(cand) == arabic_key
+                    and is_variant(key, cand, normalized=True)
+                ):
                     found.append(cand)
             cached = tuple(found)
             if len(self._fuzzy_cache) > 100_000:

@@ -27,6 +27,7 @@ letters (ويليامز/وليامز yes, الدبيبة/دبابة "tank" no).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rapidfuzz.fuzz import ratio
 
@@ -128,8 +129,11 @@ def _strip_arabic_article(tok: str) -> str:
     return tok[len(ARTICLE) :] if tok.startswith(ARTICLE) and len(tok) >= 4 else tok
 
 
+_NOT_LATIN = re.compile(r"[^a-z]")
+
+
 def _latin_letters(tok: str) -> str:
-    s = tok
+    s = _NOT_LATIN.sub("", tok)  # ʿ ʾ and other marks of scholarly transliteration (Muʿammar)
     for a, b in _LATIN_RULES:
         s = s.replace(a, b)
     s = _LATIN_ABD.sub("abd", s)  # after the digraphs: Abdulhamid must not read "abdamid"
@@ -163,9 +167,14 @@ def _skeleton(letters: str) -> str:
     return head + body + ("a" if final_vowel and len(s) > 1 else "")
 
 
-def token_key(token: str) -> str:
-    """The variant key of one word (any script, normalised here): Qadhafi → ``kdfa``."""
-    tok = normalize(token)
+def token_key(token: str, *, normalized: bool = False) -> str:
+    """The variant key of one word (any script; pass ``normalized=True`` when it already
+    went through :func:`normalize`): Qadhafi → ``kdfa``."""
+    return _token_key(token if normalized else normalize(token))
+
+
+@lru_cache(maxsize=200_000)  # the matcher asks for the same alias words again and again
+def _token_key(tok: str) -> str:
     if not tok:
         return ""
     if is_arabic(tok):
@@ -196,7 +205,7 @@ def phrase_key(name: str) -> str:
     for raw in _TOKEN_RE.findall(name):
         if raw.isascii() and raw.isupper() and 2 <= len(raw) <= 5:
             if run:
-                parts.append(token_key("".join(run)))
+                parts.append(token_key("".join(run), normalized=True))
                 run = []
             parts.append("=" + raw.lower())
             continue
@@ -205,7 +214,7 @@ def phrase_key(name: str) -> str:
             continue
         run.append(_strip_arabic_article(tok) if is_arabic(tok) else tok)
     if run:
-        parts.append(token_key("".join(run)))
+        parts.append(token_key("".join(run), normalized=True))
     return "".join(parts)
 
 
@@ -229,15 +238,15 @@ def _arabic_subsequence(short: str, long: str) -> bool:
     return i == len(short)
 
 
-def is_variant(a: str, b: str) -> bool:
+def is_variant(a: str, b: str, *, normalized: bool = False) -> bool:
     """Whether two words are spellings of one name: same key, and close enough.
 
     Across scripts the key alone decides (there is no letter-by-letter comparison
     between وليامز and Williams)."""
-    na, nb = normalize(a), normalize(b)
+    na, nb = (a, b) if normalized else (normalize(a), normalize(b))
     if na == nb:
         return True
-    ka, kb = token_key(na), token_key(nb)
+    ka, kb = _token_key(na), _token_key(nb)
     if not ka or ka != kb or len(ka) < 2:
         return False
     ara, arb = is_arabic(na), is_arabic(nb)

@@ -25,7 +25,7 @@ SAME_NAME = [
     ["Benghazi", "Bengasi", "Benghasi"],
     ["Misrata", "Misurata", "Misratah"],
     ["Libya", "Libia", "Libye"],
-    ["Muammar", "Mouammar", "Moamer", "Moammar"],
+    ["Muammar", "Mouammar", "Moamer", "Moammar", "Muʿammar"],
     ["Abdul", "Abdel"],
     ["Mohammed", "Mohamed", "Muhammad"],
     ["فايز", "فائز"],
