@@ -19,7 +19,8 @@ Matching rules (see the tests for examples):
   article has lost its alef and cannot be separated, so the span is the bare stem
   (``سراج``).  ``لليبيا`` (``ل`` + ``ليبيا``) gives ``ليبيا``.
 * Latin case: an all-caps alias token (``US``, ``GNA``) only matches all-caps text; a
-  capitalised alias token only matches capitalised text; a single-token Latin alias always
+  capitalised alias token only matches capitalised text, except in organization names of
+  three words or more (``governo di accordo nazionale``); a single-token Latin alias always
   requires a capitalised token (so ``Tripoli`` yes, ``us`` never).  Single-token aliases
   that are stop/common words (``the``, ``state``, ``على``/``علي`` ...) are not indexed,
   unless written all in capitals (``US``).
@@ -205,6 +206,10 @@ class Matcher:
             else:
                 s, e = original_span(offsets, m.start(), m.end())
                 flags.append(_flag(entry.name[s:e]))
+        if entry.kind == "organization" and len(keys) >= 3:
+            # French and Italian write institutions in lower case (governo di accordo
+            # nazionale); three words are specific enough. Acronyms keep their capitals.
+            flags = [ANY if f == CAPITAL else f for f in flags]
         if len(keys) == 1 and not is_arabic(keys[0]):
             if flags[0] != ALLCAPS and keys[0] in STOPWORDS:
                 return

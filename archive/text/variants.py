@@ -46,7 +46,7 @@ __all__ = [
 
 # Latin renderings of the Arabic article; as separate tokens they carry no identity
 # (al-Sarraj, el-Sarraj, Al Serraj, Fayez Sarraj are one name).
-LATIN_ARTICLES = frozenset({"al", "el", "ul", "il"})
+LATIN_ARTICLES = frozenset({"al", "el"})  # not "il": Italian for "the"
 ARTICLES = LATIN_ARTICLES | {ARTICLE}
 
 _TOKEN_RE = re.compile(r"[^\W_]+")

@@ -516,3 +516,18 @@ def test_fused_abd_al_in_arabic():
 def test_arabic_long_vowel_spelling_but_not_the_adjective():
     m = _m(("w", "وليامز", "person"), ("l", "ليبيا", "place"))
     assert _found(m, "قالت ويليامز إن النزاع الليبي") == [("w", "ويليامز")]
+
+
+def test_long_organization_names_match_in_lower_case_but_not_persons_or_short_names():
+    m = _m(
+        ("gna", "Governo di accordo nazionale", "organization"),
+        ("lna", "National Army", "organization"),
+        ("d", "Abdul Hamid Dbeibah", "person"),
+    )
+    text = "il governo di accordo nazionale e la national army; abdul hamid dbeibah"
+    assert _found(m, text) == [("gna", "governo di accordo nazionale")]
+
+
+def test_italian_il_is_not_an_arabic_article():
+    m = _m(("s", "Sarraj", "person"))
+    assert _found(m, "il Sarraj e al-Sarraj") == [("s", "Sarraj"), ("s", "al-Sarraj")]
