@@ -636,7 +636,7 @@ def _article_search_text(sender, instance, **kwargs):
 @receiver(pre_save, sender=Alias)
 def _alias_normalized(sender, instance, **kwargs):
     instance.normalized = normalize(instance.name)
-    instance.variant_key = phrase_key(instance.name)
+    instance.variant_key = phrase_key(instance.name)[:300]  # acronyms grow by a "=" each
 
 
 @receiver(pre_save, sender=Mention)

@@ -168,3 +168,11 @@ def test_a_name_that_only_shares_the_key_is_no_variant_in_either_script(people):
         "al-Ghidafaiya",
     )
     assert [m.entity.name for m in resolve_name("Gadhafi")] == ["Muammar Gaddafi"]
+
+
+def test_an_alias_of_300_characters_of_acronyms_still_saves():
+    entity = make_entity(name="Long")
+    name = "AB " * 99 + "ABC"
+    alias = Alias.objects.create(entity=entity, name=name, language="en")
+    alias.refresh_from_db()
+    assert len(name) == 300 and len(alias.variant_key) == 300

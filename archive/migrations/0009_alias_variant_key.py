@@ -14,7 +14,7 @@ def fill_variant_keys(apps, schema_editor):
     db = schema_editor.connection.alias
     batch = []
     for alias in Alias.objects.using(db).only("pk", "name").iterator(chunk_size=BATCH):
-        alias.variant_key = phrase_key(alias.name)
+        alias.variant_key = phrase_key(alias.name)[:300]
         batch.append(alias)
         if len(batch) >= BATCH:
             Alias.objects.using(db).bulk_update(batch, ["variant_key"])
