@@ -9,7 +9,8 @@ newspapers write it (Gadhafi, Qaddafi, Kadhafi, Gheddafi, القذافي) reduce
 * Latin digraphs first: sh/ch/sch → ``x``; kh, gh, q, c (not before e/i), g, k → ``k``;
   dh → d; th → t; ph → f; dj → j; z → s; p → b; ou → u (French);
 * doubled letters collapse (Gaddafi/Gadafi), then vowels, w and y are dropped except
-  at the start of the word (a leading vowel becomes ``a``: Abdul/Abdel/عبد → ``abdl``);
+  at the start of the word (a leading vowel becomes ``a``: Abdel/Abdul → ``abdl``); h
+  stays, as ح and ه do (Sabha is not Sabah), except in a final -ah/-eh;
 * a final vowel leaves a mark ``a`` (Dbeiba/Dbeibah/Dbeibeh/الدبيبة → ``dbba``), so
   Salame is not Salem; a final -ah/-eh counts as a vowel;
 * Arabic letters map to the same classes (ق ك غ خ → k, ذ ض د → d, ز س ص ظ → s, ش → x,
@@ -22,6 +23,9 @@ Arabic writes both سراج, and French/Italian texts often drop the doubled r.
 A key is a bucket, not a verdict: :func:`is_variant` also asks that two Latin spellings
 stay close letter by letter, and that two Arabic spellings differ only by long-vowel
 letters (ويليامز/وليامز yes, الدبيبة/دبابة "tank" no).
+
+:func:`phrase_key` keys a whole name (stored as ``Alias.variant_key``): articles dropped,
+words run together, acronyms kept as written (``GNA`` is not ``GNU``).
 """
 
 from __future__ import annotations
