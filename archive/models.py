@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from archive.text.normalize import normalize
+from archive.text.variants import phrase_key
 
 language_validator = RegexValidator(
     r"^[a-z]{2}$", "Use a two-letter ISO 639-1 code, e.g. en or ar."
@@ -387,6 +388,15 @@ class Alias(models.Model):
     normalized = models.CharField(
         max_length=300, editable=False, db_index=True, help_text="normalize(name), for matching."
     )
+    variant_key = models.CharField(
+        max_length=300,
+        editable=False,
+        db_index=True,
+        default="",
+        db_default="",
+        help_text="phrase_key(name): one key for every spelling and script of the name "
+        "(Gadhafi, Qaddafi, القذافي), for name look-ups.",
+    )
 
     history = HistoricalRecords()
     objects = AliasManager()
@@ -668,6 +678,7 @@ def _article_search_text(sender, instance, **kwargs):
 @receiver(pre_save, sender=Alias)
 def _alias_normalized(sender, instance, **kwargs):
     instance.normalized = normalize(instance.name)
+    instance.variant_key = phrase_key(instance.name)[:300]  # acronyms grow by a "=" each
 
 
 @receiver(pre_save, sender=Mention)

@@ -19,14 +19,21 @@ Matching rules (see the tests for examples):
   article has lost its alef and cannot be separated, so the span is the bare stem
   (``سراج``).  ``لليبيا`` (``ل`` + ``ليبيا``) gives ``ليبيا``.
 * Latin case: an all-caps alias token (``US``, ``GNA``) only matches all-caps text; a
-  capitalised alias token only matches capitalised text; a single-token Latin alias always
+  capitalised alias token only matches capitalised text, except in organization names of
+  three words or more (``governo di accordo nazionale``); a single-token Latin alias always
   requires a capitalised token (so ``Tripoli`` yes, ``us`` never).  Single-token aliases
   that are stop/common words (``the``, ``state``, ``على``/``علي`` ...) are not indexed,
   unless written all in capitals (``US``).
-* Transliteration variants: Latin tokens of at least 5 letters are bucketed by a
-  consonant skeleton (k/g/q/c one class, dh→d, doubled letters collapsed, vowels and h/w/y
-  dropped: Kadhafi, Gaddafi, Qaddafi → ``kdf``); within a bucket rapidfuzz compares a
-  phonetic spelling with a high threshold.  Only capitalised text tokens are tried.
+* Transliteration variants (:mod:`archive.text.variants`, the index search shares):
+  words of at least 5 letters are bucketed by their variant key (Kadhafi, Gaddafi,
+  Qaddafi, Gheddafi → ``kdfa``) and accepted by :func:`~archive.text.variants.is_variant`
+  (Latin: close by sound and as written; Arabic: only long-vowel letters differ, so
+  ويليامز finds وليامز).  Only capitalised Latin text tokens are tried; a text word only
+  stands for alias words of its own script.
+* Latin articles: a standalone ``al``/``el`` (any case) inside an alias is optional and
+  may appear in the text where the alias has none (``Fayez al-Sarraj``, ``Fayez Serraj``,
+  ``Fayez el-Sarraj`` are one alias); an article right before a match, joined by a hyphen
+  or a space, is part of the mention (``al-Sarraj``, ``el-Serraj``, ``Al Qaeda``).
 * Possessives need no special case: ``Gaddafi's``/``Gaddafi´s``/``Gaddafi’s`` tokenise
   as ``gaddafi`` + ``s`` and the mention is ``Gaddafi``.
 * Surnames: for ``kind == "person"`` aliases of two or more tokens, the last token
@@ -47,11 +54,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from rapidfuzz.fuzz import ratio
-
 from . import arabic
 from .arabic import CLITIC_RUNS, is_arabic
 from .normalize import normalize, normalize_with_offsets, original_span
+from .variants import LATIN_ARTICLES, is_variant, token_key
 
 __all__ = ["AliasEntry", "Match", "Matcher", "evaluate", "STOPWORDS"]
 
@@ -84,14 +90,11 @@ _STOPWORD_TEXT = """
     """
 
 _TOKEN_RE = re.compile(r"[^\W_]+")
-_GAP_RE = re.compile(r"[\s\-\u2010-\u2014]+|\.\s*")
+# Apostrophe: French and Italian elision inside a name (Gouvernement d'union nationale).
+_GAP_RE = re.compile(r"[\s\-\u2010-\u2014']+|\.\s*")
 _ABBR_RE = re.compile(r"\s*\(\s*([^\W\d_]{2,12})\s*\)")
 
 FUZZY_MIN_LEN = 5
-FUZZY_THRESHOLD = 85.0
-# The spelling itself must also be close: phonetic keys alone make "Security" look like
-# "Skhirat"; transliterations of one name (Hifter/Haftar, Qadhafi/Gaddafi) stay above this.
-RAW_THRESHOLD = 60.0
 
 ANY, CAPITAL, ALLCAPS, ARTICLE = 0, 1, 2, 3
 
@@ -110,30 +113,20 @@ def _key(tok: str) -> str:
     return _arabic_key(tok) if is_arabic(tok) else tok
 
 
-_PHON_RULES = (("dh", "d"), ("kh", "k"), ("gh", "g"), ("th", "t"), ("ph", "f"), ("ou", "u"))
-_VOWELS = re.compile(r"[aeiouy]+")
-_DOUBLE = re.compile(r"(.)\1+")
-
-
-def _phonetic(tok: str) -> str:
-    s = tok
-    for a, b in _PHON_RULES:
-        s = s.replace(a, b)
-    s = s.translate(str.maketrans("gqcz", "kkks"))
-    s = _VOWELS.sub("a", s)
-    return _DOUBLE.sub(r"\1", s)
-
-
-def _skeleton(tok: str) -> str:
-    return re.sub(r"[ahwy]", "", _phonetic(tok))
-
-
 # Stopwords as normalised keys (Arabic: article stripped, ى→ي, ة→ه; so على == علي).
 STOPWORDS = frozenset(_key(normalize(w)) for w in _STOPWORD_TEXT.split())
 
 
 def _is_fuzzy_token(tok: str) -> bool:
+    """Long enough for a spelling variant: 5 letters (Latin), or 4 once the Arabic article
+    is off (الدبيبة → دبيبة)."""
+    if is_arabic(tok):
+        return len(tok) >= FUZZY_MIN_LEN - 1 and tok.isalpha()
     return len(tok) >= FUZZY_MIN_LEN and tok.isascii() and tok.isalpha()
+
+
+def _is_latin_article(tok: str) -> bool:
+    return tok in LATIN_ARTICLES
 
 
 @dataclass(frozen=True)
@@ -142,6 +135,7 @@ class _Alias:
     kind: str
     keys: tuple[str, ...]
     flags: tuple[int, ...]
+    dot: bool = False  # the alias ends with its own full stop (U.S., U.N.)
 
 
 @dataclass
@@ -201,6 +195,9 @@ class Matcher:
         toks = [m for m in _TOKEN_RE.finditer(norm)]
         if not toks:
             return
+        # Standalone Latin articles are optional in text, so they are not part of the key.
+        if len(toks) > 1:
+            toks = [m for m in toks if not _is_latin_article(m.group())] or toks
         keys = tuple(_key(m.group()) for m in toks)
         flags = []
         for m in toks:
@@ -209,46 +206,65 @@ class Matcher:
             else:
                 s, e = original_span(offsets, m.start(), m.end())
                 flags.append(_flag(entry.name[s:e]))
+        if entry.kind == "organization" and len(keys) >= 3:
+            # French and Italian write institutions in lower case (governo di accordo
+            # nazionale); three words are specific enough. Acronyms keep their capitals.
+            flags = [ANY if f == CAPITAL else f for f in flags]
         if len(keys) == 1 and not is_arabic(keys[0]):
             if flags[0] != ALLCAPS and keys[0] in STOPWORDS:
                 return
             flags[0] = max(flags[0], CAPITAL)
         elif len(keys) == 1 and keys[0] in STOPWORDS:
             return
-        alias = _Alias(entry.entity_id, entry.kind, keys, tuple(flags))
-        ident = (alias.entity_id, alias.keys, alias.flags)
-        if ident in seen:
-            return
-        seen.add(ident)
-        self._index[keys[0]].append(alias)
+        dot = entry.name.rstrip().endswith(".") and len(keys) >= 2
+        self._index_alias(_Alias(entry.entity_id, entry.kind, keys, tuple(flags), dot), seen)
+        # Arabic writes عبد الحميد also as one word, عبدالحميد.
+        for i in range(len(keys) - 1):
+            word, nxt = toks[i].group(), toks[i + 1].group()
+            if word == "عبد" and nxt.startswith(arabic.ARTICLE):
+                fused = keys[:i] + (word + nxt,) + keys[i + 2 :]
+                fused_flags = (*flags[:i], ANY, *flags[i + 2 :])
+                self._index_alias(_Alias(entry.entity_id, entry.kind, fused, fused_flags), seen)
         for k in keys:
             if _is_fuzzy_token(k):
-                self._fuzzy[_skeleton(k)].add(k)
+                self._fuzzy[token_key(k, normalized=True)].add(k)
         if entry.kind == "person" and len(keys) >= 2:
             last = keys[-1]
             if len(last) >= 3 and last not in STOPWORDS and not last.isdigit():
                 self._surnames[last].add(entry.entity_id)
 
+    def _index_alias(self, alias: _Alias, seen: set[tuple]) -> None:
+        ident = (alias.entity_id, alias.keys, alias.flags)
+        if ident in seen:
+            return
+        seen.add(ident)
+        self._index[alias.keys[0]].append(alias)
+
     # -- lookup helpers ----------------------------------------------------------------
     def _variants(self, tok: _Tok) -> tuple[str, ...]:
-        """Alias-token keys a Latin text token may stand for (exact key first)."""
-        if tok.arabic or not _is_fuzzy_token(tok.key) or not tok.capitalised:
+        """Alias-token keys a text token may stand for (exact key first)."""
+        if not tok.arabic and not tok.capitalised:
             return (tok.key,)
-        cached = self._fuzzy_cache.get(tok.key)
+        return self._key_variants(tok.key)
+
+    def _key_variants(self, key: str) -> tuple[str, ...]:
+        if not _is_fuzzy_token(key):
+            return (key,)
+        cached = self._fuzzy_cache.get(key)
         if cached is None:
-            phon = _phonetic(tok.key)
-            found = [tok.key]
-            for cand in self._fuzzy.get(_skeleton(tok.key), ()):
+            arabic_key = is_arabic(key)
+            found = [key]
+            for cand in self._fuzzy.get(token_key(key, normalized=True), ()):
                 if (
-                    cand != tok.key
-                    and ratio(phon, _phonetic(cand)) >= FUZZY_THRESHOLD
-                    and ratio(tok.key, cand) >= RAW_THRESHOLD
+                    cand != key
+                    and is_arabic(cand) == arabic_key
+                    and is_variant(key, cand, normalized=True)
                 ):
                     found.append(cand)
             cached = tuple(found)
             if len(self._fuzzy_cache) > 100_000:
                 self._fuzzy_cache.clear()
-            self._fuzzy_cache[tok.key] = cached
+            self._fuzzy_cache[key] = cached
         return cached
 
     @staticmethod
@@ -312,42 +328,39 @@ class Matcher:
     # -- matching ----------------------------------------------------------------------
     def find(self, text: str) -> list[Match]:
         norm, offsets, toks = self._tokenize(text)
-        n = len(toks)
         index = self._index
         cands: list[_Cand] = []
         for p, tok in enumerate(toks):
-            firsts = self._first_analyses(tok)
-            if not tok.arabic:
+            if tok.arabic:
+                firsts = [
+                    (shift, k, article)
+                    for shift, key, article in self._first_analyses(tok)
+                    for k in self._key_variants(key)
+                ]
+            else:
                 firsts = [(0, k, False) for k in self._variants(tok)]
             for shift, key, article in firsts:
                 for alias in index.get(key, ()):
                     ln = len(alias.keys)
-                    if p + ln > n or not self._case_ok(tok, alias.flags[0], article):
+                    if not self._case_ok(tok, alias.flags[0], article):
                         continue
-                    ok = True
-                    for i in range(1, ln):
-                        t = toks[p + i]
-                        if not self._gap_ok(norm, toks[p + i - 1], t):
-                            ok = False
-                            break
-                        want = alias.keys[i]
-                        if t.key != want and want not in self._variants(t):
-                            ok = False
-                            break
-                        if not self._case_ok(t, alias.flags[i]):
-                            ok = False
-                            break
-                    if not ok:
+                    last = self._match_rest(norm, toks, p, alias)
+                    if last is None:
                         continue
-                    s, e = tok.start + shift, toks[p + ln - 1].end
+                    s, e = tok.start + shift, toks[last].end
+                    if alias.dot and norm[e : e + 1] == ".":
+                        e += 1
+                    first = p
+                    if shift == 0 and self._article_before(norm, toks, p):
+                        s, first = toks[p - 1].start, p - 1
                     cands.append(
                         _Cand(
                             (-(e - s), s),
                             s,
                             e,
                             alias.entity_id,
-                            p,
-                            p + ln - 1,
+                            first,
+                            last,
                             ln >= 2 and alias.kind == "person",
                         )
                     )
@@ -359,6 +372,43 @@ class Matcher:
             s, e = original_span(offsets, c.start, c.end)
             out.append(Match(c.entity_id, s, e, text[s:e]))
         return out
+
+    def _match_rest(self, norm: str, toks: list[_Tok], p: int, alias: _Alias) -> int | None:
+        """Index of the text token that ends `alias` started at token `p`, or None; Latin
+        articles between the alias's words are skipped (Fayez al-Sarraj for Fayez Serraj)."""
+        j = p
+        for want, flag in zip(alias.keys[1:], alias.flags[1:], strict=True):
+            j += 1
+            while (
+                j < len(toks)
+                and not toks[j].arabic
+                and _is_latin_article(toks[j].key)
+                and j + 1 < len(toks)
+                and self._gap_ok(norm, toks[j - 1], toks[j])
+            ):
+                j += 1
+            if j >= len(toks):
+                return None
+            t = toks[j]
+            if not self._gap_ok(norm, toks[j - 1], t):
+                return None
+            if t.key != want and want not in self._variants(t):
+                return None
+            if not self._case_ok(t, flag):
+                return None
+        return j
+
+    @staticmethod
+    def _article_before(norm: str, toks: list[_Tok], p: int) -> bool:
+        """A Latin al-/el-/Al right before token `p`, joined by a hyphen or spaces."""
+        if p == 0 or toks[p].arabic:
+            return False
+        prev = toks[p - 1]
+        return (
+            not prev.arabic
+            and _is_latin_article(prev.key)
+            and re.fullmatch(r"[ \-\u2010\u2011]+", norm[prev.end : toks[p].start]) is not None
+        )
 
     def _second_pass(self, norm: str, toks: list[_Tok], accepted: list[_Cand]) -> list[_Cand]:
         covered = set()

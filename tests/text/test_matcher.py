@@ -108,7 +108,16 @@ def test_name_starting_with_waw_not_stripped():
                 "Moammar Gaddafi",
             ],
         ),
-        ("Fayez al-Sarraj", ["Fayez al-Serraj", "Fayez al-Sarraj", "Fayez el-Serraj"]),
+        (
+            "Fayez al-Sarraj",
+            [
+                "Fayez al-Serraj",
+                "Fayez al-Sarraj",
+                "Fayez el-Serraj",
+                "Fayez Serraj",
+                "Fayez Al Sarraj",
+            ],
+        ),
         ("Khalifa Haftar", ["Khalifa Hafter", "Khalifa Hifter"]),
         ("Abdul Hamid Dbeibah", ["Abdul Hamid Dbeibeh", "Abdul Hamid Dbaiba"]),
     ],
@@ -118,9 +127,6 @@ def test_transliteration_variants(alias, variants):
     for v in variants:
         text = f"Yesterday {v} spoke."
         found = _found(m, text)
-        if alias.startswith("Fayez") and v.startswith("Fayez el"):
-            assert found == [], "the particle al/el is not fuzzy-matched"
-            continue
         assert found == [("x", v)], v
 
 
@@ -416,3 +422,112 @@ def test_a_common_word_does_not_fuzzily_match_a_place_with_a_similar_skeleton():
     text = "the Assistant Secretary of Defense for International Security Affairs met Hifter."
     found = [(m.entity_id, m.text) for m in matcher.find(text)]
     assert found == [(2, "Hifter")]
+
+
+# --- evaluation set of published articles (tests/data/eval) -----------------------------------
+
+EVAL = DATA / "eval" / "articles.json"
+ROOT = DATA.parents[1]
+
+
+def eval_matcher(data: dict) -> Matcher:
+    """The fixtures' aliases plus the evaluation set's own, entities by slug."""
+    fixtures = json.loads((ROOT / "fixtures" / "04_entities.json").read_text(encoding="utf-8"))
+    kinds = {
+        o["fields"]["slug"]: o["fields"]["kind"] for o in fixtures if o["model"] == "archive.entity"
+    }
+    entries = [
+        AliasEntry(o["fields"]["entity"][0], o["fields"]["name"], kinds[o["fields"]["entity"][0]])
+        for o in fixtures
+        if o["model"] == "archive.alias"
+    ]
+    entries += [
+        AliasEntry(r["entity"], n, r["kind"]) for r in data["aliases"] for n, _ in r["names"]
+    ]
+    return Matcher(entries)
+
+
+def test_eval_set_gold_spans_are_exact_and_sources_cited():
+    data = json.loads(EVAL.read_text(encoding="utf-8"))
+    readme = (EVAL.parent / "README.md").read_text(encoding="utf-8")
+    langs = [a["language"] for a in data["articles"]]
+    for lang, least in {"en": 8, "ar": 6, "fr": 4, "it": 4}.items():
+        assert langs.count(lang) >= least, lang
+    for art in data["articles"]:
+        assert art["url"] in readme and art["outlet"] and art["date"]
+        spans = [(m["start"], m["end"]) for m in art["mentions"]]
+        assert spans == sorted(spans)
+        for m in art["mentions"]:
+            assert art["text"][m["start"] : m["end"]] == m["text"], (art["id"], m)
+
+
+def test_matcher_reaches_the_goals_on_published_articles_in_every_language():
+    data = json.loads(EVAL.read_text(encoding="utf-8"))
+    m = eval_matcher(data)
+    pred, gold = {}, {}
+    for art in data["articles"]:
+        lang = art["language"]
+        gold.setdefault(lang, set()).update(
+            (art["id"], g["entity"], g["start"], g["end"]) for g in art["mentions"]
+        )
+        pred.setdefault(lang, set()).update(
+            (art["id"], x.entity_id, x.start, x.end) for x in m.find(art["text"])
+        )
+    per_language = {lang: evaluate(pred[lang], gold[lang]) for lang in gold}
+    total = evaluate(set().union(*pred.values()), set().union(*gold.values()))
+    print("eval set:", total, per_language)
+    assert total["precision"] >= 0.95 and total["recall"] >= 0.95
+    for lang, s in per_language.items():
+        assert s["precision"] >= 0.9 and s["recall"] >= 0.9, (lang, s)
+
+
+@pytest.mark.parametrize(
+    ("text", "surface"),
+    [
+        ("Le maréchal Haftar a lancé une offensive.", "Haftar"),
+        ("Le chef du gouvernement, Fayez el-Sarraj, a répondu.", "Fayez el-Sarraj"),
+        ("Il premier Fayez al Serraj si dimette.", "Fayez al Serraj"),
+        ("Il governo di al-Serraj controlla Tripoli.", "al-Serraj"),
+        ("La chute de Mouammar Khadafi en 2011.", "Mouammar Khadafi"),
+        ("Le Premier ministre Abdelhamid Dbeibah a parlé.", "Abdelhamid Dbeibah"),
+    ],
+)
+def test_french_and_italian_spellings(text, surface):
+    m = _m(
+        ("h", "Haftar", "person"),
+        ("s", "Fayez al-Sarraj", "person"),
+        ("s", "Sarraj", "person"),
+        ("g", "Moamer Kadhafi", "person"),
+        ("d", "Abdulhamid Dbeibah", "person"),
+    )
+    assert [t for _, t in _found(m, text)][:1] == [surface]
+
+
+def test_an_alias_written_with_its_full_stop_keeps_it():
+    m = _m(("us", "U.S.", "place"))
+    assert _found(m, "the U.S.-led alliance") == [("us", "U.S.")]
+
+
+def test_fused_abd_al_in_arabic():
+    m = _m(("d", "عبد الحميد الدبيبة", "person"))
+    assert _found(m, "قال عبدالحميد الدبيبة إن") == [("d", "عبدالحميد الدبيبة")]
+
+
+def test_arabic_long_vowel_spelling_but_not_the_adjective():
+    m = _m(("w", "وليامز", "person"), ("l", "ليبيا", "place"))
+    assert _found(m, "قالت ويليامز إن النزاع الليبي") == [("w", "ويليامز")]
+
+
+def test_long_organization_names_match_in_lower_case_but_not_persons_or_short_names():
+    m = _m(
+        ("gna", "Governo di accordo nazionale", "organization"),
+        ("lna", "National Army", "organization"),
+        ("d", "Abdul Hamid Dbeibah", "person"),
+    )
+    text = "il governo di accordo nazionale e la national army; abdul hamid dbeibah"
+    assert _found(m, text) == [("gna", "governo di accordo nazionale")]
+
+
+def test_italian_il_is_not_an_arabic_article():
+    m = _m(("s", "Sarraj", "person"))
+    assert _found(m, "il Sarraj e al-Sarraj") == [("s", "Sarraj"), ("s", "al-Sarraj")]

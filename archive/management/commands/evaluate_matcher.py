@@ -2,13 +2,61 @@
 
 Gold = the confirmed mentions; predicted = what the matcher finds in the same articles,
 computed in memory (nothing is written). Run it on a database loaded with the fixtures.
+
+With ``--eval-set FILE`` (``tests/data/eval/articles.json``) it scores the matcher on
+excerpts of published articles instead, overall and per language: the aliases are every
+alias in the database plus the set's own alias list, entities are compared by slug.
 """
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.models import Article, Mention, Status
+from archive.models import Alias, Article, Mention, Status
 from archive.suggest import build_matcher
-from archive.text.matcher import evaluate
+from archive.text.matcher import AliasEntry, Matcher, evaluate
+
+
+def load_eval_set(path: str | Path) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def eval_set_aliases(data: dict) -> list[AliasEntry]:
+    """The evaluation set's own aliases, keyed by entity slug."""
+    return [
+        AliasEntry(row["entity"], name, row["kind"])
+        for row in data.get("aliases", ())
+        for name, _language in row["names"]
+    ]
+
+
+def score_eval_set(matcher: Matcher, data: dict) -> tuple[dict, dict, list[tuple]]:
+    """(scores over all articles, scores per language, differences) where differences are
+    ``("missed"|"extra", article id, entity, start, end, text)``."""
+    pred: dict[str, set] = defaultdict(set)
+    gold: dict[str, set] = defaultdict(set)
+    diffs = []
+    for art in data["articles"]:
+        lang, key, text = art["language"], art["id"], art["text"]
+        g = {(key, m["entity"], m["start"], m["end"]) for m in art["mentions"]}
+        p = {(key, m.entity_id, m.start, m.end) for m in matcher.find(text)}
+        gold[lang] |= g
+        pred[lang] |= p
+        for label, rows in (("missed", g - p), ("extra", p - g)):
+            diffs += [(label, k, e, s, t, text[s:t]) for k, e, s, t in sorted(rows)]
+    per_language = {lang: evaluate(pred[lang], gold[lang]) for lang in sorted(gold)}
+    total = evaluate(set().union(*pred.values()), set().union(*gold.values()))
+    return total, per_language, diffs
+
+
+def _line(label: str, s: dict) -> str:
+    return (
+        f"{label}: precision {s['precision']:.3f}, recall {s['recall']:.3f}, "
+        f"F1 {s['f1']:.3f} (tp {s['tp']}, fp {s['fp']}, fn {s['fn']})"
+    )
 
 
 class Command(BaseCommand):
@@ -16,8 +64,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--show", action="store_true", help="List misses and extras.")
+        parser.add_argument(
+            "--eval-set",
+            metavar="FILE",
+            help="Score on a JSON evaluation set (tests/data/eval/articles.json), per language.",
+        )
 
-    def handle(self, *args, show, **options):
+    def handle(self, *args, show, eval_set=None, **options):
+        if eval_set:
+            return self._eval_set(eval_set, show)
         gold = set(
             Mention.objects.filter(status=Status.CONFIRMED, is_orphaned=False).values_list(
                 "article_id", "entity_id", "start", "end"
@@ -48,3 +103,24 @@ class Command(BaseCommand):
                 for art, ent, s, e in sorted(rows):
                     slug, body = bodies[art]
                     self.stdout.write(f"{label}: {slug} {s}-{e} {body[s:e]!r} → {names[ent]}")
+
+    def _eval_set(self, path: str, show: bool) -> None:
+        try:
+            data = load_eval_set(path)
+            articles = data["articles"]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise CommandError(f"{path}: {exc}", returncode=1) from exc
+        rows: Iterable = Alias.objects.values_list("entity__slug", "name", "entity__kind")
+        entries = [AliasEntry(slug, name, kind) for slug, name, kind in rows]
+        if not entries:
+            raise CommandError("No aliases: load the fixtures first.", returncode=1)
+        matcher = Matcher(entries + eval_set_aliases(data))
+        total, per_language, diffs = score_eval_set(matcher, data)
+        self.stdout.write(f"{len(articles)} articles")
+        for lang, s in per_language.items():
+            n = sum(1 for a in articles if a["language"] == lang)
+            self.stdout.write(_line(f"{lang} ({n} articles)", s))
+        self.stdout.write(_line("all", total))
+        if show:
+            for label, key, ent, s, e, text in diffs:
+                self.stdout.write(f"{label}: {key} {s}-{e} {text!r} → {ent}")

@@ -1,0 +1,143 @@
+"""Which public entities a typed name stands for, in any spelling or script.
+
+One look-up shared by search cards, list filters and the annotator's entity picker:
+``resolve_name("Gadhafi")`` → ``[(Muammar Gaddafi, <Alias Gaddafi>, "variant")]``.
+
+* ``exact``: an alias whose normalized form equals the query's (case, accents, Arabic
+  letter forms and diacritics do not count);
+* ``variant``: an alias with the same variant key (:func:`archive.text.variants.phrase_key`:
+  Qaddafi, Kadhafi, القذافي; Serraj, al-Sarraj; ويليامز, Williams);
+* ``fuzzy``: a close written form by rapidfuzz (a typo: Gaddafri, Haftrar), among aliases
+  with the same key or, when nothing else was found, a key that starts alike.
+
+One row per entity (its best alias), exact first, then variant, then fuzzy; only entities
+a reader may see (``Entity.objects.public()``). Two queries at most: the exact/variant
+rows, then fuzzy candidates only when the first found nothing.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from django.db.models import Q
+from django.db.models.functions import Length
+from rapidfuzz.fuzz import ratio
+
+from archive.models import Alias, Entity
+from archive.text.arabic import is_arabic
+from archive.text.normalize import normalize
+from archive.text.variants import is_variant, name_tokens, phrase_key
+
+__all__ = ["NameMatch", "resolve_name", "EXACT", "VARIANT", "FUZZY"]
+
+EXACT, VARIANT, FUZZY = "exact", "variant", "fuzzy"
+_RANK = {EXACT: 0, VARIANT: 1, FUZZY: 2}
+
+MAX_QUERY = 200  # a name, not a text: longer input finds nothing
+FUZZY_MIN_KEY = 3  # shorter keys (Ali, UN) would find half the table
+FUZZY_CANDIDATES = 500
+FUZZY_THRESHOLD = 82.0
+
+
+class NameMatch(NamedTuple):
+    entity: Entity
+    alias: Alias
+    how: str  # exact | variant | fuzzy
+
+
+def _aliases():
+    return Alias.objects.filter(entity__in=Entity.objects.public().values("pk")).select_related(
+        "entity"
+    )
+
+
+def resolve_name(text: str, *, limit: int = 20) -> list[NameMatch]:
+    """Public entities named by `text`, best first (see the module docstring)."""
+    if not isinstance(text, str):
+        return []
+    text = text.strip()
+    if not text or len(text) > MAX_QUERY:
+        return []
+    norm = normalize(text)
+    key = phrase_key(text)
+    words = name_tokens(text)
+    if not words:
+        return []
+    arabic_query = is_arabic(text)
+    cond = Q(normalized=norm)
+    if key:
+        cond |= Q(variant_key=key)
+    found: list[tuple[tuple, NameMatch]] = []
+    # A key is a bucket: within the query's own script the spelling must also be close
+    # (Gaddafi shares kdfa with Ghidafaiya); an entity that failed that test is not let
+    # back in by its alias in the other script, where only the key can be compared.
+    failed: set[int] = set()
+    across: list[Alias] = []
+    for alias in _aliases().filter(cond):
+        if alias.normalized == norm:
+            found.append((_order(EXACT, 100.0, alias, text), NameMatch(alias.entity, alias, EXACT)))
+        elif is_arabic(alias.name) != arabic_query:
+            across.append(alias)
+        elif _close(words, name_tokens(alias.name)):
+            found.append(
+                (_order(VARIANT, 100.0, alias, text), NameMatch(alias.entity, alias, VARIANT))
+            )
+        else:
+            failed.add(alias.entity_id)
+            score = _written(words, alias.name)
+            if score >= FUZZY_THRESHOLD:
+                found.append(
+                    (_order(FUZZY, score, alias, text), NameMatch(alias.entity, alias, FUZZY))
+                )
+    for alias in across:
+        if alias.entity_id not in failed:
+            found.append(
+                (_order(VARIANT, 100.0, alias, text), NameMatch(alias.entity, alias, VARIANT))
+            )
+    if not found and len(key) >= FUZZY_MIN_KEY and not key.startswith("="):
+        # Candidates share the key's first two letters and about its length; rapidfuzz then
+        # compares the written forms.
+        near = (
+            _aliases()
+            .filter(variant_key__startswith=key[:2])
+            .annotate(key_len=Length("variant_key"))
+            .filter(key_len__gte=len(key) - 2, key_len__lte=len(key) + 2)
+            .order_by("pk")[:FUZZY_CANDIDATES]
+        )
+        for alias in near:
+            score = _written(words, alias.name)
+            if score >= FUZZY_THRESHOLD:
+                found.append(
+                    (_order(FUZZY, score, alias, text), NameMatch(alias.entity, alias, FUZZY))
+                )
+    found.sort(key=lambda row: row[0])
+    out: list[NameMatch] = []
+    seen: set[int] = set()
+    for _, match in found:
+        if match.entity.pk in seen:
+            continue
+        seen.add(match.entity.pk)
+        out.append(match)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _close(a: list[str], b: list[str]) -> bool:
+    """Same-script names with one key: every word a spelling variant of its partner (or
+    the words run together, for Abdulhamid / Abdul Hamid)."""
+    if len(a) == len(b):
+        return all(is_variant(x, y, normalized=True) for x, y in zip(a, b, strict=True))
+    return is_variant("".join(a), "".join(b), normalized=True)
+
+
+def _written(words: list[str], alias_name: str) -> float:
+    """How close two names are as written, articles left out (0-100)."""
+    return ratio(" ".join(words), " ".join(name_tokens(alias_name)))
+
+
+def _order(how: str, score: float, alias: Alias, query: str) -> tuple:
+    """Sort key: exact, variant, fuzzy; then closer; then an alias in the query's own
+    script; then the shorter alias, the entity's name."""
+    same_script = is_arabic(alias.name) == is_arabic(query)
+    return (_RANK[how], -score, not same_script, len(alias.name), alias.entity.name, alias.pk)
