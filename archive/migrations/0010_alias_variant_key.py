@@ -25,7 +25,7 @@ def fill_variant_keys(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("archive", "0004_newest_first_ordering"),
+        ("archive", "0009_generation"),
     ]
 
     operations = [
