@@ -6,11 +6,17 @@ articles (one query per chunk), and bulk-creates `status="suggested"` mentions o
 no mention of any status (confirmed, suggested, rejected) sits at that span yet, so it
 never duplicates and never resurrects a rejected suggestion. Each gets its history row,
 like every other annotation (simple_history's bulk_create_with_history).
+
+The matcher is pure Python and takes most of an import's time, so many texts are matched
+in forked worker processes (`parallel_map`), one per core: the same matches, in order.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from simple_history.utils import bulk_create_with_history
@@ -20,6 +26,49 @@ from archive.text.matcher import AliasEntry, Matcher
 
 CHUNK = 500
 CHANGE_REASON = "suggested by the matcher"
+# Below this many texts a worker process costs more than it saves.
+PARALLEL_FROM = 64
+MAX_WORKERS = 4
+
+_task: Callable | None = None  # what forked workers run (inherited, never pickled)
+
+
+def _run_task(item):
+    return _task(item)
+
+
+def parallel_map(func: Callable, items: Sequence) -> Iterator:
+    """`func` over `items`, in order, in forked worker processes when there are enough
+    items and more than one core (else here).
+
+    `func` and what it closes over (a built Matcher) reach the workers by fork, so nothing
+    big is pickled; only the items and results travel. The workers never touch the
+    database: they inherit Django's connection but exit without using or closing it.
+    """
+    global _task
+    workers = min(MAX_WORKERS, os.cpu_count() or 1)
+    if (
+        len(items) < PARALLEL_FROM
+        or workers < 2
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
+        yield from map(func, items)
+        return
+    _task = func
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            yield from pool.imap(_run_task, items, chunksize=8)
+    finally:
+        _task = None
+
+
+def find_all(matcher: Matcher, texts: Sequence[str]) -> list[list[tuple[int, int, int, str]]]:
+    """The matcher's finds for each text, as (entity_id, start, end, text)."""
+    return list(parallel_map(partial(find_all_one, matcher), texts))
+
+
+def find_all_one(matcher: Matcher, text: str) -> list[tuple[int, int, int, str]]:
+    return [(m.entity_id, m.start, m.end, m.text) for m in matcher.find(text)]
 
 
 def build_matcher() -> Matcher:
@@ -84,14 +133,29 @@ def _store(found: list[tuple[int, int, int, int, str]], user) -> int:
     return len(made)
 
 
-def suggest_mentions(articles: Iterable[Article], *, user=None) -> int:
+def suggest_mentions(
+    articles: Iterable[Article],
+    *,
+    user=None,
+    finds: dict[int, list[tuple[int, int, int, str]]] | None = None,
+) -> int:
     """Create suggested mentions for the articles; return how many were created. `user` is
-    recorded in the history rows (none: the matcher made them)."""
+    recorded in the history rows (none: the matcher made them).
+
+    `finds` maps an article's pk to what `find_all` found in its body, for a caller (the
+    importer) that ran the matcher already, with the aliases as they are now; articles
+    missing from it are matched here.
+    """
     created = 0
     matcher = None  # built once, at the first chunk: a run with no articles reads no alias
+    finds = finds or {}
     for chunk in _chunks(articles):
-        if matcher is None:
-            matcher = build_matcher()
+        todo = [a for a in chunk if a.pk not in finds]
+        if todo:
+            if matcher is None:
+                matcher = build_matcher()
+            found = find_all(matcher, [a.body for a in todo])
+            finds.update(zip((a.pk for a in todo), found, strict=True))
         taken = set(
             Mention.objects.filter(article__in=[a.pk for a in chunk]).values_list(
                 "article_id", "start", "end"
@@ -99,12 +163,12 @@ def suggest_mentions(articles: Iterable[Article], *, user=None) -> int:
         )
         found = []
         for article in chunk:
-            for match in matcher.find(article.body):
-                key = (article.pk, match.start, match.end)
+            for entity_id, start, end, text in finds[article.pk]:
+                key = (article.pk, start, end)
                 if key in taken:
                     continue
                 taken.add(key)
                 # Spans come from the matcher, which guarantees text == body[start:end].
-                found.append((article.pk, match.entity_id, match.start, match.end, match.text))
+                found.append((article.pk, entity_id, start, end, text))
         created += _store(found, user)
     return created
