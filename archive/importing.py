@@ -323,11 +323,40 @@ def _write(entries: list[Entry], existing: dict, result: ImportResult, progress)
         )
 
 
+# Characters (printable ASCII, Arabic letters) that never join the cluster before them (a
+# letter and its marks) and are never deleted nor turned into a mark by normalize(), in
+# any of its passes: at a space followed by one of them no cluster crosses, so the text
+# normalizes word by word, and the words of news text repeat: each distinct one is
+# normalized once.
+_SAFE_START = frozenset(
+    map(chr, [*range(0x20, 0x7F), *range(0x0621, 0x063B), *range(0x0641, 0x064B)])
+)
+
+
+def normalize_by_words(text: str, cache: dict[str, str]) -> str:
+    """normalize(text), from the normalized forms of its words (kept in `cache`)."""
+    words = text.split(" ")
+    out = []
+    for i, word in enumerate(words):
+        if i and word and word[0] not in _SAFE_START:
+            return normalize(text)  # rare: a word that opens with a mark, say
+        norm = cache.get(word)
+        if norm is None:
+            norm = cache[word] = normalize(word)
+        out.append(norm)
+    return " ".join(out)
+
+
+_WORDS: dict[str, str] = {}  # a worker's cache of normalized words
+
+
 def _prepare(matcher, parsed) -> tuple[str, str, list]:
     """What save() and the matcher would compute for a new article (in a worker)."""
+    if len(_WORDS) > 200_000:
+        _WORDS.clear()
     return (
-        normalize(parsed.title),
-        normalize(parsed.body),
+        normalize_by_words(parsed.title, _WORDS),
+        normalize_by_words(parsed.body, _WORDS),
         suggest.find_all_one(matcher, parsed.body),
     )
 
