@@ -18,7 +18,8 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from archive.models import Alias, Article, Mention, MentionRole, Status
@@ -90,8 +91,59 @@ def _chunks(articles: Iterable[Article]) -> Iterator[list[Article]]:
         yield chunk
 
 
+def _copy_create(objs: list, model) -> None:
+    """INSERT `objs` (unsaved instances) with one COPY, as bulk_create would store them:
+    every concrete column from the field's own pre_save and database preparation (so
+    auto_now dates are set), ids reserved from the table's sequence and set on `objs`.
+
+    Django's bulk_create of ten thousand mentions and their history rows took longer than
+    the import's other writes together; COPY takes a fraction of it."""
+    if not objs:
+        return
+    opts = model._meta
+    pk = opts.pk
+    fields = [f for f in opts.concrete_fields if not f.generated]
+    with connection.cursor() as cursor:
+        if getattr(objs[0], pk.attname) is None:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [opts.db_table, pk.column, len(objs)],
+            )
+            for obj, (value,) in zip(objs, cursor.fetchall(), strict=True):
+                setattr(obj, pk.attname, value)
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        sql = f"COPY {connection.ops.quote_name(opts.db_table)} ({columns}) FROM STDIN"
+        with connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
+            for obj in objs:
+                copy.write_row(
+                    [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+                )
+        for obj in objs:
+            obj._state.adding = False
+
+
+def _create_with_history(mentions: list[Mention], user) -> None:
+    """The mentions and their history rows ("+", CHANGE_REASON), each in one COPY: what
+    bulk_create_with_history writes."""
+    _copy_create(mentions, Mention)
+    history = Mention.history.model
+    now = timezone.now()
+    tracked = history.tracked_fields
+    rows = [
+        history(
+            history_date=now,
+            history_user=user or history.get_default_history_user(m),
+            history_change_reason=CHANGE_REASON,
+            history_type="+",
+            **{f.attname: getattr(m, f.attname) for f in tracked},
+        )
+        for m in mentions
+    ]
+    _copy_create(rows, history)
+
+
 def _store(found: list[tuple[int, int, int, int, str]], user) -> int:
-    """Bulk-create suggested mentions [(article_id, entity_id, start, end, text)] with their
+    """Create suggested mentions [(article_id, entity_id, start, end, text)] with their
     history rows; return how many were made."""
 
     def build(rows):
@@ -112,10 +164,7 @@ def _store(found: list[tuple[int, int, int, int, str]], user) -> int:
         return 0
     try:
         with transaction.atomic():  # a savepoint, so a conflict below can be retried
-            bulk_create_with_history(
-                build(found), Mention, batch_size=1000, default_user=user,
-                default_change_reason=CHANGE_REASON,
-            )  # fmt: skip
+            _create_with_history(build(found), user)
         return len(found)
     except IntegrityError:
         pass

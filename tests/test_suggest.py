@@ -100,7 +100,7 @@ def test_evaluate_matcher_reports_precision_and_recall_on_the_fixtures():
 
 
 def test_many_articles_matched_in_worker_processes_get_the_same_suggestions(people):
-    from archive.suggest import PARALLEL_FROM, build_matcher, find_all
+    from archive.suggest import CHANGE_REASON, PARALLEL_FROM, build_matcher, find_all
 
     texts = [
         f"Talks in Tripoli {n}. Fayez al-Sarraj met them; al-Sarraj spoke. طرابلس {n}"
@@ -115,3 +115,8 @@ def test_many_articles_matched_in_worker_processes_get_the_same_suggestions(peop
     assert suggest_mentions(articles) == sum(len(found) for found in one_by_one)
     stored = set(Mention.objects.values_list("article__slug", "entity__slug", "start", "end"))
     assert ("a1", "sarraj", 20, 35) in stored and len(stored) == sum(map(len, one_by_one))
+    # Each has its history row, as every annotation does.
+    history = Mention.history.filter(history_type="+", history_change_reason=CHANGE_REASON)
+    assert set(history.values_list("id", flat=True)) == set(
+        Mention.objects.values_list("id", flat=True)
+    )
