@@ -91,6 +91,12 @@ def _chunks(articles: Iterable[Article]) -> Iterator[list[Article]]:
         yield chunk
 
 
+_PLAIN_FIELDS = {
+    "AutoField", "BigAutoField", "BigIntegerField", "BooleanField", "CharField",
+    "DateTimeField", "ForeignKey", "IntegerField", "PositiveIntegerField", "TextField",
+}  # fmt: skip
+
+
 def _copy_create(objs: list, model) -> None:
     """INSERT `objs` (unsaved instances) with one COPY, as bulk_create would store them:
     every concrete column from the field's own pre_save and database preparation (so
@@ -113,10 +119,24 @@ def _copy_create(objs: list, model) -> None:
                 setattr(obj, pk.attname, value)
         columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
         sql = f"COPY {connection.ops.quote_name(opts.db_table)} ({columns}) FROM STDIN"
+        # Plain values go as they are (psycopg adapts them); auto_now dates and any other
+        # field through its own preparation.
+        plain = [
+            f.get_internal_type() in _PLAIN_FIELDS
+            and not (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False))
+            for f in fields
+        ]
+        names = [f.attname for f in fields]
         with connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
             for obj in objs:
+                values = obj.__dict__
                 copy.write_row(
-                    [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+                    [
+                        values[name]
+                        if is_plain
+                        else f.get_db_prep_save(f.pre_save(obj, True), connection)
+                        for f, name, is_plain in zip(fields, names, plain, strict=True)
+                    ]
                 )
         for obj in objs:
             obj._state.adding = False
