@@ -1061,15 +1061,16 @@ def _archive_articles(cur) -> int:
 
 @dataclass
 class _Deferred:
-    """Secondary indexes dropped and user triggers disabled for a bulk load into an
-    (almost) empty archive, and how to bring them back.
+    """Secondary indexes and foreign keys dropped and user triggers disabled for a bulk
+    load into an (almost) empty archive, and how to bring them back.
 
     Updating the GIN index of the search vector row by row cost about 0.6 ms per article
-    (more than computing the vector itself) and the mention indexes tripled the mention
-    COPY; building them once at the end costs a fraction of that. Primary keys, unique
-    constraints and foreign keys stay, so the load is checked as it goes. All of it is
-    DDL inside the load's transaction: a failed load rolls the drops back too (and other
-    sessions wait for the load's end to read these tables, as they would for its rows).
+    (more than computing the vector itself), the mention indexes tripled the mention COPY,
+    and each foreign key is a lookup per row; building the indexes once at the end and
+    adding the foreign keys back (which checks every row again, in one join per key)
+    costs a fraction of that. Primary keys and unique constraints stay, so duplicates are
+    refused as the load goes. All of it is DDL inside the load's transaction: a failed load
+    rolls the drops back too (other sessions wait for the load's end to read these tables).
     """
 
     indexes: list[str]  # CREATE INDEX statements
