@@ -97,7 +97,7 @@ _PLAIN_FIELDS = {
 }  # fmt: skip
 
 
-def _copy_create(objs: list, model) -> None:
+def copy_create(objs: list, model) -> None:
     """INSERT `objs` (unsaved instances) with one COPY, as bulk_create would store them:
     every concrete column from the field's own pre_save and database preparation (so
     auto_now dates are set), ids reserved from the table's sequence and set on `objs`.
@@ -142,24 +142,24 @@ def _copy_create(objs: list, model) -> None:
             obj._state.adding = False
 
 
-def _create_with_history(mentions: list[Mention], user) -> None:
-    """The mentions and their history rows ("+", CHANGE_REASON), each in one COPY: what
-    bulk_create_with_history writes."""
-    _copy_create(mentions, Mention)
-    history = Mention.history.model
+def create_with_history(objs: list, model, *, user=None, reason: str = "") -> None:
+    """The new rows and their history rows ("+", each object's `_change_reason` or
+    `reason`), each table in one COPY: what bulk_create_with_history writes."""
+    copy_create(objs, model)
+    history = model.history.model
     now = timezone.now()
     tracked = history.tracked_fields
     rows = [
         history(
             history_date=now,
-            history_user=user or history.get_default_history_user(m),
-            history_change_reason=CHANGE_REASON,
+            history_user=user or history.get_default_history_user(obj),
+            history_change_reason=getattr(obj, "_change_reason", reason),
             history_type="+",
-            **{f.attname: getattr(m, f.attname) for f in tracked},
+            **{f.attname: getattr(obj, f.attname) for f in tracked},
         )
-        for m in mentions
+        for obj in objs
     ]
-    _copy_create(rows, history)
+    copy_create(rows, history)
 
 
 def _store(found: list[tuple[int, int, int, int, str]], user) -> int:
@@ -184,7 +184,7 @@ def _store(found: list[tuple[int, int, int, int, str]], user) -> int:
         return 0
     try:
         with transaction.atomic():  # a savepoint, so a conflict below can be retried
-            _create_with_history(build(found), user)
+            create_with_history(build(found), Mention, user=user, reason=CHANGE_REASON)
         return len(found)
     except IntegrityError:
         pass

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from archive.manifest import parse_published, parse_text
 from archive.models import Article, Claim, Mention, Source, Story
 from archive.services import reanchor
+from archive.text.normalize import normalize
 from tests.factories import make_entity
 
 DATA = Path(__file__).parent / "data" / "import"
@@ -232,6 +233,13 @@ def test_import_stores_fields_sha256_and_the_translation_link(tmp_path):
     translation = Article.objects.get(translation_of=article)
     assert translation.title == "ترجمة"
     assert translation.body == "BOM title\nA text that starts with a byte-order mark."
+    # Written in bulk, yet as save() would: search text, history with its reason.
+    assert article.body_search == normalize(article.body)
+    assert translation.title_search == normalize("ترجمة")
+    assert Article.objects.filter(search_vector="Sarraj").get() == article
+    reasons = set(Article.history.values_list("slug", "history_type", "history_change_reason"))
+    assert ("talks-en", "+", "imported from good.txt") in reasons
+    assert (translation.slug, "~", "translation link from the manifest") in reasons
 
 
 @pytest.mark.django_db
