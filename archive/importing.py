@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from django.db import IntegrityError, connection, transaction
@@ -20,6 +21,7 @@ from archive import suggest
 from archive.manifest import Entry, Problem, manifest_path, read_manifest
 from archive.models import Article, Mention, Source, Story
 from archive.services import article_text_replace, unique_slug
+from archive.text.normalize import normalize
 
 # Every import takes this PostgreSQL advisory lock (transaction scope) before it looks at
 # the database, so two runs at once are serialized rather than racing on the same slugs.
@@ -261,43 +263,47 @@ def _differences(article, entry: Entry) -> list[str]:
 
 
 def _write(entries: list[Entry], existing: dict, result: ImportResult, progress) -> None:
-    sources: dict[str, Source] = {}
-    stories: dict[str, Story] = {}
+    sources = _sources({e.source for e in entries if e.source})
+    stories = _stories({e.story for e in entries if e.story})
+    new = [e for e in entries if e.slug not in existing]
+    # The slow part, in worker processes: the search text and the matcher's finds of every
+    # new article (the aliases do not change during an import, so matching before the
+    # articles are written finds what matching after would).
+    matcher = suggest.build_matcher() if new else None
+    prepared = suggest.parallel_map(partial(_prepare, matcher), [e.parsed for e in new])
     fresh: list[Article] = []
+    finds: list[list] = []
     by_slug: dict[str, Article] = {}
-    for entry in progress(entries) if progress else entries:
-        article = existing.get(entry.slug)
-        if article is not None and not _differences(article, entry):
-            result.unchanged.append(entry.slug)
-            by_slug[entry.slug] = article
-            continue
-        source = story = None
-        if entry.source:
+    try:
+        for entry in progress(entries) if progress else entries:
+            article = existing.get(entry.slug)
             source = sources.get(entry.source)
-            if source is None:
-                source = Source.objects.filter(name=entry.source).first()
-                if source is None:
-                    slug = unique_slug(Source, entry.source, fallback="source")
-                    source = Source.objects.create(name=entry.source, slug=slug)
-                sources[entry.source] = source
-        if entry.story:
             story = stories.get(entry.story)
-            if story is None:
-                story, _ = Story.objects.get_or_create(
-                    slug=entry.story,
-                    defaults={"title": entry.story.replace("-", " ").capitalize()},
+            values = _fields(entry)
+            if article is None:
+                title_search, body_search, found = next(prepared)
+                article = Article(
+                    slug=entry.slug,
+                    source=source,
+                    story=story,
+                    title_search=title_search,
+                    body_search=body_search,
+                    **values,
                 )
-                stories[entry.story] = story
-        values = _fields(entry)
-        if article is None:
-            article = Article(slug=entry.slug, source=source, story=story, **values)
-            article._change_reason = f"imported from {entry.path.name}"
-            article.save()
-            result.new.append(entry.slug)
-            fresh.append(article)
-        else:
-            _update(article, entry, values, source, story, result)
-        by_slug[entry.slug] = article
+                article._change_reason = f"imported from {entry.path.name}"
+                fresh.append(article)
+                finds.append(found)
+                result.new.append(entry.slug)
+            elif not _differences(article, entry):
+                result.unchanged.append(entry.slug)
+            else:
+                _update(article, entry, values, source, story, result)
+            by_slug[entry.slug] = article
+    finally:
+        prepared.close()  # ends the worker processes, even on an error
+    # One COPY instead of one save() each; it skips save() and the pre_save receiver, so
+    # the fields they fill (sha256, the search text) are set above.
+    suggest.create_with_history(fresh, Article)
     # Translations last: the original may be in the same run, in any order.
     for entry in entries:
         if not entry.translation_of:
@@ -311,7 +317,66 @@ def _write(entries: list[Entry], existing: dict, result: ImportResult, progress)
             article._change_reason = "translation link from the manifest"
             article.save(update_fields=["translation_of", "updated"])
     if fresh:
-        result.suggested = suggest.suggest_mentions(fresh)  # looked up at call time
+        result.suggested = suggest.suggest_mentions(  # looked up at call time
+            fresh, finds={a.pk: found for a, found in zip(fresh, finds, strict=True)}
+        )
+
+
+# Characters (printable ASCII, Arabic letters) that never join the cluster before them (a
+# letter and its marks) and are never deleted nor turned into a mark by normalize(), in
+# any of its passes: at a space followed by one of them no cluster crosses, so the text
+# normalizes word by word, and the words of news text repeat: each distinct one is
+# normalized once.
+_SAFE_START = frozenset(
+    map(chr, [*range(0x20, 0x7F), *range(0x0621, 0x063B), *range(0x0641, 0x064B)])
+)
+
+
+def normalize_by_words(text: str, cache: dict[str, str]) -> str:
+    """normalize(text), from the normalized forms of its words (kept in `cache`)."""
+    words = text.split(" ")
+    out = []
+    for i, word in enumerate(words):
+        if i and word and word[0] not in _SAFE_START:
+            return normalize(text)  # rare: a word that opens with a mark, say
+        norm = cache.get(word)
+        if norm is None:
+            norm = cache[word] = normalize(word)
+        out.append(norm)
+    return " ".join(out)
+
+
+_WORDS: dict[str, str] = {}  # a worker's cache of normalized words
+
+
+def _prepare(matcher, parsed) -> tuple[str, str, list]:
+    """What save() and the matcher would compute for a new article (in a worker)."""
+    if len(_WORDS) > 200_000:
+        _WORDS.clear()
+    return (
+        normalize_by_words(parsed.title, _WORDS),
+        normalize_by_words(parsed.body, _WORDS),
+        suggest.find_all_one(matcher, parsed.body),
+    )
+
+
+def _sources(names: set[str]) -> dict[str, Source]:
+    """The sources by name, made when new (one query for the known ones)."""
+    sources = {s.name: s for s in Source.objects.filter(name__in=names)}
+    for name in sorted(names - set(sources)):
+        slug = unique_slug(Source, name, fallback="source")
+        sources[name] = Source.objects.create(name=name, slug=slug)
+    return sources
+
+
+def _stories(slugs: set[str]) -> dict[str, Story]:
+    """The stories by slug, made when new (one query for the known ones)."""
+    stories = {s.slug: s for s in Story.objects.filter(slug__in=slugs)}
+    for slug in sorted(slugs - set(stories)):
+        stories[slug], _ = Story.objects.get_or_create(
+            slug=slug, defaults={"title": slug.replace("-", " ").capitalize()}
+        )
+    return stories
 
 
 def _update(article, entry: Entry, values: dict, source, story, result: ImportResult) -> None:

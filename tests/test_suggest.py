@@ -97,3 +97,26 @@ def test_evaluate_matcher_reports_precision_and_recall_on_the_fixtures():
     recall = float(text.split("recall ")[1].split(",")[0])
     assert precision > 0.9 and recall > 0.9
     assert Mention.objects.count() == before  # nothing written
+
+
+def test_many_articles_matched_in_worker_processes_get_the_same_suggestions(people):
+    from archive.suggest import CHANGE_REASON, PARALLEL_FROM, build_matcher, find_all
+
+    texts = [
+        f"Talks in Tripoli {n}. Fayez al-Sarraj met them; al-Sarraj spoke. طرابلس {n}"
+        if n % 3
+        else f"Nothing named here {n}."
+        for n in range(PARALLEL_FROM + 10)
+    ]
+    matcher = build_matcher()
+    one_by_one = [[(m.entity_id, m.start, m.end, m.text) for m in matcher.find(t)] for t in texts]
+    assert find_all(matcher, texts) == one_by_one
+    articles = [make_article(slug=f"a{n}", body=text) for n, text in enumerate(texts)]
+    assert suggest_mentions(articles) == sum(len(found) for found in one_by_one)
+    stored = set(Mention.objects.values_list("article__slug", "entity__slug", "start", "end"))
+    assert ("a1", "sarraj", 20, 35) in stored and len(stored) == sum(map(len, one_by_one))
+    # Each has its history row, as every annotation does.
+    history = Mention.history.filter(history_type="+", history_change_reason=CHANGE_REASON)
+    assert set(history.values_list("id", flat=True)) == set(
+        Mention.objects.values_list("id", flat=True)
+    )
