@@ -50,6 +50,7 @@ from pathlib import Path
 from random import Random
 
 from archive.text.normalize import normalize
+from archive.text.variants import phrase_key
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 FIXTURES_DIR = SEEDS_DIR.parent / "fixtures"
@@ -1050,8 +1051,13 @@ BULK_FROM = 5_000  # articles; below this, maintaining the indexes row by row co
 def rebuild_stored_counts(cur) -> None:
     """The one step after a load that recomputes what the archive stores about its rows
     (counts per entity and per day). Bulk loads write with the tables' user triggers off,
-    so whatever those triggers keep up to date is rebuilt here, once, from the tables."""
-    # (Nothing is stored yet: the rebuild function of the stored counts is called here.)
+    so whatever those triggers keep up to date is rebuilt here, once, from the tables:
+    the stored counts, and the archive generation that keys the page cache."""
+    from archive.services.counts import REBUILD_SQL
+
+    for statement in REBUILD_SQL:
+        cur.execute(statement)
+    cur.execute("UPDATE archive_generation SET value = nextval('archive_generation_seq')")
 
 
 def _archive_articles(cur) -> int:
@@ -1176,15 +1182,18 @@ def write_corpus(
         # Entities and aliases.
         entity_ids = {k: _reserve(cur, "archive_entity", len(v)) for k, v in gen.entities.items()}
         alias_rows = []
-        with cur.copy("COPY archive_entity (id, kind, name, slug, description, wikidata_id) "
-                      "FROM STDIN") as copy:  # fmt: skip
+        with cur.copy("COPY archive_entity (id, kind, name, name_ar, slug, description, "
+                      "wikidata_id) FROM STDIN") as copy:  # fmt: skip
             for kind, ents in gen.entities.items():
                 ids = entity_ids[kind]
                 for e, eid in zip(ents, ids, strict=True):
-                    copy.write_row((eid, kind, e.name, e.slug, e.description, ""))
+                    name_ar = next((name for name, lang in e.aliases if lang == "ar"), "")
+                    copy.write_row((eid, kind, e.name, name_ar, e.slug, e.description, ""))
                     for name, lang in e.aliases:
-                        alias_rows.append((eid, name, lang, normalize(name)))
-        with cur.copy("COPY archive_alias (entity_id, name, language, normalized) FROM STDIN") as c:
+                        key = phrase_key(name)[:300]  # as Alias.save() fills it
+                        alias_rows.append((eid, name, lang, normalize(name), key))
+        with cur.copy("COPY archive_alias (entity_id, name, language, normalized, variant_key) "
+                      "FROM STDIN") as c:  # fmt: skip
             for row in alias_rows:
                 c.write_row(row)
         stats.entities = sum(len(v) for v in entity_ids.values())

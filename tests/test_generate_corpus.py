@@ -284,3 +284,25 @@ def test_a_bulk_load_into_an_empty_archive_gives_the_same_rows_and_schema(monkey
     word = Article.objects.filter(slug__startswith=SLUG_PREFIX, language="en").first().title
     response_ids = Article.objects.filter(search_vector=word.split()[-1])
     assert response_ids.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_generated_corpus_has_stored_counts_names_and_variant_keys(monkeypatch):
+    """What bulk loads write with the triggers off is rebuilt: the counts pages read, the
+    Arabic names and the spelling keys that search and the matcher use."""
+    from django.db.models import Count
+
+    import archive.corpus
+    from archive.models import Alias, Entity, EntityCount, Mention
+    from archive.text.variants import phrase_key
+
+    monkeypatch.setattr(archive.corpus, "BULK_FROM", 1)  # the bulk path: triggers off
+    call_command("generate_corpus", "--articles", "60", "--seed", "3", verbosity=0)
+    alias = Alias.objects.order_by("id").first()
+    assert alias.variant_key == phrase_key(alias.name)[:300]
+    assert Entity.objects.exclude(name_ar="").exists()
+    top = Mention.objects.visible().values("entity").annotate(n=Count("id")).order_by("-n")[0]
+    assert EntityCount.objects.get(entity_id=top["entity"]).mentions == top["n"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT value FROM archive_generation")
+        assert cursor.fetchone()[0] > 0
