@@ -28,3 +28,44 @@ export function statusLine(box) {
     box.classList.toggle("is-error", Boolean(isError));
   };
 }
+
+// A message shown next to what caused it (`rect`, in the viewport), kept inside the
+// window; it goes away on the next click or key, or after a while.
+export function noteNear(rect, message) {
+  document.querySelectorAll(".ann-note").forEach((n) => n.remove());
+  const note = el("div", { class: "ann-note", role: "alert", text: message });
+  document.body.append(note);
+  const top = rect && rect.bottom > 0 && rect.top < window.innerHeight ? rect.bottom + 6 : 8;
+  const left = rect ? rect.left : 8;
+  note.style.top = Math.max(8, Math.min(top, window.innerHeight - note.offsetHeight - 8)) + "px";
+  note.style.left =
+    Math.max(8, Math.min(left, document.documentElement.clientWidth - note.offsetWidth - 8)) + "px";
+  const remove = () => note.remove();
+  setTimeout(() => {
+    document.addEventListener("mousedown", remove, { once: true });
+    document.addEventListener("keydown", remove, { once: true });
+  }, 0);
+  setTimeout(remove, 8000);
+  return note;
+}
+
+// Puts a fixed popup under `rect` (or above it when there is no room), inside the window,
+// and again whenever it grows or shrinks (a part shown, a list of options).
+export function placeFixed(popup, rect) {
+  if (!popup._observer) {
+    popup._observer = new ResizeObserver(() => position(popup, rect));
+    popup._observer.observe(popup);
+  }
+  position(popup, rect);
+}
+
+function position(popup, rect) {
+  const h = popup.offsetHeight;
+  const w = popup.offsetWidth;
+  let top = rect.bottom + 8;
+  if (top + h > window.innerHeight - 8) top = rect.top - h - 8;
+  top = Math.max(8, Math.min(top, window.innerHeight - h - 8));
+  const right = document.documentElement.clientWidth - w - 8;
+  popup.style.top = top + "px";
+  popup.style.left = Math.max(8, Math.min(rect.left, right)) + "px";
+}

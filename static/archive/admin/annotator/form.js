@@ -1,7 +1,7 @@
 /* The tagging form: the selected words as a mention (an entity found by any alias, or made
  * on the spot) or as a claim (speaker, kind, the entities it is about, its date). */
-import { el } from "./dom.js";
-import { entityPicker } from "./picker.js";
+import { el, noteNear, placeFixed } from "./dom.js";
+import { describeEntity, entityPicker } from "./picker.js";
 import { call } from "./server.js";
 
 function select(id, label, choices, value) {
@@ -34,6 +34,7 @@ export function tagForm(annotator) {
     if (!span) return;
     if (span.error) {
       say(span.error, true);
+      noteNear(span.rect || container.getBoundingClientRect(), span.error);
       return;
     }
     annotator.lastSpan = span;
@@ -61,6 +62,21 @@ export function tagForm(annotator) {
         el("input", { id: "ann-new-name", class: "vTextField", value: span.text }),
       ),
       select("ann-new-kind", "Kind", config.kinds, "person"),
+      el(
+        "div",
+        { class: "ann-field" },
+        el("label", { for: "ann-new-description", text: "Description (what tells it apart)" }),
+        el("input", { id: "ann-new-description", class: "vTextField" }),
+      ),
+      el(
+        "div",
+        { class: "ann-field ann-inline", id: "ann-duplicate-field", hidden: true },
+        el("input", { type: "checkbox", id: "ann-new-duplicate" }),
+        el("label", {
+          for: "ann-new-duplicate",
+          text: " It is a different entity with the same name",
+        }),
+      ),
     );
     newBox.addEventListener("change", () => {
       newFields.hidden = !newBox.checked;
@@ -196,6 +212,8 @@ export function tagForm(annotator) {
           payload.new_entity = {
             name: document.getElementById("ann-new-name").value,
             kind: document.getElementById("ann-new-kind").value,
+            description: document.getElementById("ann-new-description").value,
+            duplicate: document.getElementById("ann-new-duplicate").checked,
           };
         } else if (entity.input.dataset.id) {
           payload.entity_id = entity.input.dataset.id;
@@ -214,11 +232,42 @@ export function tagForm(annotator) {
         annotator.render();
         say(body.message);
       } catch (e) {
-        error.textContent = e.message;
+        error.replaceChildren(e.message);
+        if (e.body && e.body.existing) offerExisting(e.body.existing);
       } finally {
         saving = false;
         if (button) button.disabled = false;
       }
+    }
+
+    // The name is taken: offer the entities that carry it, or a deliberate duplicate.
+    function offerExisting(existing) {
+      document.getElementById("ann-duplicate-field").hidden = false;
+      error.append(
+        el(
+          "ul",
+          { class: "ann-existing" },
+          ...existing.map((o) =>
+            el(
+              "li",
+              {},
+              describeEntity(o),
+              " ",
+              el("button", {
+                type: "button",
+                class: "button",
+                text: "Tag as this one",
+                onclick: () => {
+                  newBox.checked = false;
+                  newBox.dispatchEvent(new Event("change"));
+                  pickOne(o, entity.input);
+                  save();
+                },
+              }),
+            ),
+          ),
+        ),
+      );
     }
 
     popup = el(
@@ -236,6 +285,13 @@ export function tagForm(annotator) {
         el("q", {}, el("bdi", { lang: config.language, text: span.text })),
         el("small", { text: " (" + span.start + "–" + span.end + ")" }),
       ),
+      span.snapped
+        ? el("p", {
+            class: "ann-snapped",
+            role: "status",
+            text: "Made whole words: you selected “" + span.snapped + "”.",
+          })
+        : null,
       modes,
       mentionPart,
       claimPart,
@@ -274,6 +330,8 @@ export function tagForm(annotator) {
     });
     document.body.append(popup);
     place(popup, container);
+    // What the analyst selected may have been half a word: show the whole words tagged.
+    if (span.snapped) annotator.text.selectOffsets(span.start, span.end);
     if (config.can.add_mention) {
       entity.input.value = span.text;
       entity.wrapper.search();
@@ -287,13 +345,12 @@ export function tagForm(annotator) {
   return { open, close };
 }
 
-// Under the selection (or the text), kept inside the window's width.
+// Under the selection (or the text), inside the window: the popup is fixed and never
+// taller than the window (its buttons stay in view; see annotate.css).
 function place(popup, container) {
   const selection = window.getSelection();
   const rect = selection.rangeCount
     ? selection.getRangeAt(0).getBoundingClientRect()
     : container.getBoundingClientRect();
-  const right = window.scrollX + document.documentElement.clientWidth - popup.offsetWidth - 8;
-  popup.style.top = window.scrollY + rect.bottom + 8 + "px";
-  popup.style.left = Math.max(8, Math.min(window.scrollX + rect.left, right)) + "px";
+  placeFixed(popup, rect);
 }
