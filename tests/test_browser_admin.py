@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from archive.models import Claim, Mention
+from archive.models import Claim, Entity, Mention
 from tests.conftest import SCREENSHOTS
 from tests.factories import make_entity, make_mention, make_seed_pair, make_user
 
@@ -259,8 +259,19 @@ def select_and_open(page, text, n=0):
 
 
 def in_window(page, selector):
+    """The element is inside the 1280×720 window and not hidden under anything (nor
+    scrolled away inside its popup)."""
     box = page.locator(selector).bounding_box()
-    return box and box["y"] >= 0 and box["y"] + box["height"] <= 720 and box["x"] >= 0
+    if not (box and box["y"] >= 0 and box["y"] + box["height"] <= 720 and box["x"] >= 0):
+        return False
+    return page.evaluate(
+        """([selector, x, y]) => {
+        const target = document.querySelector(selector);
+        const hit = document.elementFromPoint(x, y);
+        return Boolean(hit && (target === hit || target.contains(hit)));
+    }""",
+        [selector, box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+    )
 
 
 def test_the_picker_puts_the_exact_name_first_and_enter_takes_it(browser, live_server):
@@ -343,6 +354,8 @@ def test_crossing_spans_and_misplaced_clicks_get_a_message_beside_them(browser, 
     assert in_window(page, ".annotator-popup .ann-error")
     page.screenshot(path=str(SHOTS / "admin-crossing-refused.png"))
     page.keyboard.press("Escape")
+    page.wait_for_selector(".annotator-popup", state="detached")
+    assert not Mention.objects.filter(text__startswith="al-Sarraj").exists()
 
     # Across paragraphs, begun far above the window: the note is in view, by the selection.
     page.evaluate(
@@ -444,3 +457,27 @@ def test_a_skip_link_reaches_the_text_in_two_tab_presses(browser, live_server):
     page.screenshot(path=str(SHOTS / "admin-skip-link.png"))
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "annotator-body"
+
+
+def test_a_new_entity_under_a_known_name_offers_the_known_one(browser, live_server):
+    en, _ = make_seed_pair()
+    gna = make_entity(
+        name="Government of National Accord", kind="organization",
+        description="Libya's UN-backed government", aliases={"en": ["GNA"]},
+    )  # fmt: skip
+    make_user("ana", group="Analyst")
+    page = annotate(browser, live_server, en)
+    select_and_open(page, "GNA")
+    page.check("#ann-new")
+    page.fill("#ann-new-name", "GNA")
+    page.select_option("#ann-new-kind", "organization")
+    page.click("#ann-save")
+    page.wait_for_selector(".ann-existing li")
+    assert "Libya's UN-backed government" in page.inner_text(".ann-existing li")
+    assert page.is_visible("#ann-new-duplicate")
+    assert in_window(page, ".ann-existing button")
+    page.screenshot(path=str(SHOTS / "admin-new-entity-known-name.png"))
+    page.click(".ann-existing button")
+    page.wait_for_selector(".ann-mention.ann-confirmed")
+    assert Mention.objects.get(article=en).entity == gna
+    assert Entity.objects.count() == 1

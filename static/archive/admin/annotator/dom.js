@@ -49,9 +49,17 @@ export function noteNear(rect, message) {
   return note;
 }
 
-// Puts a fixed popup under `rect` (or above it when there is no room), inside the window,
-// and again whenever it grows or shrinks (a part shown, a list of options).
+// Puts a fixed popup under `rect` (or above it), inside the window and clear of `rect`:
+// when neither side has room, the page scrolls the words up first, and the popup scrolls
+// inside itself (its buttons stay in view). Placed again whenever it changes size.
 export function placeFixed(popup, rect) {
+  const room = Math.max(window.innerHeight - rect.bottom, rect.top) - 16;
+  if (popup.offsetHeight > room) {
+    const before = window.scrollY;
+    window.scrollBy(0, rect.top - 90);
+    const moved = window.scrollY - before;
+    rect = { top: rect.top - moved, bottom: rect.bottom - moved, left: rect.left };
+  }
   if (!popup._observer) {
     popup._observer = new ResizeObserver(() => position(popup, rect));
     popup._observer.observe(popup);
@@ -60,12 +68,19 @@ export function placeFixed(popup, rect) {
 }
 
 function position(popup, rect) {
-  const h = popup.offsetHeight;
-  const w = popup.offsetWidth;
-  let top = rect.bottom + 8;
-  if (top + h > window.innerHeight - 8) top = rect.top - h - 8;
-  top = Math.max(8, Math.min(top, window.innerHeight - h - 8));
-  const right = document.documentElement.clientWidth - w - 8;
+  const below = window.innerHeight - rect.bottom - 16;
+  const above = rect.top - 16;
+  const h = popup.scrollHeight;
+  let top;
+  if (h <= below || below >= above) {
+    popup.style.maxHeight = Math.max(below, 120) + "px";
+    top = rect.bottom + 8;
+  } else {
+    popup.style.maxHeight = Math.max(above, 120) + "px";
+    top = rect.top - 8 - Math.min(h, Math.max(above, 120));
+  }
+  top = Math.max(8, Math.min(top, window.innerHeight - popup.offsetHeight - 8));
+  const right = document.documentElement.clientWidth - popup.offsetWidth - 8;
   popup.style.top = top + "px";
   popup.style.left = Math.max(8, Math.min(rect.left, right)) + "px";
 }

@@ -32,9 +32,18 @@ export function highlightEditor(annotator) {
   let popup = null;
   let opener = null;
 
+  // Escape closes the form wherever the focus is (a button disabled while saving drops it).
+  function onEscape(event) {
+    if (event.key === "Escape" && popup) {
+      event.preventDefault();
+      close();
+    }
+  }
+
   function close() {
     if (!popup) return;
     popup.remove();
+    document.removeEventListener("keydown", onEscape);
     popup = null;
     if (opener && document.contains(opener)) opener.focus({ preventScroll: true });
     else container.focus({ preventScroll: true });
@@ -85,7 +94,7 @@ export function highlightEditor(annotator) {
           )
         : null;
     const body = item.type === "mention" ? mentionPart(item.row) : claimPart(item.row);
-    popup.append(switcher || "", ...body);
+    popup.append(...[switcher, ...body].filter(Boolean));
     popup.addEventListener("keydown", (event) => {
       if (event.key === "Escape") {
         event.preventDefault();
@@ -93,6 +102,7 @@ export function highlightEditor(annotator) {
       }
     });
     document.body.append(popup);
+    document.addEventListener("keydown", onEscape);
     placeFixed(popup, element.getBoundingClientRect());
     const first = popup.querySelector("#ann-accept, #ann-edit-save, button");
     if (first) first.focus();

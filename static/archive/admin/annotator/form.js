@@ -22,9 +22,18 @@ export function tagForm(annotator) {
   const { config, container, say } = annotator;
   let popup = null;
 
+  // Escape closes the form wherever the focus is (a button disabled while saving drops it).
+  function onEscape(event) {
+    if (event.key === "Escape" && popup) {
+      event.preventDefault();
+      close();
+    }
+  }
+
   function close() {
     if (popup) {
       popup.remove();
+      document.removeEventListener("keydown", onEscape);
       popup = null;
       container.focus({ preventScroll: true });
     }
@@ -33,6 +42,7 @@ export function tagForm(annotator) {
   function open(span) {
     if (!span) return;
     if (span.error) {
+      close();
       say(span.error, true);
       noteNear(span.rect || container.getBoundingClientRect(), span.error);
       return;
@@ -81,6 +91,7 @@ export function tagForm(annotator) {
     newBox.addEventListener("change", () => {
       newFields.hidden = !newBox.checked;
       entity.input.disabled = newBox.checked;
+      entity.wrapper.hidden = newBox.checked; // its list of options would crowd the form
     });
     const mentionPart = el(
       "fieldset",
@@ -234,6 +245,7 @@ export function tagForm(annotator) {
       } catch (e) {
         error.replaceChildren(e.message);
         if (e.body && e.body.existing) offerExisting(e.body.existing);
+        popup.scrollTop = popup.scrollHeight; // the message and its choices, above Save
       } finally {
         saving = false;
         if (button) button.disabled = false;
@@ -329,6 +341,7 @@ export function tagForm(annotator) {
       }
     });
     document.body.append(popup);
+    document.addEventListener("keydown", onEscape);
     place(popup, container);
     // What the analyst selected may have been half a word: show the whole words tagged.
     if (span.snapped) annotator.text.selectOffsets(span.start, span.end);
