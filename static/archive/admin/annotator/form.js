@@ -298,11 +298,13 @@ export function tagForm(annotator) {
         el("small", { text: " (" + span.start + "–" + span.end + ")" }),
       ),
       span.snapped
-        ? el("p", {
-            class: "ann-snapped",
-            role: "status",
-            text: "Made whole words: you selected “" + span.snapped + "”.",
-          })
+        ? el(
+            "p",
+            { class: "ann-snapped", role: "status" },
+            "Made whole words: you selected “",
+            el("bdi", { lang: config.language, text: span.snapped }),
+            "”.",
+          )
         : null,
       modes,
       mentionPart,

@@ -32,6 +32,7 @@ export function entityPicker({ label, id, url, say, onPick }) {
     type: "search",
     id,
     autocomplete: "off",
+    dir: "auto", // an Arabic name reads right to left in the box
     role: "combobox",
     "aria-autocomplete": "list",
     "aria-expanded": "false",
