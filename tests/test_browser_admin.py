@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from archive.models import Claim, Entity, Mention
 from tests.conftest import SCREENSHOTS
-from tests.factories import make_entity, make_mention, make_seed_pair, make_user
+from tests.factories import make_claim, make_entity, make_mention, make_seed_pair, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -481,3 +481,28 @@ def test_a_new_entity_under_a_known_name_offers_the_known_one(browser, live_serv
     page.wait_for_selector(".ann-mention.ann-confirmed")
     assert Mention.objects.get(article=en).entity == gna
     assert Entity.objects.count() == 1
+
+
+def test_a_claim_is_opened_in_the_text_widened_and_given_a_speaker(browser, live_server):
+    en, _ = make_seed_pair()
+    williams = make_entity(name="Stephanie Williams", aliases={"en": ["Stephanie Williams"]})
+    user = make_user("ana", group="Analyst")
+    quote = "The only lasting solution for Libya"
+    claim = make_claim(en, quote, created_by=user, kind="paraphrase")
+    page = annotate(browser, live_server, en)
+    assert "Paraphrase, confirmed" in page.inner_text("#annotator-claims")  # words, not codes
+    page.click(".ann-claim")
+    page.wait_for_selector(".ann-editor")
+    page.click("#ann-end-later")
+    page.fill("#ann-edit-speaker", "Williams")
+    page.wait_for_selector("#ann-edit-speaker-list li")
+    page.keyboard.press("Enter")
+    page.select_option("#ann-edit-kind", "direct_quote")
+    assert in_window(page, "#ann-edit-save")
+    page.screenshot(path=str(SHOTS / "admin-edit-claim-en.png"))
+    page.click("#ann-edit-save")
+    page.wait_for_selector(".ann-editor", state="detached")
+    claim.refresh_from_db()
+    assert claim.text == quote + " is"
+    assert (claim.speaker, claim.kind, claim.version) == (williams, "direct_quote", 2)
+    assert "Direct quote" in page.inner_text("#annotator-claims")
