@@ -522,3 +522,30 @@ def test_a_claim_is_edited_in_place_and_staff_without_change_permission_cannot(
         client, url(article, "edit"), {"type": "claim", "id": claim.pk, "kind": "figure"}
     )
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"role": "boss"},
+        {"status": "deleted"},
+        {"start": "x", "end": 5, "text": "Fayez"},
+        {"start": 0, "end": 5},  # no text
+        {"start": 0, "end": 5, "text": "Wrong"},
+        {"start": 0, "end": 99999, "text": "Fayez"},
+        {"entity_id": 2**31 - 1},
+        {"token": ["x"]},
+        {"id": "abc"},
+        {"type": "article"},
+    ],
+)
+def test_hostile_edits_get_400_and_change_nothing(client, analyst, sarraj, change):
+    article = make_article()
+    mention = make_mention(article, sarraj, "Fayez al-Sarraj")
+    before = (mention.start, mention.end, mention.role, mention.status, mention.entity_id)
+    payload = {"type": "mention", "id": mention.pk, **change}
+    response = post(client, url(article, "edit"), payload)
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]
+    mention.refresh_from_db()
+    assert (mention.start, mention.end, mention.role, mention.status, mention.entity_id) == before
