@@ -331,3 +331,221 @@ def test_article_changelist_counts_come_from_one_query_however_many_rows(client,
         assert response.status_code == 200
         counts.append(len(ctx))
     assert counts[0] == counts[1]
+
+
+# --- "An annotator analysts can trust" ------------------------------------------------------
+
+
+def _names(client, article, q):
+    return [r["name"] for r in client.get(url(article, "entities"), {"q": q}).json()["results"]]
+
+
+def test_the_picker_lists_the_exact_name_first_then_prefixes_with_names_and_counts(client, analyst):
+    article = make_article(body="United States officials met US Africa Command.\nEnd.")
+    hidden = make_article(is_public=False)
+    usa = make_entity(
+        name="United States",
+        name_ar="الولايات المتحدة",
+        kind="place",
+        description="Country",
+        aliases={"en": ["United States", "US"], "ar": ["الولايات المتحدة"]},
+    )
+    africom = make_entity(
+        name="US Africa Command", kind="organization", aliases={"en": ["US Africa Command"]}
+    )
+    make_entity(name="Thomas Waldhauser", description="US general", aliases={"en": ["Waldhauser"]})
+    make_mention(article, africom, "US Africa Command")
+    make_mention(hidden, usa, "Fayez al-Sarraj", status="rejected")
+    assert _names(client, article, "United States")[0] == "United States"
+    assert _names(client, article, "US")[:2] == ["United States", "US Africa Command"]
+    assert _names(client, article, "الولايات المتحده")[0] == "United States"  # normalized
+    first = client.get(url(article, "entities"), {"q": "US"}).json()["results"][0]
+    assert first == {
+        "id": usa.pk,
+        "name": "United States",
+        "name_ar": "الولايات المتحدة",
+        "kind": "place",
+        "kind_label": "Place",
+        "description": "Country",
+        "mentions": 0,  # its one mention is rejected
+        "match": "exact",
+    }
+    counts = []
+    for n in (1, 10):
+        for _ in range(n):
+            make_entity(aliases={"en": ["US thing"]})
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(url(article, "entities"), {"q": "US"})
+        counts.append(len(ctx))
+    assert counts[0] == counts[1]
+
+
+def test_a_new_entity_under_an_existing_alias_offers_it_and_a_duplicate_needs_a_description(
+    client, analyst
+):
+    article = make_article(body="The Libyan Interior Ministry said so.\nEnd.")
+    ministry = make_entity(
+        name="Ministry of Interior (Libya)", aliases={"en": ["Libyan Interior Ministry"]}
+    )
+    start = article.body.index("Libyan Interior Ministry")
+    span = {"start": start, "end": start + 24, "text": "Libyan Interior Ministry"}
+    new = {"name": "Libyan Interior Ministry", "kind": "organization"}
+    response = post(client, url(article, "mention"), {**span, "new_entity": new})
+    assert response.status_code == 409
+    assert response.json()["existing"][0]["id"] == ministry.pk
+    assert not Mention.objects.filter(article=article).exists()
+    assert Entity.objects.count() == 1
+    # Confirmed, but nothing tells the two apart: refused too.
+    response = post(
+        client, url(article, "mention"), {**span, "new_entity": {**new, "duplicate": True}}
+    )
+    assert response.status_code == 400 and "description" in response.json()["error"]
+    response = post(
+        client,
+        url(article, "mention"),
+        {**span, "new_entity": {**new, "duplicate": True, "description": "Tobruk government"}},
+    )
+    assert response.status_code == 201
+    assert Entity.objects.get(description="Tobruk government").name == "Libyan Interior Ministry"
+
+
+@pytest.mark.parametrize(
+    ("body", "words", "ok"),
+    [
+        ("Americans arrived.\nEnd.", "merican", False),
+        ("Americans arrived.\nEnd.", "Americans", True),
+        ("Americans arrived.\nEnd.", "American", False),
+        ("التقى والسراج بالوفد.\nنهاية.", "السراج", True),  # inside its proclitic و
+        ("التقى والسراج بالوفد.\nنهاية.", "سراج", True),  # inside وال
+        ("التقى والسراج بالوفد.\nنهاية.", "لسراج", False),
+        ("التقى والسراج بالوفد.\nنهاية.", "والسرا", False),
+    ],
+)
+def test_half_a_word_is_refused_except_an_arabic_name_inside_its_clitics(
+    client, analyst, sarraj, body, words, ok
+):
+    article = make_article(body=body, language="ar" if "ا" in body else "en")
+    start = body.index(words)
+    span = {"start": start, "end": start + len(words), "text": words}
+    response = post(client, url(article, "mention"), {**span, "entity_id": sarraj.pk})
+    assert response.status_code == (201 if ok else 400), response.json()
+    if not ok:
+        assert "whole words" in response.json()["error"]
+    response = post(client, url(article, "claim"), span)
+    assert response.status_code == (201 if ok else 400)
+
+
+def test_crossing_spans_are_refused_and_nested_ones_allowed(client, analyst, sarraj):
+    article = make_article()  # "Fayez al-Sarraj met Stephanie Williams in Tripoli."
+    make_mention(article, sarraj, "Fayez al-Sarraj")
+    body = article.body
+
+    def tag(words):
+        start = body.index(words)
+        span = {"start": start, "end": start + len(words), "text": words}
+        return post(client, url(article, "mention"), {**span, "entity_id": sarraj.pk})
+
+    response = tag("al-Sarraj met")
+    assert response.status_code == 400 and "cross" in response.json()["error"]
+    assert tag("Fayez al-Sarraj met Stephanie").status_code == 201  # holds it
+    assert tag("Fayez").status_code == 201  # inside it
+    # A rejected mention is no obstacle.
+    Mention.objects.filter(text="Fayez").update(status="rejected")
+    assert (
+        post(client, url(article, "claim"), {"start": 0, "end": 5, "text": "Fayez"}).status_code
+        == 201
+    )
+
+
+def test_a_mention_is_edited_in_place_with_history_and_the_stale_marker_moves(
+    client, analyst, sarraj
+):
+    article = make_article()
+    williams = make_entity(name="Stephanie Williams")
+    mention = make_mention(article, sarraj, "Fayez al-Sarraj", status="suggested")
+    mention.created_by = analyst
+    mention.save()
+    data = client.get(url(article)).json()["mentions"][0]
+    token = data["token"]
+    assert (data["status_label"], data["role_label"]) == ("Suggested", "Other")
+    body = article.body
+    # Narrow by a word, change role, status and entity: one write, one history row.
+    response = post(
+        client,
+        url(article, "edit"),
+        {"type": "mention", "id": mention.pk, "token": token, "role": "actor",
+         "status": "confirmed", "entity_id": williams.pk,
+         "start": body.index("al-Sarraj"), "end": 15, "text": "al-Sarraj"},
+    )  # fmt: skip
+    assert response.status_code == 200, response.json()
+    mention.refresh_from_db()
+    assert (mention.text, mention.role, mention.status, mention.entity) == (
+        "al-Sarraj", "actor", "confirmed", williams,
+    )  # fmt: skip
+    assert mention.history.first().history_user == analyst
+    assert response.json()["mentions"][0]["token"] != token
+    # The old token is stale now.
+    again = post(
+        client,
+        url(article, "edit"),
+        {"type": "mention", "id": mention.pk, "token": token, "role": "other"},
+    )
+    assert again.status_code == 409
+    # Half a word or a crossing span is refused here too.
+    half = post(
+        client, url(article, "edit"),
+        {"type": "mention", "id": mention.pk, "start": 9, "end": 13, "text": body[9:13]},
+    )  # fmt: skip
+    assert half.status_code == 400
+
+
+def test_a_claim_is_edited_in_place_and_staff_without_change_permission_cannot(
+    client, analyst, sarraj
+):
+    article = make_article()
+    claim = make_claim(article, "Fayez al-Sarraj met Stephanie Williams")
+    token = client.get(url(article)).json()["claims"][0]["token"]
+    response = post(
+        client,
+        url(article, "edit"),
+        {"type": "claim", "id": claim.pk, "token": token, "speaker_id": sarraj.pk,
+         "kind": "allegation", "status": "rejected"},
+    )  # fmt: skip
+    assert response.status_code == 200, response.json()
+    claim.refresh_from_db()
+    assert (claim.speaker, claim.kind, claim.status) == (sarraj, "allegation", "rejected")
+    row = response.json()["claims"][0]
+    assert (row["kind_label"], row["status_label"]) == ("Allegation", "Rejected")
+    reader = make_user("reader")  # staff, no group: no change permission
+    client.force_login(reader)
+    response = post(
+        client, url(article, "edit"), {"type": "claim", "id": claim.pk, "kind": "figure"}
+    )
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"role": "boss"},
+        {"status": "deleted"},
+        {"start": "x", "end": 5, "text": "Fayez"},
+        {"start": 0, "end": 5},  # no text
+        {"start": 0, "end": 5, "text": "Wrong"},
+        {"start": 0, "end": 99999, "text": "Fayez"},
+        {"entity_id": 2**31 - 1},
+        {"token": ["x"]},
+        {"id": "abc"},
+        {"type": "article"},
+    ],
+)
+def test_hostile_edits_get_400_and_change_nothing(client, analyst, sarraj, change):
+    article = make_article()
+    mention = make_mention(article, sarraj, "Fayez al-Sarraj")
+    before = (mention.start, mention.end, mention.role, mention.status, mention.entity_id)
+    payload = {"type": "mention", "id": mention.pk, **change}
+    response = post(client, url(article, "edit"), payload)
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]
+    mention.refresh_from_db()
+    assert (mention.start, mention.end, mention.role, mention.status, mention.entity_id) == before

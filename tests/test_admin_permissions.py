@@ -1,5 +1,7 @@
 """The permission matrix: for each group, model and action, what the admin answers."""
 
+import json
+
 import pytest
 from django.urls import reverse
 
@@ -136,3 +138,28 @@ def test_analyst_bulk_delete_of_someone_elses_mention_is_refused(client, rows):
     )
     assert response.status_code in (200, 403)
     assert type(mention).objects.filter(pk=mention.pk).exists()
+
+
+@pytest.mark.parametrize("group", ["Analyst", "Editor", None])
+def test_the_annotators_editor_follows_the_same_matrix(client, rows, group):
+    """Opening a highlight in the annotator changes or deletes it only as the matrix says:
+    every group that may change a mention or claim may edit it in place; deleting someone
+    else's needs the Editor's permission; the page is told which (can_delete)."""
+    user = make_user(f"user-{group}", group=group)
+    client.force_login(user)
+    article = rows["article"]
+    base = reverse("admin:archive_article_annotate", args=[article.pk])
+
+    def post(route, payload):
+        return client.post(base + route, json.dumps(payload), content_type="application/json")
+
+    for model in ("mention", "claim"):
+        obj = rows[model]
+        change = {"type": model, "id": obj.pk, "status": "confirmed"}
+        expected = EXPECTED[group][model]
+        assert (post("edit/", change).status_code == 200) == (C in expected), model
+        if V in expected:
+            rows_seen = client.get(base).json()[model + "s"]
+            assert rows_seen[0]["can_delete"] == (D in expected)
+        response = post("delete/", {"type": model, "id": obj.pk})
+        assert (response.status_code == 200) == (D in expected), model

@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from archive.models import Claim, Mention
+from archive.models import Claim, Entity, Mention
 from tests.conftest import SCREENSHOTS
-from tests.factories import make_entity, make_seed_pair, make_user
+from tests.factories import make_claim, make_entity, make_mention, make_seed_pair, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,8 +36,8 @@ SELECT_JS = """([text, n]) => {
 }"""
 
 
-def login(browser, live_server, username, password="pw-analyst-1234"):
-    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+def login(browser, live_server, username, password="pw-analyst-1234", height=1000):
+    page = browser.new_page(viewport={"width": 1280, "height": height})
     page.goto(live_server.url + reverse("admin:login"))
     page.fill("#id_username", username)
     page.fill("#id_password", password)
@@ -216,3 +216,293 @@ def test_confirming_a_suggestion_someone_rejected_meanwhile_is_refused(browser, 
     assert Mention.objects.get(pk=mention.pk).status == "rejected"
     # The page now shows the row as it is: no longer a suggestion to act on.
     page.wait_for_selector(f"#annotator-suggested li[data-id='{mention.pk}']", state="detached")
+
+
+# --- "An annotator analysts can trust": a laptop's 1280×720 window ---------------------------
+
+
+def annotate(browser, live_server, article, user="ana"):
+    page = login(browser, live_server, user, height=720)
+    page.goto(live_server.url + reverse("admin:archive_article_change", args=[article.pk]))
+    page.wait_for_selector("#annotator-body .annotator-paragraph")
+    return page
+
+
+# Selects the first occurrence of `text` in the annotator's text, across highlight elements.
+SELECT_ACROSS_JS = """(text) => {
+  const body = document.getElementById('annotator-body');
+  const nodes = [];
+  const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+  let all = '';
+  while (walker.nextNode()) {
+    nodes.push([walker.currentNode, all.length]);
+    all += walker.currentNode.data;
+  }
+  const at = all.indexOf(text);
+  if (at < 0) return false;
+  const point = (i) => {
+    for (const [node, from] of nodes) if (i <= from + node.data.length) return [node, i - from];
+  };
+  const range = document.createRange();
+  range.setStart(...point(at));
+  range.setEnd(...point(at + text.length));
+  getSelection().removeAllRanges();
+  getSelection().addRange(range);
+  return true;
+}"""
+
+
+def select_and_open(page, text, n=0):
+    assert page.evaluate(SELECT_ACROSS_JS, text) if n == 0 else page.evaluate(SELECT_JS, [text, n])
+    page.dispatch_event("#annotator-body", "mouseup")
+    page.wait_for_selector(".annotator-popup")
+
+
+def in_window(page, selector):
+    """The element is inside the 1280×720 window and not hidden under anything (nor
+    scrolled away inside its popup)."""
+    box = page.locator(selector).bounding_box()
+    if not (box and box["y"] >= 0 and box["y"] + box["height"] <= 720 and box["x"] >= 0):
+        return False
+    return page.evaluate(
+        """([selector, x, y]) => {
+        const target = document.querySelector(selector);
+        const hit = document.elementFromPoint(x, y);
+        return Boolean(hit && (target === hit || target.contains(hit)));
+    }""",
+        [selector, box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+    )
+
+
+def test_the_picker_puts_the_exact_name_first_and_enter_takes_it(browser, live_server):
+    en, _ = make_seed_pair()
+    usa = make_entity(
+        name="United States", name_ar="الولايات المتحدة", kind="place", description="Country",
+        aliases={"en": ["United States", "US"], "ar": ["الولايات المتحدة"]},
+    )  # fmt: skip
+    make_entity(
+        name="US Africa Command", kind="organization", aliases={"en": ["US Africa Command"]}
+    )
+    make_entity(name="Thomas Waldhauser", aliases={"en": ["Thomas Waldhauser"]})
+    make_user("ana", group="Analyst")
+    page = annotate(browser, live_server, en)
+    select_and_open(page, "US")  # "with the US on Thursday"
+    page.keyboard.press("Enter")  # at once, before the list has come
+    page.wait_for_function("() => document.getElementById('ann-entity').dataset.id")
+    assert page.input_value("#ann-entity") == "United States"
+    page.fill("#ann-entity", "United States")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.getElementById('ann-entity').dataset.id")
+    assert page.input_value("#ann-entity") == "United States"
+    page.fill("#ann-entity", "US")
+    page.wait_for_selector("#ann-entity-list li")
+    first = page.inner_text("#ann-entity-list li >> nth=0")
+    for part in ("United States", "الولايات المتحدة", "Place", "Country", "0 mentions", "exact"):
+        assert part in first
+    assert "US Africa Command" in page.inner_text("#ann-entity-list li >> nth=1")
+    page.screenshot(path=str(SHOTS / "admin-picker-exact-first.png"))
+    assert in_window(page, "#ann-save")
+    page.keyboard.press("Enter")
+    page.click("#ann-save")
+    page.wait_for_selector(".ann-mention.ann-confirmed")
+    assert Mention.objects.get(article=en).entity == usa
+
+
+@pytest.mark.parametrize(
+    ("language", "selected", "tagged", "snapped"),
+    [
+        ("en", "merican", "American", True),
+        ("ar", "مريكى", "أمريكى", True),
+        ("ar", "القائم", "القائم", False),  # inside والقائم: the name without its clitic
+    ],
+)
+def test_half_a_word_is_made_whole_and_says_so(
+    browser, live_server, language, selected, tagged, snapped
+):
+    en, ar = make_seed_pair()
+    article = en if language == "en" else ar
+    make_user("ana", group="Analyst")
+    page = annotate(browser, live_server, article)
+    select_and_open(page, selected)
+    assert page.is_visible(".ann-snapped") == snapped
+    assert page.input_value("#ann-entity") == tagged
+    if snapped:
+        assert selected in page.inner_text(".ann-snapped")
+        assert page.evaluate("window.getSelection().toString()") == tagged
+    page.screenshot(path=str(SHOTS / f"admin-snapped-{language}-{snapped}.png"))
+    page.check("#ann-new")
+    page.fill("#ann-new-name", "Word " + tagged)
+    page.click("#ann-save")
+    page.wait_for_selector(".ann-mention")
+    mention = Mention.objects.get(article=article)
+    assert mention.text == tagged == article.body[mention.start : mention.end]
+
+
+def test_crossing_spans_and_misplaced_clicks_get_a_message_beside_them(browser, live_server):
+    en, _ = make_seed_pair()
+    sarraj = make_entity(name="Fayez al-Sarraj", aliases={"en": ["Fayez al-Sarraj"]})
+    make_mention(en, sarraj, "Fayez al-Sarraj")
+    make_mention(en, sarraj, "Sarraj", occurrence=1, status="suggested")
+    make_user("ana", group="Analyst")
+    page = annotate(browser, live_server, en)
+    select_and_open(page, "al-Sarraj and")
+    page.fill("#ann-entity", "Fayez")
+    page.wait_for_selector("#ann-entity-list li")
+    page.keyboard.press("Enter")
+    page.click("#ann-save")
+    page.wait_for_selector(".annotator-popup .ann-error:has-text('cross')")
+    assert in_window(page, ".annotator-popup .ann-error")
+    page.screenshot(path=str(SHOTS / "admin-crossing-refused.png"))
+    page.keyboard.press("Escape")
+    page.wait_for_selector(".annotator-popup", state="detached")
+    assert not Mention.objects.filter(text__startswith="al-Sarraj").exists()
+
+    # Across paragraphs, begun far above the window: the note is in view, by the selection.
+    page.evaluate(
+        """() => {
+        const ps = document.querySelectorAll('.annotator-paragraph');
+        ps[ps.length - 1].scrollIntoView({block: 'end'});
+        const r = document.createRange();
+        r.setStart(ps[0].firstChild, 0);
+        r.setEnd(ps[ps.length - 1].firstChild, 3);
+        getSelection().removeAllRanges();
+        getSelection().addRange(r);
+    }"""
+    )
+    page.dispatch_event("#annotator-body", "mouseup")
+    page.wait_for_selector(".ann-note")
+    assert "one paragraph" in page.inner_text(".ann-note")
+    assert in_window(page, ".ann-note")
+    page.screenshot(path=str(SHOTS / "admin-across-paragraphs.png"))
+
+    # "Confirm selected" with nothing ticked says so next to the button.
+    page.evaluate("getSelection().removeAllRanges()")
+    page.click("#ann-confirm-selected")
+    note = page.locator(".ann-note").bounding_box()
+    button = page.locator("#ann-confirm-selected").bounding_box()
+    assert abs(note["y"] - (button["y"] + button["height"])) < 40
+    assert "Tick" in page.inner_text(".ann-note")
+    page.screenshot(path=str(SHOTS / "admin-confirm-nothing.png"))
+    assert Mention.objects.filter(status="suggested").count() == 1
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_a_highlight_opened_from_the_keyboard_is_narrowed_retagged_and_deleted(
+    browser, live_server, language
+):
+    en, ar = make_seed_pair()
+    article = en if language == "en" else ar
+    words = "Fayez al-Sarraj" if language == "en" else "فايز السراج"
+    rest = words.split(" ", 1)[1]
+    sarraj = make_entity(name="Fayez al-Sarraj", aliases={"en": ["Fayez al-Sarraj"]})
+    user = make_user("ana", group="Analyst")
+    mention = make_mention(article, sarraj, words, created_by=user)
+    page = annotate(browser, live_server, article)
+    page.focus(".ann[tabindex]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".ann-editor")
+    page.click("#ann-start-later")
+    assert page.inner_text("#ann-edit-words") == f"Words: {rest}"
+    page.select_option("#ann-edit-role", "actor")
+    assert in_window(page, "#ann-edit-save")
+    page.screenshot(path=str(SHOTS / f"admin-edit-highlight-{language}.png"))
+    page.click("#ann-edit-save")
+    page.wait_for_selector(".ann-editor", state="detached")
+    mention.refresh_from_db()
+    assert (mention.text, mention.role) == (rest, "actor")
+    assert mention.text == article.body[mention.start : mention.end]
+    assert mention.history.count() == 2 and mention.history.first().history_user == user
+
+    page.click(".ann-mention")
+    page.click("#ann-edit-delete")
+    page.wait_for_selector(".ann-mention", state="detached")
+    assert not Mention.objects.filter(pk=mention.pk).exists()
+
+
+def test_suggestions_are_reviewed_in_the_text_with_the_n_key(browser, live_server):
+    _, ar = make_seed_pair()
+    sarraj = make_entity(name="Fayez al-Sarraj", aliases={"ar": ["فايز السراج"]})
+    williams = make_entity(name="Stephanie Williams", name_ar="ستيفاني وليامز")
+    first = make_mention(ar, sarraj, "فايز السراج", status="suggested")
+    second = make_mention(ar, williams, "ستيفانى وليامز", status="suggested")
+    make_user("ana", group="Analyst")
+    page = annotate(browser, live_server, ar)
+    assert page.locator(".ann-mention.ann-suggested").count() == 2
+    page.focus("#annotator-body")
+    page.keyboard.press("n")
+    assert page.evaluate("document.activeElement.dataset.mentions") == str(first.pk)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#ann-accept")
+    assert in_window(page, "#ann-accept")
+    page.screenshot(path=str(SHOTS / "admin-suggestion-in-text-ar.png"))
+    page.keyboard.press("Enter")  # the focused "Accept suggestion"
+    page.wait_for_selector(".ann-mention.ann-confirmed")
+    # Focus moved on to the next suggestion.
+    page.wait_for_function(f"() => document.activeElement.dataset.mentions === '{second.pk}'")
+    page.keyboard.press("Enter")
+    page.click("#ann-reject")
+    page.wait_for_selector(".ann-suggested", state="detached")
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == ("confirmed", "rejected")
+
+
+def test_a_skip_link_reaches_the_text_in_two_tab_presses(browser, live_server):
+    en, _ = make_seed_pair()
+    make_user("ana", group="Analyst")
+    page = annotate(browser, live_server, en)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "skip-to-text"
+    page.screenshot(path=str(SHOTS / "admin-skip-link.png"))
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "annotator-body"
+
+
+def test_a_new_entity_under_a_known_name_offers_the_known_one(browser, live_server):
+    en, _ = make_seed_pair()
+    gna = make_entity(
+        name="Government of National Accord", kind="organization",
+        description="Libya's UN-backed government", aliases={"en": ["GNA"]},
+    )  # fmt: skip
+    make_user("ana", group="Analyst")
+    page = annotate(browser, live_server, en)
+    select_and_open(page, "GNA")
+    page.check("#ann-new")
+    page.fill("#ann-new-name", "GNA")
+    page.select_option("#ann-new-kind", "organization")
+    page.click("#ann-save")
+    page.wait_for_selector(".ann-existing li")
+    assert "Libya's UN-backed government" in page.inner_text(".ann-existing li")
+    assert page.is_visible("#ann-new-duplicate")
+    assert in_window(page, ".ann-existing button")
+    page.screenshot(path=str(SHOTS / "admin-new-entity-known-name.png"))
+    page.click(".ann-existing button")
+    page.wait_for_selector(".ann-mention.ann-confirmed")
+    assert Mention.objects.get(article=en).entity == gna
+    assert Entity.objects.count() == 1
+
+
+def test_a_claim_is_opened_in_the_text_widened_and_given_a_speaker(browser, live_server):
+    en, _ = make_seed_pair()
+    williams = make_entity(name="Stephanie Williams", aliases={"en": ["Stephanie Williams"]})
+    user = make_user("ana", group="Analyst")
+    quote = "The only lasting solution for Libya"
+    claim = make_claim(en, quote, created_by=user, kind="paraphrase")
+    page = annotate(browser, live_server, en)
+    assert "Paraphrase, confirmed" in page.inner_text("#annotator-claims")  # words, not codes
+    page.click(".ann-claim")
+    page.wait_for_selector(".ann-editor")
+    page.click("#ann-end-later")
+    page.fill("#ann-edit-speaker", "Williams")
+    page.wait_for_selector("#ann-edit-speaker-list li")
+    page.keyboard.press("Enter")
+    page.select_option("#ann-edit-kind", "direct_quote")
+    assert in_window(page, "#ann-edit-save")
+    page.screenshot(path=str(SHOTS / "admin-edit-claim-en.png"))
+    page.click("#ann-edit-save")
+    page.wait_for_selector(".ann-editor", state="detached")
+    claim.refresh_from_db()
+    assert claim.text == quote + " is"
+    assert (claim.speaker, claim.kind, claim.version) == (williams, "direct_quote", 2)
+    assert "Direct quote" in page.inner_text("#annotator-claims")

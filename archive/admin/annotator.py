@@ -13,7 +13,19 @@ from functools import wraps
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
-from django.db.models import Prefetch, Q
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -22,6 +34,7 @@ from rest_framework import serializers
 
 from archive import services
 from archive.admin.serializers import (
+    AnnotationEditInput,
     AnnotationInput,
     ClaimInput,
     MentionInput,
@@ -30,8 +43,20 @@ from archive.admin.serializers import (
     first_error,
     read_json,
 )
-from archive.models import Alias, Article, Claim, ClaimSubject, Entity, EntityKind, Mention
+from archive.models import (
+    Alias,
+    Article,
+    Claim,
+    ClaimKind,
+    ClaimSubject,
+    Entity,
+    EntityKind,
+    Mention,
+    MentionRole,
+    Status,
+)
 from archive.permissions import can_delete_annotation
+from archive.services.annotations import DuplicateEntity, claim_update, mention_update
 from archive.text.normalize import normalize
 
 
@@ -63,6 +88,9 @@ def _json_view(view):
             return view(request, *args, **kwargs)
         except serializers.ValidationError as error:
             return JsonResponse({"error": first_error(error.detail)}, status=400)
+        except DuplicateEntity as error:
+            existing = [_candidate(e) for e in _with_counts(error.entities)]
+            return JsonResponse({"error": error.messages[0], "existing": existing}, status=409)
         except services.StaleEdit as error:
             return JsonResponse({"error": " ".join(error.messages)}, status=409)
         except ValidationError as error:
@@ -115,9 +143,16 @@ def annotations_data(request, article: Article) -> dict:
                 "start": m.start,
                 "end": m.end,
                 "text": m.text,
-                "entity": {"id": m.entity_id, "name": m.entity.name, "kind": m.entity.kind},
+                "entity": {
+                    "id": m.entity_id,
+                    "name": m.entity.name,
+                    "name_ar": m.entity.name_ar,
+                    "kind": m.entity.kind,
+                },
                 "role": m.role,
+                "role_label": str(MentionRole(m.role).label),
                 "status": m.status,
+                "status_label": str(Status(m.status).label),
                 "is_orphaned": m.is_orphaned,
                 "token": services.edit_token(m),
                 "can_delete": can_delete_annotation(user, m),
@@ -132,7 +167,9 @@ def annotations_data(request, article: Article) -> dict:
                 "text": c.text,
                 "speaker": c.speaker and {"id": c.speaker_id, "name": c.speaker.name},
                 "kind": c.kind,
+                "kind_label": str(ClaimKind(c.kind).label),
                 "status": c.status,
+                "status_label": str(Status(c.status).label),
                 "is_orphaned": c.is_orphaned,
                 "token": services.edit_token(c),
                 "subjects": [link.entity.name for link in c.subject_links.all()],
@@ -155,37 +192,79 @@ def annotations(request, object_id):
     return JsonResponse(annotations_data(request, article))
 
 
+def _exact_keys(query: str) -> set[str]:
+    """The normalized spellings an exact match may have. The one place to add spelling
+    variants (archive/names.py, the spelling-variant resolver) so they rank as exact:
+    with Alias.variant_key, entity_search's `exact` test gains `| Q(variant_key=...)`."""
+    return {normalize(query)} - {""}
+
+
+def _with_counts(entities):
+    """Entities with `n_mentions`: their mentions an analyst would count (neither rejected
+    nor orphaned), in one query with them."""
+    ids = [e.pk for e in entities] if not hasattr(entities, "query") else None
+    queryset = Entity.objects.filter(pk__in=ids) if ids is not None else entities
+    live = ~Q(mentions__status=Status.REJECTED) & Q(mentions__is_orphaned=False)
+    return queryset.annotate(n_mentions=Count("mentions", filter=live))
+
+
+def _candidate(e: Entity) -> dict:
+    return {
+        "id": e.pk,
+        "name": e.name,
+        "name_ar": e.name_ar,
+        "kind": e.kind,
+        "kind_label": str(EntityKind(e.kind).label),
+        "description": e.description,
+        "mentions": e.n_mentions,
+        "match": getattr(e, "match", None),
+    }
+
+
 @require_GET
 @_json_view
 def entity_search(request, object_id):
-    """Entities whose canonical name or any alias, in any script, contains the query."""
+    """Entities whose canonical name or any alias, in any script, holds a word starting
+    with the query: exact names first (any script, normalized), then names starting with
+    it, then the rest; each with its kind, names, description and mention count. One query.
+    """
     _require(request, "view_entity")
     query = request.GET.get("q", "")[:100].replace("\x00", "").strip()
     key = normalize(query)
     if not key:
         return JsonResponse({"results": []})
-    alias_hits = Alias.objects.filter(
-        Q(normalized__startswith=key) | Q(normalized__contains=" " + key)
-    ).values_list("entity_id", flat=True)[:50]
+    aliases = Alias.objects.filter(entity=OuterRef("pk"))
+    found = Exists(
+        aliases.filter(Q(normalized__startswith=key) | Q(normalized__contains=" " + key))
+    )
+    exact = Exists(aliases.filter(normalized__in=_exact_keys(query))) | Q(name__iexact=query)
+    prefix = Exists(aliases.filter(normalized__startswith=key)) | Q(name__istartswith=query)
+    mentions = (
+        Mention.objects.filter(entity=OuterRef("pk"), is_orphaned=False)
+        .exclude(status=Status.REJECTED)
+        .order_by()
+        .values("entity")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     entities = (
-        Entity.objects.filter(Q(pk__in=list(alias_hits)) | Q(name__icontains=query))
-        .prefetch_related("aliases")
-        .order_by("name")[:15]
+        Entity.objects.filter(found | Q(name__icontains=query))
+        .annotate(
+            rank=Case(
+                When(exact, then=Value(0)),
+                When(prefix, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            ),
+            n_mentions=Coalesce(Subquery(mentions, output_field=IntegerField()), 0),
+        )
+        .order_by("rank", "-n_mentions", "name")[:15]
     )
-    return JsonResponse(
-        {
-            "results": [
-                {
-                    "id": e.pk,
-                    "name": e.name,
-                    "kind": e.kind,
-                    "kind_label": EntityKind(e.kind).label,
-                    "aliases": [a.name for a in e.aliases.all() if a.name != e.name][:4],
-                }
-                for e in entities
-            ]
-        }
-    )
+    results = []
+    for e in entities:
+        e.match = ("exact", "prefix", "other")[e.rank]
+        results.append(_candidate(e))
+    return JsonResponse({"results": results})
 
 
 @_annotator_post("add_mention")
@@ -198,7 +277,9 @@ def mention_add(request, article):
             article=article, user=request.user, **new, **data
         )
     else:
-        mention = services.mention_create(article=article, entity=entity, user=request.user, **data)
+        mention = services.mention_create(
+            article=article, entity=entity, user=request.user, whole_words=True, **data
+        )
     name = mention.entity.name
     if not mention.was_created:  # sent twice (a double click): the first one stands
         return _ok(request, article, f"“{mention.text}” is tagged as {name}.", status=200)
@@ -208,7 +289,7 @@ def mention_add(request, article):
 @_annotator_post("add_claim")
 def claim_add(request, article):
     data = _valid(ClaimInput, read_json(request))
-    claim = services.claim_create(article=article, user=request.user, **data)
+    claim = services.claim_create(article=article, user=request.user, whole_words=True, **data)
     return _ok(request, article, f"Recorded the claim “{claim.text[:60]}”.", status=201)
 
 
@@ -245,3 +326,29 @@ def delete(request, article):
     annotation = _valid(AnnotationInput, read_json(request), article=article)
     services.annotation_delete(annotation=annotation, user=request.user)
     return _ok(request, article, f"Deleted the {annotation._meta.verbose_name}.")
+
+
+@_annotator_post()
+def edit(request, article):
+    """Change one mention (entity, role, status, words) or claim (speaker, kind, status,
+    words) in place, with the stale-edit token the page holds."""
+    data = _valid(AnnotationEditInput, read_json(request), article=article)
+    annotation = data["annotation"]
+    what = annotation._meta.verbose_name
+    _require(request, f"change_{annotation._meta.model_name}")
+    if isinstance(annotation, Mention):
+        annotation = mention_update(
+            mention=annotation, user=request.user, token=data.get("token"),
+            entity=data.get("entity"), role=data.get("role"), status=data.get("status"),
+            span=data["span"],
+        )  # fmt: skip
+    else:
+        speaker = data.get("speaker")
+        changes = {"speaker": None} if data.get("speaker_unknown") else {}
+        if speaker is not None:
+            changes["speaker"] = speaker
+        annotation = claim_update(
+            claim=annotation, user=request.user, token=data.get("token"), kind=data.get("kind"),
+            status=data.get("status"), span=data["span"], **changes,
+        )  # fmt: skip
+    return _ok(request, article, f"Saved the {what} “{annotation.text[:60]}”.")

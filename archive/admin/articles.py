@@ -195,6 +195,7 @@ class ArticleAdmin(LargeTableAdmin):
             ("review/", annotator.review, "_review"),
             ("place/", annotator.place, "_place"),
             ("delete/", annotator.delete, "_delete"),
+            ("edit/", annotator.edit, "_edit"),
         ]
         custom = [
             path(f"<path:object_id>/annotate/{route}", wrap(view), name=prefix + suffix)
@@ -221,6 +222,7 @@ class ArticleAdmin(LargeTableAdmin):
                 "review": base + "review/",
                 "place": base + "place/",
                 "delete": base + "delete/",
+                "edit": base + "edit/",
             },
             "paragraphs": [
                 {"start": p.start, "text": p.text} for p in services.body_paragraphs(article.body)
@@ -232,10 +234,12 @@ class ArticleAdmin(LargeTableAdmin):
                 "add_claim": user.has_perm("archive.add_claim"),
                 "add_entity": user.has_perm("archive.add_entity"),
                 "review": user.has_perm("archive.change_mention"),
+                "change_claim": user.has_perm("archive.change_claim"),
             },
             "roles": MentionRole.choices,
             "kinds": EntityKind.choices,
             "claim_kinds": ClaimKind.choices,
+            "statuses": Status.choices,
             **annotator.annotations_data(request, article),
         }
         return {

@@ -171,6 +171,11 @@ class SpanInput(serializers.Serializer):
 class NewEntityInput(serializers.Serializer):
     name = TextField()
     kind = TextField(default=EntityKind.PERSON)
+    description = TextField()
+    # True: the analyst confirmed this is another entity than the one(s) with the name.
+    duplicate = serializers.BooleanField(
+        default=False, error_messages={"invalid": "duplicate must be true or false."}
+    )
 
     def validate_empty_values(self, data):
         if data is not empty and not data:  # {} or "": no new entity, the annotator's way
@@ -250,3 +255,28 @@ class AnnotationInput(serializers.Serializer):
         if annotation is None:
             raise serializers.ValidationError(f"That {model._meta.verbose_name} no longer exists.")
         return annotation
+
+
+class AnnotationEditInput(AnnotationInput):
+    """A change to one mention or claim: only what is sent changes. `token` is the
+    stale-edit marker the page holds; start, end and text move its words."""
+
+    token = TextField(default=None, allow_null=True)
+    entity_id = EntityField(source="entity")
+    speaker_id = EntityField(source="speaker")
+    speaker_unknown = serializers.BooleanField(default=False)
+    role = TextField(default=None, allow_null=True)
+    kind = TextField(default=None, allow_null=True)
+    status = TextField(default=None, allow_null=True)
+    start = WholeNumberField(required=False)
+    end = WholeNumberField(required=False)
+    text = TextField(default=None, allow_null=True)
+
+    def validate(self, data):
+        annotation = super().validate(data)
+        span = None
+        if "start" in data or "end" in data:
+            if not ("start" in data and "end" in data and data.get("text") is not None):
+                raise serializers.ValidationError("start, end and text go together.")
+            span = (data["start"], data["end"], data["text"])
+        return {**data, "annotation": annotation, "span": span}

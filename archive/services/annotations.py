@@ -6,9 +6,11 @@ Every write checks its span against the stored body and moves the row's stale-ed
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, Q
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
@@ -25,10 +27,81 @@ from archive.models import (
 from archive.permissions import can_delete_annotation
 from archive.services.entities import entity_create
 from archive.services.propagation import annotations_propagate
+from archive.text.arabic import CLITIC_RUNS, PREFIXES, is_arabic
+from archive.text.normalize import normalize
 
 
 class StaleEdit(ValidationError):
     """The row changed since the page that sent this write was loaded."""
+
+
+class DuplicateEntity(ValidationError):
+    """A new entity was asked for under a name some entity already carries; `entities`
+    holds them, so the annotator can offer them instead."""
+
+    def __init__(self, message: str, entities: list[Entity]):
+        super().__init__(message)
+        self.entities = entities
+
+
+# What may be glued to the front of an Arabic name and left out of a selection: والسراج,
+# بالسراج, السراج inside والسراج (archive.text.arabic holds the letters).
+CLITIC_PREFIXES = frozenset((*CLITIC_RUNS, *PREFIXES)) - {""}
+
+
+def _is_word_char(c: str) -> bool:
+    return unicodedata.category(c)[0] in "LNM"
+
+
+def check_whole_words(body: str, start: int, end: int) -> None:
+    """Refuse a span that starts or ends inside a word ("merican" in "Americans"), except
+    an Arabic name selected inside its proclitics."""
+    if start > 0 and _is_word_char(body[start - 1]) and _is_word_char(body[start]):
+        head = start
+        while head > 0 and _is_word_char(body[head - 1]):
+            head -= 1
+        prefix = body[head:start]
+        if not (is_arabic(prefix) and prefix in CLITIC_PREFIXES):
+            tail = end
+            while tail < len(body) and _is_word_char(body[tail]):
+                tail += 1
+            raise ValidationError(
+                f"“{body[start:end]}” starts inside the word “{body[head:tail]}”: select "
+                "whole words."
+            )
+    if end < len(body) and _is_word_char(body[end - 1]) and _is_word_char(body[end]):
+        tail = end
+        while tail < len(body) and _is_word_char(body[tail]):
+            tail += 1
+        raise ValidationError(
+            f"“{body[start:end]}” ends inside the word “{body[start:tail].split()[-1]}”: "
+            "select whole words."
+        )
+
+
+def check_not_crossing(article: Article, start: int, end: int, exclude=None) -> None:
+    """Refuse a span that half-overlaps a live mention or claim of the article; one inside
+    another (or the same words) is fine."""
+    crossing = Q(start__lt=start, end__gt=start, end__lt=end) | Q(
+        start__gt=start, start__lt=end, end__gt=end
+    )
+    live = ~Q(status=Status.REJECTED) & Q(is_orphaned=False, article=article)
+    for model in (Mention, Claim):
+        rows = model.objects.filter(live & crossing)
+        if isinstance(exclude, model):
+            rows = rows.exclude(pk=exclude.pk)
+        other = rows.order_by("start").first()
+        if other is not None:
+            raise ValidationError(
+                f"These words cross the {model._meta.verbose_name} “{other.text}”: an "
+                "annotation may sit inside another, not half over it. Select the whole of "
+                "it, or words inside it."
+            )
+
+
+def _check_new_span(article: Article, start: int, end: int, exclude=None) -> None:
+    check_whole_words(article.body, start, end)
+    check_not_crossing(article, start, end, exclude=exclude)
 
 
 def edit_token(obj: Mention | Claim) -> str:
@@ -72,14 +145,18 @@ def mention_create(
     user=None,
     status: str = Status.CONFIRMED,
     propagate: bool = True,
+    whole_words: bool = False,
 ) -> Mention:
     """Tag words of the body as a mention; a confirmed one is proposed in translations.
 
     Idempotent: the same entity at the same span returns the mention already there (with
-    `was_created` False), also when two identical requests arrive at once.
+    `was_created` False), also when two identical requests arrive at once. `whole_words`
+    (an analyst's selection): the span must hold whole words and cross no annotation.
     """
     _lock_article(article)
     _check_span(article, start, end, text)
+    if whole_words:
+        _check_new_span(article, start, end)
     if role not in MentionRole.values:
         raise ValidationError(f"Unknown role {role!r}.")
     key = {"article": article, "entity": entity, "start": start, "end": end}
@@ -108,7 +185,7 @@ def mention_create(
 @transaction.atomic
 def mention_create_with_entity(
     *, article: Article, name: str, kind: str, start: int, end: int, text: str,
-    role: str = MentionRole.OTHER, user=None,
+    role: str = MentionRole.OTHER, user=None, description: str = "", duplicate: bool = False,
 ) -> Mention:  # fmt: skip
     """Make a new entity (entity_create: named `name`, or the words) and tag the words as
     its mention: all or nothing, so a refused tag leaves no entity (nor an alias the matcher
@@ -126,10 +203,47 @@ def mention_create_with_entity(
     )  # fmt: skip
     entity = existing.entity if existing is not None else None
     if entity is None:
+        _check_new_span(article, start, end)
+        _refuse_silent_duplicate(name.strip() or text.strip(), text, description, duplicate)
         entity = entity_create(name=name, kind=kind, words=text, language=article.language)
+        if description.strip():
+            entity.description = description.strip()[:500]
+            entity.save(update_fields=["description"])
     return mention_create(
-        article=article, entity=entity, start=start, end=end, text=text, role=role, user=user
+        article=article, entity=entity, start=start, end=end, text=text, role=role, user=user,
+        whole_words=True,
+    )  # fmt: skip
+
+
+def _refuse_silent_duplicate(name: str, words: str, description: str, duplicate: bool) -> None:
+    """A name (or the words) that an entity already carries as a name or an alias is that
+    entity, unless the analyst says it is another one (`duplicate`) and tells them apart
+    by a description no namesake has."""
+    keys = {normalize(name), normalize(words)} - {""}
+    namesakes = list(
+        Entity.objects.filter(
+            Q(aliases__normalized__in=keys) | Q(name__iexact=name) | Q(name__iexact=words)
+        )
+        .distinct()
+        .order_by("name")[:10]
     )
+    if not namesakes:
+        return
+    if not duplicate:
+        raise DuplicateEntity(
+            f"“{name}” is already an entity: {namesakes[0].name}. Tag the words as it, or "
+            "confirm that this is a different one and describe the difference.",
+            namesakes,
+        )
+    told = description.strip().casefold()
+    if not told:
+        raise ValidationError(
+            "A second entity with the same name needs a description that tells it apart."
+        )
+    if told in {e.description.strip().casefold() for e in namesakes}:
+        raise ValidationError(
+            "That description is the same as the existing entity's: say how this one differs."
+        )
 
 
 @transaction.atomic
@@ -204,9 +318,14 @@ def claim_create(
     status: str = Status.CONFIRMED,
     same_as: Claim | None = None,
     propagate: bool = True,
+    whole_words: bool = False,
 ) -> Claim:
-    """Record a claim at words of the body; a confirmed one is proposed in translations."""
+    """Record a claim at words of the body; a confirmed one is proposed in translations.
+    `whole_words` (an analyst's selection): whole words, crossing no annotation."""
     _check_span(article, start, end, text)
+    if whole_words:
+        _lock_article(article)
+        _check_new_span(article, start, end)
     if kind not in ClaimKind.values:
         raise ValidationError(f"Unknown claim kind {kind!r}.")
     claim = Claim.objects.create(
@@ -234,6 +353,7 @@ def annotation_place(*, annotation: Mention | Claim, start: int, end: int, text:
     """Anchor an orphaned (or misplaced) annotation at new words of its article's body."""
     _lock_article(annotation.article)
     _check_span(annotation.article, start, end, text)
+    _check_new_span(annotation.article, start, end, exclude=annotation)
     taken = "That entity is already tagged at “{}”: delete this copy instead."
     if isinstance(annotation, Mention):
         twin = Mention.objects.filter(
@@ -306,3 +426,98 @@ def annotation_delete(*, annotation: Mention | Claim, user) -> None:
             f"This {what} cannot be deleted: {len(error.protected_objects)} {what}(s) in "
             f"other articles are recorded as the same {what}. Delete those first."
         ) from None
+
+
+# --- edits from the annotator: change an annotation in place ------------------------------
+
+_UNCHANGED = object()
+
+
+def _locked_current(annotation: Mention | Claim, token: str | None):
+    stored = (
+        type(annotation)
+        .objects.select_for_update(of=("self",))
+        .select_related("article")
+        .filter(pk=annotation.pk)
+        .first()
+    )
+    if stored is None:
+        raise ValidationError(f"This {annotation._meta.verbose_name} was deleted meanwhile.")
+    if token is not None and edit_token(stored) != token:
+        raise StaleEdit(
+            f"This {annotation._meta.verbose_name} changed since the page was loaded. Nothing "
+            "was saved: it now shows as it is."
+        )
+    return stored
+
+
+def _respan(stored: Mention | Claim, span) -> None:
+    if span is None:
+        return
+    start, end, text = span
+    if (start, end) == (stored.start, stored.end):
+        return
+    _lock_article(stored.article)
+    _check_span(stored.article, start, end, text)
+    _check_new_span(stored.article, start, end, exclude=stored)
+    stored.start, stored.end, stored.text = start, end, text
+
+
+@transaction.atomic
+def mention_update(
+    *, mention: Mention, user=None, token: str | None = None, entity: Entity | None = None,
+    role: str | None = None, status: str | None = None, span: tuple | None = None,
+) -> Mention:  # fmt: skip
+    """Change a mention from the annotator: its entity, role, status or words (whole words,
+    crossing nothing). `token` is the stale-edit marker the page holds: a row changed since
+    is refused (StaleEdit). One save, so one history row; a mention confirmed by it is
+    proposed in the translations."""
+    stored = _locked_current(mention, token)
+    was = stored.status
+    if role is not None:
+        if role not in MentionRole.values:
+            raise ValidationError(f"Unknown role {role!r}.")
+        stored.role = role
+    if status is not None:
+        if status not in Status.values:
+            raise ValidationError(f"Unknown status {status!r}.")
+        stored.status = status
+    if entity is not None:
+        stored.entity = entity
+    _respan(stored, span)
+    twin = Mention.objects.filter(
+        article_id=stored.article_id, entity_id=stored.entity_id, start=stored.start,
+        end=stored.end,
+    ).exclude(pk=stored.pk)  # fmt: skip
+    if twin.exists():
+        raise ValidationError(f"{stored.entity.name} is already tagged at “{stored.text}”.")
+    _as_edited_by(stored, user)
+    stored.save()
+    if stored.status == Status.CONFIRMED and was != Status.CONFIRMED:
+        annotations_propagate(mentions=[stored], user=user)
+    return stored
+
+
+@transaction.atomic
+def claim_update(
+    *, claim: Claim, user=None, token: str | None = None, speaker=_UNCHANGED,
+    kind: str | None = None, status: str | None = None, span: tuple | None = None,
+) -> Claim:  # fmt: skip
+    """Change a claim from the annotator: speaker (None: unknown), kind, status or words.
+    Its version moves; a stale `token` is refused as for mentions."""
+    stored = _locked_current(claim, token)
+    if speaker is not _UNCHANGED:
+        stored.speaker = speaker
+    if kind is not None:
+        if kind not in ClaimKind.values:
+            raise ValidationError(f"Unknown claim kind {kind!r}.")
+        stored.kind = kind
+    if status is not None:
+        if status not in Status.values:
+            raise ValidationError(f"Unknown status {status!r}.")
+        stored.status = status
+    _respan(stored, span)
+    stored.version += 1
+    _as_edited_by(stored, user)
+    stored.save()
+    return stored

@@ -28,3 +28,59 @@ export function statusLine(box) {
     box.classList.toggle("is-error", Boolean(isError));
   };
 }
+
+// A message shown next to what caused it (`rect`, in the viewport), kept inside the
+// window; it goes away on the next click or key, or after a while.
+export function noteNear(rect, message) {
+  document.querySelectorAll(".ann-note").forEach((n) => n.remove());
+  const note = el("div", { class: "ann-note", role: "alert", text: message });
+  document.body.append(note);
+  const top = rect && rect.bottom > 0 && rect.top < window.innerHeight ? rect.bottom + 6 : 8;
+  const left = rect ? rect.left : 8;
+  note.style.top = Math.max(8, Math.min(top, window.innerHeight - note.offsetHeight - 8)) + "px";
+  note.style.left =
+    Math.max(8, Math.min(left, document.documentElement.clientWidth - note.offsetWidth - 8)) + "px";
+  const remove = () => note.remove();
+  setTimeout(() => {
+    document.addEventListener("mousedown", remove, { once: true });
+    document.addEventListener("keydown", remove, { once: true });
+  }, 0);
+  setTimeout(remove, 8000);
+  return note;
+}
+
+// Puts a fixed popup under `rect` (or above it), inside the window and clear of `rect`:
+// when neither side has room, the page scrolls the words up first, and the popup scrolls
+// inside itself (its buttons stay in view). Placed again whenever it changes size.
+export function placeFixed(popup, rect) {
+  const room = Math.max(window.innerHeight - rect.bottom, rect.top) - 16;
+  if (popup.offsetHeight > room) {
+    const before = window.scrollY;
+    window.scrollBy(0, rect.top - 90);
+    const moved = window.scrollY - before;
+    rect = { top: rect.top - moved, bottom: rect.bottom - moved, left: rect.left };
+  }
+  if (!popup._observer) {
+    popup._observer = new ResizeObserver(() => position(popup, rect));
+    popup._observer.observe(popup);
+  }
+  position(popup, rect);
+}
+
+function position(popup, rect) {
+  const below = window.innerHeight - rect.bottom - 16;
+  const above = rect.top - 16;
+  const h = popup.scrollHeight;
+  let top;
+  if (h <= below || below >= above) {
+    popup.style.maxHeight = Math.max(below, 120) + "px";
+    top = rect.bottom + 8;
+  } else {
+    popup.style.maxHeight = Math.max(above, 120) + "px";
+    top = rect.top - 8 - Math.min(h, Math.max(above, 120));
+  }
+  top = Math.max(8, Math.min(top, window.innerHeight - popup.offsetHeight - 8));
+  const right = document.documentElement.clientWidth - popup.offsetWidth - 8;
+  popup.style.top = top + "px";
+  popup.style.left = Math.max(8, Math.min(rect.left, right)) + "px";
+}

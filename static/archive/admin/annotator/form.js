@@ -1,7 +1,7 @@
 /* The tagging form: the selected words as a mention (an entity found by any alias, or made
  * on the spot) or as a claim (speaker, kind, the entities it is about, its date). */
-import { el } from "./dom.js";
-import { entityPicker } from "./picker.js";
+import { el, noteNear, placeFixed } from "./dom.js";
+import { describeEntity, entityPicker } from "./picker.js";
 import { call } from "./server.js";
 
 function select(id, label, choices, value) {
@@ -22,9 +22,18 @@ export function tagForm(annotator) {
   const { config, container, say } = annotator;
   let popup = null;
 
+  // Escape closes the form wherever the focus is (a button disabled while saving drops it).
+  function onEscape(event) {
+    if (event.key === "Escape" && popup) {
+      event.preventDefault();
+      close();
+    }
+  }
+
   function close() {
     if (popup) {
       popup.remove();
+      document.removeEventListener("keydown", onEscape);
       popup = null;
       container.focus({ preventScroll: true });
     }
@@ -33,7 +42,9 @@ export function tagForm(annotator) {
   function open(span) {
     if (!span) return;
     if (span.error) {
+      close();
       say(span.error, true);
+      noteNear(span.rect || container.getBoundingClientRect(), span.error);
       return;
     }
     annotator.lastSpan = span;
@@ -61,10 +72,26 @@ export function tagForm(annotator) {
         el("input", { id: "ann-new-name", class: "vTextField", value: span.text }),
       ),
       select("ann-new-kind", "Kind", config.kinds, "person"),
+      el(
+        "div",
+        { class: "ann-field" },
+        el("label", { for: "ann-new-description", text: "Description (what tells it apart)" }),
+        el("input", { id: "ann-new-description", class: "vTextField" }),
+      ),
+      el(
+        "div",
+        { class: "ann-field ann-inline", id: "ann-duplicate-field", hidden: true },
+        el("input", { type: "checkbox", id: "ann-new-duplicate" }),
+        el("label", {
+          for: "ann-new-duplicate",
+          text: " It is a different entity with the same name",
+        }),
+      ),
     );
     newBox.addEventListener("change", () => {
       newFields.hidden = !newBox.checked;
       entity.input.disabled = newBox.checked;
+      entity.wrapper.hidden = newBox.checked; // its list of options would crowd the form
     });
     const mentionPart = el(
       "fieldset",
@@ -196,6 +223,8 @@ export function tagForm(annotator) {
           payload.new_entity = {
             name: document.getElementById("ann-new-name").value,
             kind: document.getElementById("ann-new-kind").value,
+            description: document.getElementById("ann-new-description").value,
+            duplicate: document.getElementById("ann-new-duplicate").checked,
           };
         } else if (entity.input.dataset.id) {
           payload.entity_id = entity.input.dataset.id;
@@ -214,11 +243,43 @@ export function tagForm(annotator) {
         annotator.render();
         say(body.message);
       } catch (e) {
-        error.textContent = e.message;
+        error.replaceChildren(e.message);
+        if (e.body && e.body.existing) offerExisting(e.body.existing);
+        popup.scrollTop = popup.scrollHeight; // the message and its choices, above Save
       } finally {
         saving = false;
         if (button) button.disabled = false;
       }
+    }
+
+    // The name is taken: offer the entities that carry it, or a deliberate duplicate.
+    function offerExisting(existing) {
+      document.getElementById("ann-duplicate-field").hidden = false;
+      error.append(
+        el(
+          "ul",
+          { class: "ann-existing" },
+          ...existing.map((o) =>
+            el(
+              "li",
+              {},
+              describeEntity(o),
+              " ",
+              el("button", {
+                type: "button",
+                class: "button",
+                text: "Tag as this one",
+                onclick: () => {
+                  newBox.checked = false;
+                  newBox.dispatchEvent(new Event("change"));
+                  pickOne(o, entity.input);
+                  save();
+                },
+              }),
+            ),
+          ),
+        ),
+      );
     }
 
     popup = el(
@@ -236,6 +297,15 @@ export function tagForm(annotator) {
         el("q", {}, el("bdi", { lang: config.language, text: span.text })),
         el("small", { text: " (" + span.start + "–" + span.end + ")" }),
       ),
+      span.snapped
+        ? el(
+            "p",
+            { class: "ann-snapped", role: "status" },
+            "Made whole words: you selected “",
+            el("bdi", { lang: config.language, text: span.snapped }),
+            "”.",
+          )
+        : null,
       modes,
       mentionPart,
       claimPart,
@@ -273,7 +343,10 @@ export function tagForm(annotator) {
       }
     });
     document.body.append(popup);
+    document.addEventListener("keydown", onEscape);
     place(popup, container);
+    // What the analyst selected may have been half a word: show the whole words tagged.
+    if (span.snapped) annotator.text.selectOffsets(span.start, span.end);
     if (config.can.add_mention) {
       entity.input.value = span.text;
       entity.wrapper.search();
@@ -287,13 +360,12 @@ export function tagForm(annotator) {
   return { open, close };
 }
 
-// Under the selection (or the text), kept inside the window's width.
+// Under the selection (or the text), inside the window: the popup is fixed and never
+// taller than the window (its buttons stay in view; see annotate.css).
 function place(popup, container) {
   const selection = window.getSelection();
   const rect = selection.rangeCount
     ? selection.getRangeAt(0).getBoundingClientRect()
     : container.getBoundingClientRect();
-  const right = window.scrollX + document.documentElement.clientWidth - popup.offsetWidth - 8;
-  popup.style.top = window.scrollY + rect.bottom + 8 + "px";
-  popup.style.left = Math.max(8, Math.min(window.scrollX + rect.left, right)) + "px";
+  placeFixed(popup, rect);
 }

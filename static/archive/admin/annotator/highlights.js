@@ -28,22 +28,26 @@ export function renderHighlights(text, data) {
       const b = points[i + 1];
       const piece = body.slice(map.toUnit[a - start], map.toUnit[b - start]);
       const cover = inside.filter((s) => s.start <= a && s.end >= b);
-      fragment.append(cover.length ? highlight(cover, piece) : document.createTextNode(piece));
+      fragment.append(cover.length ? highlight(cover, piece, a) : document.createTextNode(piece));
     }
     p.replaceChildren(fragment);
   }
 }
 
-function highlight(cover, piece) {
+// One piece of text under annotations. The piece where an annotation begins is a stop of
+// the Tab key (Enter opens it), so each annotation is reached once from the keyboard.
+function highlight(cover, piece, at) {
   const classes = ["ann"];
   const titles = [];
   for (const s of cover) {
     if (s.type === "mention") {
       classes.push("ann-mention", "ann-" + s.status, "ann-kind-" + s.entity.kind);
-      titles.push(s.entity.name + " (" + s.role + ", " + s.status + ")");
+      titles.push(s.entity.name + " (" + s.role_label + ", " + s.status_label.toLowerCase() + ")");
     } else {
       classes.push("ann-claim", "ann-claim-" + s.status);
-      titles.push("Claim by " + (s.speaker ? s.speaker.name : "unknown") + " (" + s.kind + ")");
+      titles.push(
+        "Claim by " + (s.speaker ? s.speaker.name : "unknown") + " (" + s.kind_label + ")",
+      );
     }
   }
   const ids = (type) =>
@@ -56,6 +60,10 @@ function highlight(cover, piece) {
     {
       class: classes.join(" "),
       title: titles.join("; "),
+      "aria-label": cover.some((s) => s.start === at) ? piece + ": " + titles.join("; ") : null,
+      tabindex: cover.some((s) => s.start === at) ? "0" : null,
+      role: cover.some((s) => s.start === at) ? "button" : null,
+      "data-start": at,
       "data-mentions": ids("mention"),
       "data-claims": ids("claim"),
     },

@@ -1,6 +1,6 @@
 /* The lists under the text: suggested mentions to review (one by one or in bulk),
  * orphaned annotations to place again or delete, and the article's claims. */
-import { el, fill } from "./dom.js";
+import { el, fill, noteNear } from "./dom.js";
 import { call } from "./server.js";
 
 // `annotator` is the shared state (see main.js).
@@ -10,7 +10,7 @@ export function renderLists(annotator) {
   renderClaims(annotator);
 }
 
-async function act(annotator, url, payload) {
+export async function act(annotator, url, payload) {
   const { config, say } = annotator;
   try {
     const body = await call(url, payload);
@@ -32,7 +32,7 @@ async function act(annotator, url, payload) {
 }
 
 // Review with the tokens this page was given: a row changed since is refused (409).
-function review(annotator, ids, status) {
+export function review(annotator, ids, status) {
   const tokens = {};
   for (const m of annotator.data.mentions) if (ids.includes(m.id)) tokens[m.id] = m.token;
   return act(annotator, annotator.config.urls.review, { ids, status, tokens });
@@ -76,6 +76,17 @@ function renderSuggested(annotator) {
     );
   });
   const chosen = () => checks.filter((c) => c.checked).map((c) => Number(c.value));
+  const reviewChosen = (status) => (event) => {
+    const ids = chosen();
+    if (!ids.length) {
+      noteNear(
+        event.target.getBoundingClientRect(),
+        "Tick the suggestions to " + (status === "confirmed" ? "confirm" : "reject") + " first.",
+      );
+      return;
+    }
+    review(annotator, ids, status);
+  };
   fill(
     document.getElementById("annotator-suggested"),
     el("h3", { text: "Suggested mentions (" + suggested.length + ")" }),
@@ -88,16 +99,8 @@ function renderSuggested(annotator) {
               c.checked = true;
             }),
           ),
-          button(
-            "Confirm selected",
-            () => chosen().length && review(annotator, chosen(), "confirmed"),
-            "ann-confirm-selected",
-          ),
-          button(
-            "Reject selected",
-            () => chosen().length && review(annotator, chosen(), "rejected"),
-            "ann-reject-selected",
-          ),
+          button("Confirm selected", reviewChosen("confirmed"), "ann-confirm-selected"),
+          button("Reject selected", reviewChosen("rejected"), "ann-reject-selected"),
         )
       : null,
     suggested.length ? el("ul", {}, ...rows) : el("p", { text: "None." }),
@@ -176,9 +179,9 @@ function renderClaims(annotator) {
               el("a", { href: c.url }, (c.speaker ? c.speaker.name : "Unknown") + ": "),
               el("q", { dir: "auto", text: c.text }),
               " " +
-                c.kind +
+                c.kind_label +
                 ", " +
-                c.status +
+                c.status_label.toLowerCase() +
                 (c.subjects.length ? " — about " + c.subjects.join(", ") : ""),
             ),
           ),

@@ -6,11 +6,13 @@
  *   highlights.js  the text with its mentions and claims marked
  *   picker.js      the entity combobox (any alias, any script)
  *   form.js        the tagging form (mention or claim)
+ *   edit.js        an existing highlight opened: change, widen/narrow, accept, delete
  *   lists.js       suggestions to review, orphans to place again, claims
  *   dom.js, server.js  small helpers: elements, the status line, JSON requests
  * This module holds the shared state and wires them together.
  */
 import { statusLine } from "./dom.js";
+import { highlightEditor, nextSuggestion } from "./edit.js";
 import { tagForm } from "./form.js";
 import { renderHighlights } from "./highlights.js";
 import { renderLists } from "./lists.js";
@@ -35,12 +37,24 @@ const annotator = {
 };
 
 const form = tagForm(annotator);
+const editor = highlightEditor(annotator);
 wireSelection({
   container,
   text: annotator.text,
   rtl: config.direction === "rtl",
-  open: form.open,
-  close: form.close,
+  open: (span) => {
+    editor.close();
+    form.open(span);
+  },
+  close: () => {
+    form.close();
+    editor.close();
+  },
+  openHighlight: (mark) => {
+    form.close();
+    editor.open(mark);
+  },
+  next: (from, direction) => nextSuggestion(annotator, from, direction),
 });
 
 for (const p of annotator.text.paragraphs()) annotator.text.mapOf(p);

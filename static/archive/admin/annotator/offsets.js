@@ -10,6 +10,41 @@
  * shift it. The server checks every span against the stored body before writing.
  */
 
+// A letter, digit or combining mark: the characters a word is made of.
+const WORD_CHAR = /[\p{L}\p{N}\p{M}]/u;
+// What may be glued to the front of an Arabic name and left out of a selection (the same
+// table as archive/text/arabic.py: a conjunction, a preposition, the article).
+const CLITICS = new Set(
+  ["", "و", "ف"]
+    .flatMap((c) => ["", "ب", "ل", "ك"].map((p) => c + p))
+    .concat(["وال", "فال", "بال", "كال", "لل", "ال"])
+    .filter(Boolean),
+);
+const ARABIC = /[\u0600-\u06ff]/;
+
+function isWordAt(text, i) {
+  return i >= 0 && i < text.length && WORD_CHAR.test(String.fromCodePoint(text.codePointAt(i)));
+}
+function isWordBefore(text, i) {
+  if (i <= 0) return false;
+  const low = text.charCodeAt(i - 1);
+  const at = low >= 0xdc00 && low <= 0xdfff && i >= 2 ? i - 2 : i - 1;
+  return WORD_CHAR.test(String.fromCodePoint(text.codePointAt(at)));
+}
+
+// Moves UTF-16 indexes [s, e) of `text` out to whole words ("merican" -> "Americans"),
+// except that an Arabic name may start after its proclitics (السراج in والسراج).
+export function snapToWords(text, s, e) {
+  if (isWordBefore(text, s) && isWordAt(text, s)) {
+    let head = s;
+    while (isWordBefore(text, head)) head -= 1;
+    const prefix = text.slice(head, s);
+    if (!(ARABIC.test(prefix) && CLITICS.has(prefix))) s = head;
+  }
+  while (isWordBefore(text, e) && isWordAt(text, e)) e += 1;
+  return [s, e];
+}
+
 // Code points <-> UTF-16 units within a text: toCp[unit] and toUnit[codePoint]. A unit
 // index inside a surrogate pair counts as after the pair.
 export function unitMap(text) {
@@ -103,8 +138,9 @@ export function articleText(container, paragraphData) {
     return words;
   }
 
-  // The selected words as {start, end, text} (surrounding spaces left out), {error} when
-  // the selection crosses paragraphs, or null when nothing in the text is selected.
+  // The selected words as {start, end, text, snapped} (surrounding spaces left out, half
+  // words made whole; `snapped` is what was selected when that changed it), {error, rect}
+  // when the selection crosses paragraphs, or null when nothing in the text is selected.
   function selectionSpan() {
     const selection = window.getSelection();
     if (!selection.rangeCount || selection.isCollapsed) return null;
@@ -114,7 +150,10 @@ export function articleText(container, paragraphData) {
     let end = offsetOf(range.endContainer, range.endOffset);
     const p = paragraphOf(range.startContainer);
     if (start === null || end === null || !p || paragraphOf(range.endContainer) !== p) {
-      return { error: "Select words within one paragraph." };
+      return {
+        error: "Select words within one paragraph: a mention or a claim cannot cross one.",
+        rect: range.getBoundingClientRect(),
+      };
     }
     const pStart = Number(p.dataset.start);
     const text = paragraphText(p);
@@ -122,7 +161,49 @@ export function articleText(container, paragraphData) {
     while (start < end && /\s/.test(text[unit[start - pStart]])) start++;
     while (end > start && /\s/.test(text[unit[end - 1 - pStart]])) end--;
     if (start >= end) return null;
-    return { start, end, text: text.slice(unit[start - pStart], unit[end - pStart]) };
+    const selected = text.slice(unit[start - pStart], unit[end - pStart]);
+    const toCp = mapOf(p).toCp;
+    const [s, e] = snapToWords(text, unit[start - pStart], unit[end - pStart]);
+    const words = text.slice(s, e);
+    return {
+      start: pStart + toCp[s],
+      end: pStart + toCp[e],
+      text: words,
+      snapped: words === selected ? null : selected,
+    };
+  }
+
+  // Words made of letters, digits and marks (hyphen or apostrophe inside kept), without the
+  // punctuation around them: the steps by which the editor widens or narrows a span.
+  let letterWords = null;
+  function nameWords() {
+    if (letterWords === null) {
+      letterWords = [];
+      const re = /[\p{L}\p{N}\p{M}]+(?:['’-][\p{L}\p{N}\p{M}]+)*/gu;
+      for (const p of paragraphs()) {
+        const start = Number(p.dataset.start);
+        const map = mapOf(p);
+        for (const m of paragraphText(p).matchAll(re)) {
+          letterWords.push({
+            start: start + map.toCp[m.index],
+            end: start + map.toCp[m.index + m[0].length],
+          });
+        }
+      }
+    }
+    return letterWords;
+  }
+
+  // The body's text between two offsets of one paragraph, or null.
+  function textAt(start, end) {
+    for (const p of paragraphs()) {
+      const pStart = Number(p.dataset.start);
+      const map = mapOf(p);
+      if (start >= pStart && end <= pStart + map.length) {
+        return paragraphText(p).slice(map.toUnit[start - pStart], map.toUnit[end - pStart]);
+      }
+    }
+    return null;
   }
 
   function selectOffsets(start, end) {
@@ -144,6 +225,8 @@ export function articleText(container, paragraphData) {
     paragraphOf,
     pointAt,
     words: allWords,
+    nameWords,
+    textAt,
     selectionSpan,
     selectOffsets,
   };

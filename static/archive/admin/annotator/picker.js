@@ -1,15 +1,38 @@
 /* The entity picker: a combobox that finds entities by any alias in any script as the
- * analyst types (ARIA combobox and listbox; Up/Down move, Enter or a click picks). */
+ * analyst types (ARIA combobox and listbox; Up/Down move, Enter or a click picks).
+ * The server lists exact names first, then names starting with the text, then the rest;
+ * Enter takes the highlighted one, and waits for the answer to what is typed now, so it
+ * never takes a weaker match left from an earlier keystroke. */
 import { el } from "./dom.js";
 import { call } from "./server.js";
 
-// `onPick(option, input)` receives the chosen entity ({id, name, kind_label, aliases}).
+// One option's text: kind, English and Arabic names, description, mentions.
+export function describeEntity(o) {
+  return el(
+    "span",
+    { class: "ann-entity-desc" },
+    el("strong", { text: o.name }),
+    o.name_ar ? el("bdi", { lang: "ar", dir: "rtl", class: "ann-name-ar", text: o.name_ar }) : null,
+    el("small", {
+      text:
+        o.kind_label +
+        (o.description ? " · " + o.description : "") +
+        " · " +
+        o.mentions +
+        (o.mentions === 1 ? " mention" : " mentions") +
+        (o.match === "exact" ? " · exact name" : ""),
+    }),
+  );
+}
+
+// `onPick(option, input)` receives the chosen entity ({id, name, name_ar, kind_label, …}).
 // Returns {wrapper, input}; wrapper.search() looks up what the input holds now.
 export function entityPicker({ label, id, url, say, onPick }) {
   const input = el("input", {
     type: "search",
     id,
     autocomplete: "off",
+    dir: "auto", // an Arabic name reads right to left in the box
     role: "combobox",
     "aria-autocomplete": "list",
     "aria-expanded": "false",
@@ -21,6 +44,8 @@ export function entityPicker({ label, id, url, say, onPick }) {
   let active = -1;
   let timer = null;
   let seq = 0;
+  let dirty = false; // typed since the last search started
+  let inflight = 0; // searches not answered yet
 
   function show() {
     list.replaceChildren(
@@ -37,11 +62,7 @@ export function entityPicker({ label, id, url, say, onPick }) {
               pick(i);
             },
           },
-          el("strong", { text: o.name }),
-          " ",
-          el("small", {
-            text: o.kind_label + (o.aliases.length ? " · " + o.aliases.join(", ") : ""),
-          }),
+          describeEntity(o),
         ),
       ),
     );
@@ -62,12 +83,14 @@ export function entityPicker({ label, id, url, say, onPick }) {
 
   async function search() {
     const mine = ++seq; // only the latest answer is shown
+    dirty = false;
     const q = input.value.trim();
     if (!q) {
       options = [];
       show();
       return;
     }
+    inflight++;
     try {
       const body = await call(url + "?q=" + encodeURIComponent(q));
       if (mine !== seq) return;
@@ -76,12 +99,15 @@ export function entityPicker({ label, id, url, say, onPick }) {
       show();
     } catch (error) {
       say(error.message, true);
+    } finally {
+      inflight--;
     }
   }
 
   input.addEventListener("input", () => {
     delete input.dataset.id;
     clearTimeout(timer);
+    dirty = true;
     timer = setTimeout(search, 150);
   });
   input.addEventListener("keydown", (event) => {
@@ -91,7 +117,13 @@ export function entityPicker({ label, id, url, say, onPick }) {
       active = (active + (event.key === "ArrowDown" ? 1 : -1) + options.length) % options.length;
       show();
     } else if (event.key === "Enter") {
-      if (options.length) {
+      if (dirty || inflight) {
+        // Typed faster than the server answers: take the best match for the whole text.
+        event.preventDefault();
+        event.stopPropagation();
+        clearTimeout(timer);
+        search().then(() => pick(active < 0 ? 0 : active));
+      } else if (options.length) {
         event.preventDefault();
         event.stopPropagation();
         pick(active < 0 ? 0 : active);

@@ -2,10 +2,22 @@
  * Escape closes) or the mouse (a drag opens the form). Right-to-left text swaps the
  * meaning of Left and Right, so "forward" is always reading order. */
 
-export function wireSelection({ container, text, rtl, open, close }) {
+export function wireSelection({ container, text, rtl, open, close, openHighlight, next }) {
   let kb = null; // {anchor, focus} word indexes
 
   container.addEventListener("keydown", (event) => {
+    const mark = event.target.closest && event.target.closest(".ann[tabindex]");
+    if (mark && (event.key === "Enter" || event.key === " ")) {
+      event.preventDefault();
+      openHighlight(mark);
+      return;
+    }
+    if ((event.key === "n" || event.key === "N") && !event.ctrlKey && !event.metaKey) {
+      // N: the next suggestion to review; Shift+N the one before.
+      event.preventDefault();
+      next(mark || null, event.shiftKey ? -1 : 1);
+      return;
+    }
     const forwardKey = rtl ? "ArrowLeft" : "ArrowRight";
     const backKey = rtl ? "ArrowRight" : "ArrowLeft";
     const words = text.words();
@@ -17,6 +29,8 @@ export function wireSelection({ container, text, rtl, open, close }) {
     ) {
       if (!words.length) return;
       event.preventDefault();
+      // From a highlight, the arrows select words: Enter then tags them, not the highlight.
+      if (mark) container.focus({ preventScroll: true });
       if (!kb) {
         const span = text.selectionSpan();
         const at =
@@ -55,6 +69,11 @@ export function wireSelection({ container, text, rtl, open, close }) {
     } else if (event.key === "Escape") {
       close();
     }
+  });
+
+  container.addEventListener("click", (event) => {
+    const mark = event.target.closest(".ann");
+    if (mark && window.getSelection().isCollapsed) openHighlight(mark);
   });
 
   container.addEventListener("mouseup", () => {

@@ -25,6 +25,7 @@ export async function call(url, payload) {
   if (!response.ok) {
     const error = new Error(body.error || "The server answered " + response.status + ".");
     error.status = response.status;
+    error.body = body;
     throw error;
   }
   return body;

@@ -1,0 +1,322 @@
+/* Opening an existing highlight (a click, or Enter on it): change a mention's entity, role
+ * or status, a claim's speaker, kind or status, widen or narrow either by a word, accept or
+ * reject a suggestion in place, or delete it, as the analyst's permissions allow. Every
+ * change is one request to the server (archive.services: history, stale-edit marker). */
+import { el, placeFixed } from "./dom.js";
+import { entityPicker } from "./picker.js";
+import { act, review } from "./lists.js";
+
+function choice(id, label, choices, value) {
+  return el(
+    "div",
+    { class: "ann-field" },
+    el("label", { for: id, text: label }),
+    el(
+      "select",
+      { id },
+      ...choices.map(([v, l]) => el("option", { value: v, selected: v === value, text: l })),
+    ),
+  );
+}
+
+// The next word boundary from `at` in `direction` (+1 later, -1 earlier), among `edges`.
+function step(words, at, edge, direction) {
+  const points = words.map((w) => w[edge]);
+  if (direction > 0) return points.find((x) => x > at);
+  return points.filter((x) => x < at).pop();
+}
+
+// `annotator` is the shared state (see main.js). Returns {open(element), close()}.
+export function highlightEditor(annotator) {
+  const { config, container, say } = annotator;
+  let popup = null;
+  let opener = null;
+
+  // Escape closes the form wherever the focus is (a button disabled while saving drops it).
+  function onEscape(event) {
+    if (event.key === "Escape" && popup) {
+      event.preventDefault();
+      close();
+    }
+  }
+
+  function close() {
+    if (!popup) return;
+    popup.remove();
+    document.removeEventListener("keydown", onEscape);
+    popup = null;
+    if (opener && document.contains(opener)) opener.focus({ preventScroll: true });
+    else container.focus({ preventScroll: true });
+  }
+
+  // The annotations a highlight element covers, shortest (innermost) first.
+  function covered(element) {
+    const ids = (name) => (element.dataset[name] || "").split(" ").filter(Boolean).map(Number);
+    const mentions = annotator.data.mentions
+      .filter((m) => ids("mentions").includes(m.id))
+      .map((m) => ({ type: "mention", row: m }));
+    const claims = annotator.data.claims
+      .filter((c) => ids("claims").includes(c.id))
+      .map((c) => ({ type: "claim", row: c }));
+    return [...mentions, ...claims].sort(
+      (a, b) => a.row.end - a.row.start - (b.row.end - b.row.start),
+    );
+  }
+
+  function open(element, which) {
+    const items = covered(element);
+    if (!items.length) return;
+    const item = items[which || 0];
+    opener = element;
+    if (popup) popup.remove();
+    popup = el("div", {
+      class: "annotator-popup ann-editor",
+      role: "dialog",
+      "aria-modal": "false",
+      "aria-labelledby": "ann-edit-title",
+      dir: "ltr",
+    });
+    const switcher =
+      items.length > 1
+        ? el(
+            "p",
+            { class: "ann-switch" },
+            "Here: ",
+            ...items.map((it, i) =>
+              el("button", {
+                type: "button",
+                class: "button" + (i === (which || 0) ? " default" : ""),
+                "aria-pressed": String(i === (which || 0)),
+                text: it.type === "mention" ? it.row.entity.name : "Claim",
+                onclick: () => open(element, i),
+              }),
+            ),
+          )
+        : null;
+    const body = item.type === "mention" ? mentionPart(item.row) : claimPart(item.row);
+    popup.append(...[switcher, ...body].filter(Boolean));
+    popup.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") {
+        event.preventDefault();
+        close();
+      }
+    });
+    document.body.append(popup);
+    document.addEventListener("keydown", onEscape);
+    placeFixed(popup, element.getBoundingClientRect());
+    const first = popup.querySelector("#ann-accept, #ann-edit-save, button");
+    if (first) first.focus();
+  }
+
+  // Words of the annotation as the editor holds them, with buttons that move each end.
+  function wordsPart(row, state, canChange) {
+    const preview = el("q", {}, el("bdi", { lang: config.language, text: row.text }));
+    const words = annotator.text.nameWords();
+    const move = (edge, direction) => () => {
+      const start = edge === "start" ? step(words, state.start, "start", direction) : state.start;
+      const end = edge === "end" ? step(words, state.end, "end", direction) : state.end;
+      if (start === undefined || end === undefined || start >= end) return;
+      const text = annotator.text.textAt(start, end);
+      if (text === null) return; // a span stays inside its paragraph
+      Object.assign(state, { start, end, text });
+      preview.firstChild.textContent = text;
+      annotator.text.selectOffsets(start, end);
+    };
+    const b = (id, label, onclick) =>
+      el("button", { type: "button", class: "button", id, text: label, onclick });
+    return el(
+      "div",
+      { class: "ann-field" },
+      el("p", { class: "ann-selected", id: "ann-edit-words" }, "Words: ", preview),
+      canChange
+        ? el(
+            "div",
+            { class: "ann-steps", role: "group", "aria-label": "Widen or narrow by a word" },
+            b("ann-start-earlier", "+ word before", move("start", -1)),
+            b("ann-start-later", "− first word", move("start", 1)),
+            b("ann-end-earlier", "− last word", move("end", -1)),
+            b("ann-end-later", "+ word after", move("end", 1)),
+          )
+        : null,
+    );
+  }
+
+  async function save(payload) {
+    await act(annotator, config.urls.edit, payload);
+    close();
+  }
+
+  function buttons(row, type, canChange, collect) {
+    return el(
+      "div",
+      { class: "ann-buttons" },
+      canChange
+        ? el("button", {
+            type: "button",
+            class: "button default",
+            id: "ann-edit-save",
+            text: "Save changes",
+            onclick: () => {
+              const payload = collect();
+              if (payload) save({ type, id: row.id, token: row.token, ...payload });
+            },
+          })
+        : null,
+      row.can_delete
+        ? el("button", {
+            type: "button",
+            class: "button ann-delete",
+            id: "ann-edit-delete",
+            text: "Delete",
+            onclick: async () => {
+              await act(annotator, config.urls.delete, { type, id: row.id });
+              close();
+            },
+          })
+        : null,
+      el("button", { type: "button", class: "button", text: "Close", onclick: close }),
+    );
+  }
+
+  function mentionPart(m) {
+    const canChange = config.can.review;
+    const state = { start: m.start, end: m.end, text: m.text };
+    const error = el("p", { class: "ann-error", role: "alert" });
+    const picker = entityPicker({
+      label: "Entity",
+      id: "ann-edit-entity",
+      url: config.urls.entities,
+      say,
+      onPick: (o, input) => {
+        input.value = o.name;
+        input.dataset.id = o.id;
+      },
+    });
+    picker.input.value = m.entity.name;
+    picker.input.dataset.id = m.entity.id;
+    const suggested = m.status === "suggested" && canChange;
+    const decide = (status) => async () => {
+      const before = opener;
+      await review(annotator, [m.id], status);
+      close();
+      nextSuggestion(annotator, before, 1);
+    };
+    return [
+      el("h3", { id: "ann-edit-title", text: "Mention of " + m.entity.name }),
+      el(
+        "p",
+        { class: "ann-meta" },
+        m.status_label + " · " + m.role_label,
+        m.entity.name_ar
+          ? el("bdi", { lang: "ar", dir: "rtl", class: "ann-name-ar", text: m.entity.name_ar })
+          : null,
+      ),
+      suggested
+        ? el(
+            "div",
+            { class: "ann-buttons ann-decide" },
+            el("button", {
+              type: "button",
+              class: "button default",
+              id: "ann-accept",
+              text: "Accept suggestion",
+              onclick: decide("confirmed"),
+            }),
+            el("button", {
+              type: "button",
+              class: "button",
+              id: "ann-reject",
+              text: "Reject suggestion",
+              onclick: decide("rejected"),
+            }),
+          )
+        : null,
+      wordsPart(m, state, canChange),
+      canChange ? picker.wrapper : null,
+      canChange ? choice("ann-edit-role", "Role", config.roles, m.role) : null,
+      canChange ? choice("ann-edit-status", "Status", config.statuses, m.status) : null,
+      error,
+      buttons(m, "mention", canChange, () => {
+        if (!picker.input.dataset.id) {
+          error.textContent = "Choose the entity from the list.";
+          return null;
+        }
+        return {
+          entity_id: picker.input.dataset.id,
+          role: document.getElementById("ann-edit-role").value,
+          status: document.getElementById("ann-edit-status").value,
+          ...state,
+        };
+      }),
+    ];
+  }
+
+  function claimPart(c) {
+    const canChange = config.can.change_claim;
+    const state = { start: c.start, end: c.end, text: c.text };
+    const error = el("p", { class: "ann-error", role: "alert" });
+    const picker = entityPicker({
+      label: "Speaker (leave empty if unknown)",
+      id: "ann-edit-speaker",
+      url: config.urls.entities,
+      say,
+      onPick: (o, input) => {
+        input.value = o.name;
+        input.dataset.id = o.id;
+      },
+    });
+    if (c.speaker) {
+      picker.input.value = c.speaker.name;
+      picker.input.dataset.id = c.speaker.id;
+    }
+    return [
+      el("h3", {
+        id: "ann-edit-title",
+        text: "Claim by " + (c.speaker ? c.speaker.name : "an unknown speaker"),
+      }),
+      el(
+        "p",
+        { class: "ann-meta" },
+        c.kind_label + " · " + c.status_label + " · ",
+        el("a", { href: c.url, text: "Full claim form" }),
+      ),
+      wordsPart(c, state, canChange),
+      canChange ? picker.wrapper : null,
+      canChange ? choice("ann-edit-kind", "Kind", config.claim_kinds, c.kind) : null,
+      canChange ? choice("ann-edit-status", "Status", config.statuses, c.status) : null,
+      error,
+      buttons(c, "claim", canChange, () => {
+        const name = picker.input.value.trim();
+        if (name && !picker.input.dataset.id) {
+          error.textContent = "Choose the speaker from the list, or leave it empty.";
+          return null;
+        }
+        return {
+          ...(name ? { speaker_id: picker.input.dataset.id } : { speaker_unknown: true }),
+          kind: document.getElementById("ann-edit-kind").value,
+          status: document.getElementById("ann-edit-status").value,
+          ...state,
+        };
+      }),
+    ];
+  }
+
+  return { open, close };
+}
+
+// Focuses the next (direction 1) or previous (-1) suggestion in the text after `from`.
+export function nextSuggestion(annotator, from, direction) {
+  const all = Array.from(annotator.container.querySelectorAll(".ann-suggested[tabindex='0']"));
+  if (!all.length) {
+    annotator.say("No suggestions left to review in this text.");
+    return;
+  }
+  const at = from ? Number(from.dataset.start || -1) : -1;
+  const ordered = direction > 0 ? all : all.slice().reverse();
+  const next =
+    ordered.find((e) =>
+      direction > 0 ? Number(e.dataset.start) > at : Number(e.dataset.start) < at,
+    ) || ordered[0];
+  next.focus();
+  next.scrollIntoView({ block: "center" });
+}
