@@ -549,3 +549,13 @@ def test_hostile_edits_get_400_and_change_nothing(client, analyst, sarraj, chang
     assert response.json()["error"]
     mention.refresh_from_db()
     assert (mention.start, mention.end, mention.role, mention.status, mention.entity_id) == before
+
+
+def test_the_picker_finds_a_spelling_the_archive_has_not_stored(client, analyst):
+    article = make_article(body="Field Marshal Hifter spoke.\nEnd.")
+    haftar = make_entity(
+        name="Khalifa Haftar", kind="person", aliases={"en": ["Khalifa Haftar", "Haftar"]}
+    )
+    make_entity(name="Hafez Assad", kind="person", aliases={"en": ["Hafez"]})
+    results = client.get(url(article, "entities"), {"q": "Hifter"}).json()["results"]
+    assert [(r["id"], r["match"]) for r in results] == [(haftar.pk, "variant")]

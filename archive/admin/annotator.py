@@ -21,7 +21,6 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
-    Subquery,
     Value,
     When,
 )
@@ -58,6 +57,7 @@ from archive.models import (
 from archive.permissions import can_delete_annotation
 from archive.services.annotations import DuplicateEntity, claim_update, mention_update
 from archive.text.normalize import normalize
+from archive.text.variants import phrase_key
 
 
 def _require(request, *perms: str) -> None:
@@ -234,35 +234,33 @@ def entity_search(request, object_id):
     if not key:
         return JsonResponse({"results": []})
     aliases = Alias.objects.filter(entity=OuterRef("pk"))
-    found = Exists(
-        aliases.filter(Q(normalized__startswith=key) | Q(normalized__contains=" " + key))
+    # A spelling the archive has not stored (Hifter, Serraj) finds the entity through the
+    # same variant key as the matcher and search (archive.text.variants).
+    variant = Exists(aliases.filter(variant_key=phrase_key(query)[:300]))
+    found = (
+        Exists(aliases.filter(Q(normalized__startswith=key) | Q(normalized__contains=" " + key)))
+        | variant
     )
     exact = Exists(aliases.filter(normalized__in=_exact_keys(query))) | Q(name__iexact=query)
     prefix = Exists(aliases.filter(normalized__startswith=key)) | Q(name__istartswith=query)
-    mentions = (
-        Mention.objects.filter(entity=OuterRef("pk"), is_orphaned=False)
-        .exclude(status=Status.REJECTED)
-        .order_by()
-        .values("entity")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     entities = (
         Entity.objects.filter(found | Q(name__icontains=query))
         .annotate(
             rank=Case(
                 When(exact, then=Value(0)),
                 When(prefix, then=Value(1)),
-                default=Value(2),
+                When(variant, then=Value(2)),
+                default=Value(3),
                 output_field=IntegerField(),
             ),
-            n_mentions=Coalesce(Subquery(mentions, output_field=IntegerField()), 0),
+            # Stored counts (archive.services.counts): no counting of a million mentions.
+            n_mentions=Coalesce("counts__mentions", 0),
         )
         .order_by("rank", "-n_mentions", "name")[:15]
     )
     results = []
     for e in entities:
-        e.match = ("exact", "prefix", "other")[e.rank]
+        e.match = ("exact", "prefix", "variant", "other")[e.rank]
         results.append(_candidate(e))
     return JsonResponse({"results": results})
 

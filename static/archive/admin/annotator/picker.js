@@ -20,7 +20,11 @@ export function describeEntity(o) {
         " · " +
         o.mentions +
         (o.mentions === 1 ? " mention" : " mentions") +
-        (o.match === "exact" ? " · exact name" : ""),
+        (o.match === "exact"
+          ? " · exact name"
+          : o.match === "variant"
+            ? " · a spelling of this name"
+            : ""),
     }),
   );
 }
