@@ -4,11 +4,18 @@ import datetime
 import json
 
 import pytest
+from django.utils import translation
 
 from archive import citation
 from tests.factories import make_article, make_source
 
 URL = "https://archive.example/articles/x/"
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -259,5 +259,7 @@ def test_an_article_with_20000_names_renders_every_one_right(client, counted):
     assert texts == [m.text for m in mentions]
     assert html.count(f'id="claim-{claim.pk}"') == 1
     paragraphs = re.findall(r'<p id="p-?\d+"[^>]*>(.*?)</p>', html, re.DOTALL)
-    plain = [unescape(re.sub(r"<[^>]+>", "", inner)).strip() for inner in paragraphs[:2]]
+    # The paragraph's number (its permalink) comes first; the rest is the text.
+    inner = [re.sub(r'^<a class="pnum"[^>]*>\d+</a>', "", p) for p in paragraphs[:2]]
+    plain = [unescape(re.sub(r"<[^>]+>", "", p)).strip() for p in inner]
     assert plain == body.split("\n")
