@@ -876,15 +876,24 @@ def evaluate_targets(results: dict) -> list[dict]:
     by_case: dict[str, dict[int, int]] = collections.defaultdict(dict)
     for r in rows:
         by_case[r.case][r.size] = r.queries
-    varying = [
-        f"{case} " + "/".join(str(q[s]) for s in sorted(q))
-        for case, q in by_case.items()
-        if len(set(q.values())) > 1
-    ]
+    # Growing is the failure; an unfiltered list makes one query fewer once PostgreSQL's
+    # estimate replaces its COUNT (archive.pagination), which is shown but not a miss.
+    growing, fewer = [], []
+    for case, q in by_case.items():
+        counts = [q[s] for s in sorted(q)]
+        shown = f"{case} " + "/".join(map(str, counts))
+        if any(later > counts[0] for later in counts[1:]):
+            growing.append(shown)
+        elif len(set(counts)) > 1:
+            fewer.append(shown)
+    measured = "; ".join(growing) if growing else "none grows"
+    if fewer:
+        measured += " (one fewer at large sizes, the estimate instead of COUNT: "
+        measured += "; ".join(fewer) + ")"
     add(
-        "query count per request independent of size",
-        ("; ".join(varying) if varying else "same at " + ", ".join(f"{s:,}" for s in sizes)),
-        (not varying) if len(sizes) > 1 else None,
+        "query count per request does not grow with size",
+        measured,
+        (not growing) if len(sizes) > 1 else None,
     )
     load = results.get("load") or {}
     if "article" in load:
