@@ -17,6 +17,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
@@ -29,6 +30,21 @@ from archive.pagination import ArchivePagination
 from archive.rendering import date_at_precision
 from archive.search import clean_query, in_rank_order, ranked_rows, search_articles
 from archive.text.align import paragraphs
+
+
+class WebAnnotationRenderer(JSONRenderer):
+    """The Web Annotation media type (W3C Web Annotation Protocol §4.2): asked for by its
+    profile or as plain JSON-LD, answered with the profile in Content-Type."""
+
+    media_type = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
+    format = "jsonld"
+
+
+class JSONLDRenderer(JSONRenderer):
+    """Plain `application/ld+json` (no profile asked for)."""
+
+    media_type = "application/ld+json"
+    format = "ld"
 
 
 class EntityRefSerializer(serializers.ModelSerializer):
@@ -225,7 +241,16 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
         description="The article's visible mentions and claims as a W3C Web Annotation "
         "collection (JSON-LD, http://www.w3.org/ns/anno.jsonld).",
     )
-    @action(detail=True, filter_backends=[])
+    @action(
+        detail=True,
+        filter_backends=[],
+        renderer_classes=[
+            WebAnnotationRenderer,
+            JSONLDRenderer,
+            JSONRenderer,
+            BrowsableAPIRenderer,
+        ],
+    )
     def annotations(self, request, slug=None):
         article = get_object_or_404(Article.objects.public(), slug=slug)
         mentions = Mention.objects.visible().filter(article=article).select_related("entity")
@@ -235,10 +260,12 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
             .select_related("speaker")
             .prefetch_related("about")
         )
-        return Response(
-            annotation_collection(request, article, mentions, claims),
-            content_type='application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',
-        )
+        collection = annotation_collection(request, article, mentions, claims)
+        if isinstance(request.accepted_renderer, JSONLDRenderer | WebAnnotationRenderer):
+            # JSON-LD of this endpoint is always the Web Annotation profile; DRF would leave
+            # the profile out when the client accepted anything (*/*) or plain JSON-LD.
+            return Response(collection, content_type=WebAnnotationRenderer.media_type)
+        return Response(collection)
 
 
 class EntityViewSet(viewsets.ReadOnlyModelViewSet):

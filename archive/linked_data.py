@@ -6,11 +6,14 @@ Every URL is absolute (`request.build_absolute_uri`): the JSON leaves the site.
 
 from __future__ import annotations
 
+import datetime
 import json
 
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from archive.models import Verification
+from archive.rendering import date_at_precision
 
 # Characters of context on each side of a TextQuoteSelector's exact words.
 QUOTE_CONTEXT = 32
@@ -44,7 +47,8 @@ def _news_article(request, article) -> dict:
         "inLanguage": article.language,
     }
     if article.published:
-        data["datePublished"] = article.published.isoformat()
+        # "2018" or "2020-01" when that is all that is known: never a made-up 1st.
+        data["datePublished"] = date_at_precision(article, iso=True)
     if article.source_id:
         data["publisher"] = {"@type": "Organization", "name": article.source.name}
     return data
@@ -65,7 +69,8 @@ def claim_json_ld(request, claim, reports, about) -> dict:
         or [_news_article(request, claim.article)],
         "firstAppearance": _news_article(request, first),
     }
-    if claim.speaker_id:
+    # schema.org's author is a Person or an Organization: a place "says" nothing.
+    if claim.speaker_id and claim.speaker.kind in ("person", "organization"):
         speaker = claim.speaker
         data["author"] = _thing(
             speaker,
@@ -124,12 +129,24 @@ def _annotation_id(request, article, fragment: str) -> str:
     return request.build_absolute_uri(f"/api/articles/{article.slug}/annotations/") + f"#{fragment}"
 
 
+def _utc(moment: datetime.datetime) -> str:
+    """xsd:dateTime in UTC with a Z, as the Web Annotation model asks of `created`."""
+    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def _target(request, article, span) -> dict:
+    """A SpecificResource whose source is the plain text the positions count in (code
+    points of the article's body, served as text/plain)."""
     body = article.body
+    text_url = reverse("archive:article_text", args=[article.slug])
     return {
-        "source": request.build_absolute_uri(article.get_absolute_url()),
-        "type": "Text",
-        "language": article.language,
+        "type": "SpecificResource",
+        "source": {
+            "id": request.build_absolute_uri(text_url),
+            "type": "Text",
+            "format": "text/plain",
+            "language": article.language,
+        },
         "selector": [
             {"type": "TextPositionSelector", "start": span.start, "end": span.end},
             {
@@ -144,8 +161,6 @@ def _target(request, article, span) -> dict:
 
 def _mention_annotation(request, article, mention) -> dict:
     entity = _resource(request, "identifying", mention.entity)
-    if mention.entity.wikidata_id:
-        entity["sameAs"] = f"http://www.wikidata.org/entity/{mention.entity.wikidata_id}"
     kind = {
         "type": "TextualBody",
         "purpose": "tagging",
@@ -156,7 +171,7 @@ def _mention_annotation(request, article, mention) -> dict:
         "id": _annotation_id(request, article, f"mention-{mention.pk}"),
         "type": "Annotation",
         "motivation": "identifying",
-        "created": mention.created.isoformat(),
+        "created": _utc(mention.created),
         "body": [entity, kind],
         "target": _target(request, article, mention),
     }
@@ -182,7 +197,7 @@ def _claim_annotation(request, article, claim) -> dict:
         "id": _annotation_id(request, article, f"claim-{claim.pk}"),
         "type": "Annotation",
         "motivation": "describing",
-        "created": claim.created.isoformat(),
+        "created": _utc(claim.created),
         "body": bodies,
         "target": _target(request, article, claim),
     }

@@ -11,7 +11,8 @@ import functools
 from django.db.models import Count, F
 from django.db.models.functions import Left as LeftChars
 from django.db.models.functions import Upper
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -181,6 +182,12 @@ class ArticleDetailView(DetailView):
         url = self.request.build_absolute_uri(article.get_absolute_url())
         context["cite"] = citation.all_formats(article, url)
         return context
+
+
+def article_text(request, slug):
+    """The article's body as plain text: what Web Annotation positions count in."""
+    article = get_object_or_404(Article.objects.public().only("body"), slug=slug)
+    return HttpResponse(article.body, content_type="text/plain; charset=utf-8")
 
 
 class CompareView(TemplateView):

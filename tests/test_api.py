@@ -117,11 +117,18 @@ def test_annotations_follow_the_web_annotation_model_and_quotes_find_their_text(
                 assert body.get("purpose") in WEB_ANNOTATION_MOTIVATIONS
                 assert "value" in body or body["source"].startswith("http")
             target = annotation["target"]
-            assert target["source"].endswith(article.get_absolute_url())
+            assert target["type"] == "SpecificResource"
+            # The source is the text the positions count in: fetch it and count there.
+            source = target["source"]
+            assert source["type"] == "Text" and source["format"] == "text/plain"
+            assert source["language"] == article.language
+            fetched = client.get(source["id"].removeprefix("http://testserver"))
+            assert fetched["Content-Type"] == "text/plain; charset=utf-8"
             selectors = {s["type"]: s for s in target["selector"]}
             position = selectors["TextPositionSelector"]
             quote = selectors["TextQuoteSelector"]
-            text = article.body
+            text = fetched.content.decode()
+            assert text == article.body
             assert text[position["start"] : position["end"]] == quote["exact"]
             # The quote selector alone finds its place, and only one place.
             needle = quote["prefix"] + quote["exact"] + quote["suffix"]
