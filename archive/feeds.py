@@ -12,8 +12,26 @@ from django.utils.translation import gettext as _
 from archive.models import Article, Entity
 
 
+class ArchiveAtomFeed(Atom1Feed):
+    """Atom whose entries say their own language (`xml:lang` of the article, whatever the
+    interface's), the feed itself claiming none: an entity's articles mix languages."""
+
+    def root_attributes(self):
+        return {"xmlns": self.ns}
+
+    def write_items(self, handler):
+        for item in self.items:
+            attrs = {"xml:lang": item["language"]} if item.get("language") else {}
+            handler.startElement("entry", attrs)
+            self.add_item_elements(handler, item)
+            handler.endElement("entry")
+
+
 class EntityFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = ArchiveAtomFeed
+    # RFC 4287 §4.1.1: a feed names an author unless every entry does; the archive
+    # compiles the feed, the outlets and bylines are each entry's own authors.
+    author_name = "Libya News Archive"
 
     def get_object(self, request, slug, kind):
         return get_object_or_404(Entity.objects.public(), kind=kind, slug=slug)
@@ -42,7 +60,8 @@ class EntityFeed(Feed):
         return article.get_absolute_url()
 
     def item_pubdate(self, article):
-        if article.published is None:
+        # `published` only when the day is known: "2018" is not 1 January 2018.
+        if article.published is None or article.published_precision != "day":
             return None
         return datetime.datetime.combine(article.published, datetime.time(), datetime.UTC)
 
@@ -54,3 +73,6 @@ class EntityFeed(Feed):
 
     def item_categories(self, article):
         return [article.language]
+
+    def item_extra_kwargs(self, article):
+        return {"language": article.language}
