@@ -1,0 +1,47 @@
+"""What crawlers read: robots.txt and the sitemaps (public pages only).
+
+The sitemaps are Django's (django.contrib.sitemaps): an index of sections paged at
+`limit` URLs each, every page one query over an index (no per-row queries).
+"""
+
+from __future__ import annotations
+
+from django.contrib.sitemaps import Sitemap
+from django.http import HttpResponse
+from django.urls import reverse
+
+from archive.models import Article, Entity
+
+
+class ArticleSitemap(Sitemap):
+    limit = 10_000
+
+    def items(self):
+        return Article.objects.public().only("slug", "updated").order_by("id")
+
+    def lastmod(self, article):
+        return article.updated
+
+
+class EntitySitemap(Sitemap):
+    limit = 10_000
+
+    def items(self):
+        # public(): named in a public article by a visible mention (stored counts).
+        return Entity.objects.public().only("slug", "kind").order_by("id")
+
+
+SITEMAPS = {"articles": ArticleSitemap, "entities": EntitySitemap}
+
+
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("sitemap_index"))
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /i18n/",
+        "Disallow: /search/",  # endless combinations of queries; the lists are linked
+        f"Sitemap: {sitemap}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

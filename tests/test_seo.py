@@ -1,0 +1,69 @@
+"""What crawlers and link previews read: robots.txt, sitemaps of public pages only,
+canonical and hreflang links, a description, Open Graph tags and a favicon."""
+
+import re
+
+import pytest
+from lxml import etree
+
+from archive.models import Article, Mention
+from tests.conftest import query_count
+from tests.factories import make_article, make_entity, make_mention, make_translation_pair
+
+pytestmark = pytest.mark.django_db
+SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def sitemap_urls(client) -> set[str]:
+    index = etree.fromstring(client.get("/sitemap.xml").content)
+    urls = set()
+    for loc in index.iter(f"{SM}loc"):
+        page = client.get(loc.text.removeprefix("http://testserver"))
+        assert page.status_code == 200
+        urls |= {u.text for u in etree.fromstring(page.content).iter(f"{SM}loc")}
+    return urls
+
+
+def test_robots_points_at_the_sitemap_and_keeps_crawlers_out_of_the_admin(client):
+    text = client.get("/robots.txt").content.decode()
+    assert "Disallow: /admin/" in text
+    assert "Sitemap: http://testserver/sitemap.xml" in text
+
+
+def test_sitemaps_list_public_pages_only(client):
+    data = make_translation_pair()
+    hidden = make_article(title="Embargoed", body="Haftar spoke.", is_public=False)
+    only_hidden = make_entity(name="Hidden Person", aliases={"en": ["Haftar"]})
+    make_mention(hidden, only_hidden, "Haftar")
+    rejected_only = make_entity(name="Rejected Person", aliases={"en": ["Sarraj said"]})
+    make_mention(data["en"], rejected_only, "Sarraj said", status="rejected")
+    urls = sitemap_urls(client)
+    assert f"http://testserver{data['en'].get_absolute_url()}" in urls
+    assert f"http://testserver{data['sarraj'].get_absolute_url()}" in urls
+    assert f"http://testserver{hidden.get_absolute_url()}" not in urls
+    assert f"http://testserver{only_hidden.get_absolute_url()}" not in urls
+    assert f"http://testserver{rejected_only.get_absolute_url()}" not in urls
+    assert Mention.objects.filter(entity=rejected_only).exists()
+
+
+def test_sitemap_queries_do_not_grow_with_the_archive(client):
+    make_translation_pair()
+    before = query_count(client, "/sitemap-articles.xml")
+    for i in range(15):
+        make_article(title=f"More {i}")
+    assert query_count(client, "/sitemap-articles.xml") == before
+
+
+def test_article_head_has_canonical_hreflang_description_and_open_graph(client):
+    data = make_translation_pair()
+    html = client.get(data["en"].get_absolute_url() + "?utm_source=x").content.decode()
+    head = html[: html.index("</head>")]
+    assert f'<link rel="canonical" href="http://testserver{data["en"].get_absolute_url()}">' in head
+    assert f'hreflang="ar" href="http://testserver{data["ar"].get_absolute_url()}"' in head
+    assert f'hreflang="en" href="http://testserver{data["en"].get_absolute_url()}"' in head
+    assert '<meta property="og:type" content="article">' in head
+    assert re.search(r'<meta name="description" content="[^"]{20,}">', head)
+    assert 'rel="icon"' in head
+    Article.objects.filter(pk=data["ar"].pk).update(is_public=False)
+    html = client.get(data["en"].get_absolute_url()).content.decode()
+    assert 'hreflang="ar"' not in html[: html.index("</head>")]
