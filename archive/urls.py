@@ -1,5 +1,5 @@
 from django.urls import include, path, register_converter
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from archive import views
 from archive.api import router
@@ -48,6 +48,11 @@ urlpatterns = [
         name="dates_day",
     ),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path(
+        "api/docs/",
+        SpectacularRedocView.as_view(url_name="archive:api_schema"),
+        name="api_docs",
+    ),
     path("api/", include(router.urls)),
 ]
 

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Redoc's files, served from static/ (no CDN)
     "simple_history",
     "axes",
     "csp",
@@ -220,6 +221,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Read-only access to articles, entities, mentions and claims.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     # Two models have a "kind" field with different choices: name each enum explicitly.
     "ENUM_NAME_OVERRIDES": {
         "EntityKindEnum": "archive.models.EntityKind",

@@ -67,3 +67,11 @@ def test_article_head_has_canonical_hreflang_description_and_open_graph(client):
     Article.objects.filter(pk=data["ar"].pk).update(is_public=False)
     html = client.get(data["en"].get_absolute_url()).content.decode()
     assert 'hreflang="ar"' not in html[: html.index("</head>")]
+
+
+def test_the_api_reference_is_served_from_the_project(client):
+    html = client.get("/api/docs/").content.decode()
+    assert "<redoc spec-url=" in html and "/api/schema/" in html
+    assert not re.search(r'(src|href)="https?://', html)  # no CDN, no web fonts
+    home = client.get("/").content.decode()
+    assert 'href="/api/docs/"' in home
