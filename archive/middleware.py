@@ -9,7 +9,7 @@ import sys
 
 from django.conf import settings
 from django.db.utils import InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.template import loader
 from django.views import defaults
 
@@ -27,7 +27,10 @@ class RejectNulMiddleware:
             for key, values in request.GET.lists()
             for value in values
         ):
-            return HttpResponseBadRequest("NUL characters are not allowed.")
+            message = "NUL characters are not allowed."
+            if request.path.startswith("/api/"):  # the API answers in JSON, as documented
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message)
         return self.get_response(request)
 
 
