@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 import json
 
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from archive.models import Verification
@@ -135,18 +134,12 @@ def _utc(moment: datetime.datetime) -> str:
 
 
 def _target(request, article, span) -> dict:
-    """A SpecificResource whose source is the plain text the positions count in (code
-    points of the article's body, served as text/plain)."""
+    """A SpecificResource whose source is the text the positions count in: the `body` of
+    the article's API record (DESIGN.md), in Unicode code points."""
     body = article.body
-    text_url = reverse("archive:article_text", args=[article.slug])
     return {
         "type": "SpecificResource",
-        "source": {
-            "id": request.build_absolute_uri(text_url),
-            "type": "Text",
-            "format": "text/plain",
-            "language": article.language,
-        },
+        "source": request.build_absolute_uri(f"/api/articles/{article.slug}/"),
         "selector": [
             {"type": "TextPositionSelector", "start": span.start, "end": span.end},
             {

@@ -30,7 +30,6 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("articles/", views.ArticleListView.as_view(), name="article_list"),
     path("articles/<str:slug>/", views.ArticleDetailView.as_view(), name="article_detail"),
-    path("articles/<str:slug>/text.txt", views.article_text, name="article_text"),
     path(
         "articles/<str:slug>/compare/<str:other>/",
         views.CompareView.as_view(),

@@ -11,8 +11,7 @@ import functools
 from django.db.models import Count, F
 from django.db.models.functions import Left as LeftChars
 from django.db.models.functions import Upper
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -130,7 +129,7 @@ def _with_normalized(articles, ids):
 
 
 class ExportMixin:
-    """`?export=csv` or `?export=json` on a list page: every row the page lists (all its
+    """`?format=csv` or `?format=json` on a list page: every row the page lists (all its
     pages, with the same filters), streamed (archive.exports) instead of the HTML page.
 
     The view's get_context_data sets `self.export` to (rows, columns, filename) when it
@@ -139,7 +138,7 @@ class ExportMixin:
     export = None
 
     def render_to_response(self, context, **kwargs):
-        fmt = self.request.GET.get("export")
+        fmt = self.request.GET.get("format")
         if fmt in exports.FORMATS and self.export is not None:
             rows, columns, filename = self.export
             return exports.response(rows, columns, fmt, filename)
@@ -182,12 +181,6 @@ class ArticleDetailView(DetailView):
         url = self.request.build_absolute_uri(article.get_absolute_url())
         context["cite"] = citation.all_formats(article, url)
         return context
-
-
-def article_text(request, slug):
-    """The article's body as plain text: what Web Annotation positions count in."""
-    article = get_object_or_404(Article.objects.public().only("body"), slug=slug)
-    return HttpResponse(article.body, content_type="text/plain; charset=utf-8")
 
 
 class CompareView(TemplateView):

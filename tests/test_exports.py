@@ -72,22 +72,22 @@ def test_pages_export_their_whole_list_with_their_filters(db, client):
     data = make_translation_pair()
     hidden = make_article(title="Hidden Sarraj story", body="Sarraj met them.", is_public=False)
     # Search: the same results as the page, hidden articles never.
-    response = client.get("/search/?q=Sarraj&export=csv")
+    response = client.get("/search/?q=Sarraj&format=csv")
     assert response.status_code == 200 and response.streaming
     rows = list(csv.DictReader(io.StringIO(body(response).lstrip("\ufeff"))))
     slugs = {row["slug"] for row in rows}
     assert {data["en"].slug, data["ar"].slug} <= slugs and hidden.slug not in slugs
     # With a filter: only Arabic.
-    response = client.get("/search/?q=Sarraj&language=ar&export=json")
+    response = client.get("/search/?q=Sarraj&language=ar&format=json")
     assert [row["slug"] for row in json.loads(body(response))] == [data["ar"].slug]
     # An entity's articles.
     url = data["sarraj"].get_absolute_url()
-    rows = json.loads(body(client.get(url + "?export=json")))
+    rows = json.loads(body(client.get(url + "?format=json")))
     assert {row["slug"] for row in rows} == {data["en"].slug, data["ar"].slug}
-    assert 'href="?export=csv"' in client.get(url).content.decode()
+    assert 'href="?format=csv"' in client.get(url).content.decode()
     # Claims, filtered by speaker.
-    response = client.get(f"/claims/?speaker={data['sarraj'].slug}&export=csv")
+    response = client.get(f"/claims/?speaker={data['sarraj'].slug}&format=csv")
     rows = list(csv.DictReader(io.StringIO(body(response).lstrip("\ufeff"))))
     assert rows and all(row["speaker"] == "Fayez al-Sarraj" for row in rows)
     # Anything else is the page itself.
-    assert client.get("/claims/?export=xls").headers["Content-Type"].startswith("text/html")
+    assert client.get("/claims/?format=xls").headers["Content-Type"].startswith("text/html")

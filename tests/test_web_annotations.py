@@ -59,22 +59,15 @@ def test_created_is_utc_with_z_and_no_term_outside_the_context(client, annotated
     assert set(keys(collection)) <= CONTEXT_TERMS, set(keys(collection)) - CONTEXT_TERMS
 
 
-def test_targets_are_specific_resources_on_the_plain_text(client, annotated):
+def test_targets_are_specific_resources_on_the_api_record(client, annotated):
     article = annotated["ar"]
     collection = client.get(f"/api/articles/{article.slug}/annotations/").json()
     for annotation in collection["first"]["items"]:
         target = annotation["target"]
         assert target["type"] == "SpecificResource"
-        assert target["source"]["id"].endswith(f"/articles/{article.slug}/text.txt")
+        assert target["source"] == f"http://testserver/api/articles/{article.slug}/"
         position = next(s for s in target["selector"] if s["type"] == "TextPositionSelector")
         assert {"start", "end"} <= set(position) and position["start"] < position["end"]
-
-
-def test_the_plain_text_is_public_only(client):
-    data = make_translation_pair()
-    Article.objects.filter(pk=data["en"].pk).update(is_public=False)
-    assert client.get(f"/articles/{data['en'].slug}/text.txt").status_code == 404
-    assert client.get(f"/articles/{data['ar'].slug}/text.txt").status_code == 200
 
 
 def test_claim_json_ld_dates_at_their_precision_and_only_people_or_bodies_as_authors(client):

@@ -53,8 +53,8 @@ def entity_name(entity) -> str:
 
 @register.simple_tag(takes_context=True)
 def export_url(context, fmt: str) -> str:
-    """This list's address with `export=fmt` (and without `page`): the whole list."""
+    """This list's address with `format=fmt` (and without `page`): the whole list."""
     query = context["request"].GET.copy()
     query.pop("page", None)
-    query["export"] = fmt
+    query["format"] = fmt
     return "?" + query.urlencode()
