@@ -55,6 +55,7 @@ class ImportAborted(Exception):
 def _fields(entry: Entry) -> dict:
     return {
         "title": entry.parsed.title,
+        "title_is_editorial": entry.title_by_archive,
         "body": entry.parsed.body,
         "language": entry.language,
         "url": entry.url,

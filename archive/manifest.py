@@ -45,6 +45,7 @@ MANIFEST_KEYS = {
     "slug",
     "language",
     "title",
+    "title_by_archive",
     "source",
     "url",
     "byline",
@@ -208,6 +209,7 @@ class Entry:
     story: str = ""
     translation_of: str = ""
     public: bool | None = None  # None: the manifest does not say (new articles are public)
+    title_by_archive: bool = False  # the text has no title; the manifest's is editorial
 
 
 @dataclass
@@ -278,9 +280,9 @@ def read_manifest(path: Path) -> tuple[list[Entry], list[Problem]]:
         for key in sorted(set(item) - MANIFEST_KEYS):
             problems.append(Problem(label, f"unknown key {key!r}"))
         for key, value in item.items():
-            if key == "public":
+            if key in ("public", "title_by_archive"):
                 if not isinstance(value, bool):
-                    problems.append(Problem(label, "public must be true or false"))
+                    problems.append(Problem(label, f"{key} must be true or false"))
             elif key in MANIFEST_KEYS and key != "published" and not isinstance(value, str):
                 problems.append(Problem(label, f"{key} must be a string"))
         if len(problems) > bad:
@@ -369,6 +371,7 @@ def read_manifest(path: Path) -> tuple[list[Entry], list[Problem]]:
                 story=item.get("story", "").strip(),
                 translation_of=item.get("translation_of", "").strip(),
                 public=item.get("public"),
+                title_by_archive=item.get("title_by_archive", False),
             )
         )
     return entries, problems

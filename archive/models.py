@@ -144,6 +144,12 @@ class Article(SlugKeyed, models.Model):
     """A news article. The body is plain text, one paragraph per line, never HTML."""
 
     title = models.CharField(max_length=500)
+    title_is_editorial = models.BooleanField(
+        "title by the archive",
+        default=False,
+        db_default=False,
+        help_text="The text has no title: the archive wrote this one (shown as such).",
+    )
     slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
     body = models.TextField(help_text="Plain text; paragraphs are separated by newlines.")
     language = models.CharField(

@@ -86,3 +86,18 @@ def test_admin_article_list_shows_dates_at_their_precision(admin_client):
     assert '<td class="field-date">2018</td>' in html
     assert '<td class="field-date">January 2020</td>' in html
     assert "Jan. 1, 2018" not in html and "Jan. 1, 2020" not in html
+
+
+def test_a_title_the_archive_wrote_is_marked_from_manifest_to_page(client, tmp_path):
+    from django.core.management import call_command
+
+    (tmp_path / "a.txt").write_text("The text itself has no title line.\n", encoding="utf-8")
+    (tmp_path / "manifest.toml").write_text(
+        '[[article]]\nfile = "a.txt"\nslug = "untitled"\nlanguage = "en"\n'
+        'title = "Our own title"\ntitle_by_archive = true\n',
+        encoding="utf-8",
+    )
+    call_command("import_articles", str(tmp_path), verbosity=0)
+    html = client.get("/articles/untitled/").content.decode()
+    assert "Title written by the archive" in html
+    assert "[Our own title]" in html  # the citation brackets it
