@@ -254,3 +254,31 @@ def calendar_counts(start: datetime.date, level: str) -> dict[int, int]:
     else:
         dates, unit = dates.filter(precision="day"), ExtractDay("published")
     return dict(dates.annotate(unit=unit).values_list("unit").annotate(n=Sum("articles")))
+
+
+def neighbour_periods(start: datetime.date, level: str) -> tuple:
+    """(previous, next): the first day of the nearest earlier and later period of the same
+    level ("year", "month", "day") that has public articles, or None. Two queries on the
+    stored date counts, whatever the archive's size."""
+    from archive.models import DateCount
+
+    if level == "year":
+        precisions = ["year", "month", "day"]
+        end = datetime.date(start.year + 1, 1, 1)
+    elif level == "month":
+        precisions = ["month", "day"]
+        end = datetime.date(start.year + start.month // 12, start.month % 12 + 1, 1)
+    else:
+        precisions = ["day"]
+        end = start + datetime.timedelta(days=1)
+    counted = DateCount.objects.filter(precision__in=precisions, articles__gt=0)
+    before = counted.filter(published__lt=start).order_by("-published").first()
+    after = counted.filter(published__gte=end).order_by("published").first()
+
+    def period(row):
+        if row is None:
+            return None
+        day = row.published
+        return {"year": day.replace(month=1, day=1), "month": day.replace(day=1)}.get(level, day)
+
+    return period(before), period(after)

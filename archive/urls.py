@@ -39,6 +39,7 @@ urlpatterns = [
     path("claims/", views.ClaimListView.as_view(), name="claims"),
     path("claims/<int:pk>/", views.ClaimDetailView.as_view(), name="claim_detail"),
     path("dates/", views.DateIndexView.as_view(), name="dates"),
+    path("dates/undated/", views.UndatedView.as_view(), name="dates_undated"),
     path("dates/<yyyy:year>/", views.DateArchiveView.as_view(), name="dates_year"),
     path("dates/<yyyy:year>/<dd:month>/", views.DateArchiveView.as_view(), name="dates_month"),
     path(

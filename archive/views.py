@@ -372,6 +372,7 @@ class DateArchiveView(TemplateView):
             articles.listing().order_by("published", "published_precision", "id"),
             count=selectors.period_count(start, level),
         )
+        previous, following = selectors.neighbour_periods(start, level)
         context.update(
             level=level,
             start=start,
@@ -379,7 +380,21 @@ class DateArchiveView(TemplateView):
             page_obj=page,
             year_url=_date_url(start, "year"),
             month_url=_date_url(start, "month"),
+            previous=previous and {"date": previous, "url": _date_url(previous, level)},
+            following=following and {"date": following, "url": _date_url(following, level)},
         )
+        return context
+
+
+class UndatedView(TemplateView):
+    """Public articles with no known date, newest added first."""
+
+    template_name = "archive/date_archive.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        articles = Article.objects.public().filter(published__isnull=True).listing()
+        context.update(level="undated", page_obj=paginate(self.request, articles.order_by("-id")))
         return context
 
 

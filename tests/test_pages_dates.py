@@ -62,3 +62,24 @@ def test_date_pages_query_count_does_not_grow(client):
         make_article(published=f"2020-01-{i + 1:02d}")
         make_article(published=f"20{10 + i}-0{1 + i % 9}-01", published_precision="month")
     assert [query_count(client, u) for u in urls] == small
+
+
+def test_periods_link_to_their_neighbours_with_articles_and_undated_ones_have_a_page(client):
+    import datetime
+
+    from tests.factories import make_article
+
+    make_article(title="In 2015", published=datetime.date(2015, 3, 9))
+    make_article(title="In 2018", published=datetime.date(2018, 1, 1), published_precision="year")
+    make_article(title="In 2020", published=datetime.date(2020, 1, 4))
+    make_article(title="Hidden 2019", published=datetime.date(2019, 5, 5), is_public=False)
+    make_article(title="No date", published=None)
+    html = client.get("/dates/2018/").content.decode()
+    assert '<a rel="prev" href="/dates/2015/">' in html
+    assert '<a rel="next" href="/dates/2020/">' in html  # 2019 holds only a hidden article
+    month = client.get("/dates/2020/01/").content.decode()
+    assert '<a rel="prev" href="/dates/2015/03/">' in month  # 2018 is known to the year only
+    assert 'rel="next"' not in month
+    assert 'href="/dates/undated/"' in client.get("/dates/").content.decode()
+    undated = client.get("/dates/undated/").content.decode()
+    assert "No date" in undated and "In 2015" not in undated
