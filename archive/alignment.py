@@ -6,8 +6,12 @@ mentions; each paragraph's anchors are the ids of the entities mentioned in it.
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 from collections import defaultdict
 from operator import attrgetter
+
+from django.core.cache import cache
 
 from archive.models import Article, Mention
 from archive.text.align import Pair, align, by_paragraph, paragraph_spans, paragraphs
@@ -33,6 +37,22 @@ def align_articles(left: Article, right: Article, *, left_mentions=None, right_m
     ):
         for text, entity_ids in zip(paras, ids, strict=True):
             keys[text] |= {str(i) for i in entity_ids}
+    # The alignment is a pure function of the two texts, their languages and the anchors:
+    # cached under a digest of exactly those, it can never be stale, only unused.
+    digest = hashlib.sha256(
+        pickle.dumps(
+            (
+                left_paras,
+                right_paras,
+                left.language,
+                right.language,
+                sorted((text, sorted(ids)) for text, ids in keys.items()),
+            )
+        )
+    ).hexdigest()
+    cached = cache.get(f"alignment:{digest}")
+    if cached is not None:
+        return [Pair(list(a), list(b)) for a, b in cached]
     pairs: list[Pair] = align(
         left_paras,
         right_paras,
@@ -40,4 +60,5 @@ def align_articles(left: Article, right: Article, *, left_mentions=None, right_m
         right_lang=right.language,
         anchors=lambda text: keys.get(text, set()),
     )
+    cache.set(f"alignment:{digest}", [(p.left, p.right) for p in pairs], timeout=24 * 3600)
     return pairs

@@ -209,3 +209,18 @@ def test_article_list_pages_newest_first_without_hidden_articles_at_any_depth(cl
     arabic = client.get("/articles/?language=ar&page=2").content.decode()
     assert "Item 01" in arabic or "Item 03" in arabic  # the older Arabic ones
     assert query_count(client, "/articles/?page=3") == query_count(client, "/articles/")
+
+
+def test_side_by_side_alignment_is_cached_by_content_and_follows_an_edit(client):
+    """The alignment is cached under a digest of the texts and their anchors: an edit to a
+    text gives a new alignment at once."""
+    from archive.alignment import align_articles
+
+    data = make_translation_pair()
+    en, ar = data["en"], data["ar"]
+    first = align_articles(en, ar)
+    assert align_articles(en, ar) == first
+    en.body = en.body + "\nA new closing paragraph only in English."
+    en.save()
+    again = align_articles(en, ar)
+    assert again != first and any(4 in pair.left for pair in again)  # the new paragraph
