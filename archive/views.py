@@ -233,7 +233,7 @@ class EntityIndexView(TemplateView):
             entities = entities.annotate(letter=Upper(LeftChars("name", 1))).filter(letter=letter)
         page = paginate(
             self.request,
-            entities.only("name", "slug", "kind", "description")
+            entities.only("name", "name_ar", "slug", "kind", "description")
             .annotate(n=F("counts__mentions"))
             .order_by("name", "id"),
             per_page=self.per_page,

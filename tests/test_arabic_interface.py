@@ -31,3 +31,15 @@ def test_english_interface_keeps_english_names(client):
     data["sarraj"].save()
     html = client.get(data["en"].get_absolute_url()).content.decode()
     assert ">Fayez al-Sarraj</a>" in html and '<bdi lang="ar" dir="rtl">فايز' not in html
+
+
+def test_entity_pages_head_with_the_arabic_name_and_the_english_beside(client):
+    data = make_translation_pair()
+    sarraj = data["sarraj"]
+    sarraj.name_ar = "فايز السراج"
+    sarraj.save()
+    html = arabic(client).get(sarraj.get_absolute_url()).content.decode()
+    assert '<h1><bdi lang="ar" dir="rtl">فايز السراج</bdi></h1>' in html
+    assert '<p class="other-name" lang="en" dir="ltr">Fayez al-Sarraj</p>' in html
+    index = arabic(client).get("/people/").content.decode()
+    assert '<bdi lang="ar" dir="rtl">فايز السراج</bdi>' in index
