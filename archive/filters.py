@@ -16,8 +16,25 @@ from archive.models import (
     EntityKind,
     Verification,
 )
+from archive.names import resolve_name
 from archive.search import clean_query, search_articles
 from archive.text.normalize import normalize
+
+
+def entity_id(value: str) -> int | None:
+    """The entity a filter value names: its slug, or any of its names in any spelling or
+    script (archive.names.resolve_name, as search cards resolve them; a guess at a typo is
+    not taken). None when nothing matches: the list is then empty, never an error."""
+    value = clean_query(value)
+    if not value:
+        return None
+    by_slug = Entity.objects.filter(slug=value).values_list("pk", flat=True).first()
+    if by_slug is not None:
+        return by_slug
+    for match in resolve_name(value, limit=1):
+        if match.how != "fuzzy":
+            return match.entity.pk
+    return None
 
 
 class ArticleFilter(django_filters.FilterSet):
@@ -39,7 +56,8 @@ class ArticleFilter(django_filters.FilterSet):
         return search_articles(queryset, value, expand_entities=expand)
 
     def filter_entity(self, queryset, name, value):
-        return queryset.naming(entity__slug=value)
+        pk = entity_id(value)
+        return queryset.none() if pk is None else queryset.naming(entity_id=pk)
 
 
 class EntityFilter(django_filters.FilterSet):
@@ -59,8 +77,10 @@ class EntityFilter(django_filters.FilterSet):
 
 
 class ClaimFilter(django_filters.FilterSet):
-    speaker = django_filters.CharFilter(field_name="speaker__slug", label=_("Speaker"))
+    speaker = django_filters.CharFilter(method="filter_speaker", label=_("Speaker"))
     about = django_filters.CharFilter(method="filter_about", label=_("About"))
+    source = django_filters.CharFilter(field_name="article__source__slug", label=_("Source"))
+    language = django_filters.CharFilter(field_name="article__language", label=_("Language"))
     # The issue calls it "subject"; DESIGN.md's API calls it "about": both work.
     subject = django_filters.CharFilter(method="filter_about", label=_("About"))
     kind = django_filters.ChoiceFilter(choices=ClaimKind.choices, label=_("Kind"))
@@ -72,8 +92,25 @@ class ClaimFilter(django_filters.FilterSet):
 
     class Meta:
         model = Claim
-        fields = ["speaker", "about", "subject", "kind", "status", "date_from", "date_to"]
+        fields = [
+            "speaker",
+            "about",
+            "subject",
+            "source",
+            "language",
+            "kind",
+            "status",
+            "date_from",
+            "date_to",
+        ]
+
+    def filter_speaker(self, queryset, name, value):
+        pk = entity_id(value)
+        return queryset.none() if pk is None else queryset.filter(speaker_id=pk)
 
     def filter_about(self, queryset, name, value):
-        links = ClaimSubject.objects.filter(claim=OuterRef("pk"), entity__slug=value)
+        pk = entity_id(value)
+        if pk is None:
+            return queryset.none()
+        links = ClaimSubject.objects.filter(claim=OuterRef("pk"), entity_id=pk)
         return queryset.filter(Exists(links))

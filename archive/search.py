@@ -46,6 +46,7 @@ from django.db.models.functions import Coalesce
 from django.utils.safestring import SafeString, mark_safe
 
 from archive.models import NEWEST_FIRST, SEARCH_CONFIGS, Alias, Entity, Mention, Status
+from archive.names import resolve_name
 from archive.text.arabic import ARTICLE, PREFIXES, is_arabic
 from archive.text.normalize import normalize, normalize_with_offsets, original_span
 
@@ -55,6 +56,7 @@ _TOKEN = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*", re.UNICODE)
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 MAX_QUERY_LENGTH = 300
 MAX_NGRAM = 6
+MAX_VARIANT_TRIES = 4  # words or phrases looked up as spellings, per query
 # Matches ranked per criterion (text, named entity): 15 pages of the best of the newest.
 CANDIDATES = 300
 
@@ -63,6 +65,21 @@ CANDIDATES = 300
 class EntityMatch:
     entity: Entity
     alias: Alias
+    # "exact": the reader typed one of its names; "variant": a spelling of one
+    # (archive.names.resolve_name, the matcher's variant key); `typed` is what they wrote.
+    how: str = "exact"
+    typed: str = ""
+
+
+# `-word` and `-"a phrase"` (websearch syntax): what the reader wants left out.
+_NEGATIVE = re.compile(r'(?:(?<=\s)|^)-(?:"([^"]+)"|([^\s"]+))')
+
+
+def split_query(query: str) -> tuple[str, list[str]]:
+    """(the query without its exclusions, the excluded words or phrases)."""
+    negatives = [a or b for a, b in _NEGATIVE.findall(query)]
+    positive = " ".join(_NEGATIVE.sub(" ", query).split())
+    return positive, [n for n in negatives if n.strip()]
 
 
 def clean_query(query: str | None) -> str:
@@ -92,15 +109,66 @@ def _phrases(normalized_query: str) -> set[str]:
     return {p for p in phrases if p}
 
 
-def find_entities(query: str, *, limit: int = 5) -> list[EntityMatch]:
-    """Entities whose alias, normalized, equals a phrase of the normalized query.
-
-    One query on the indexed `Alias.normalized`; the longest matching alias wins per entity.
+def find_entities(query: str, *, limit: int = 3) -> list[EntityMatch]:
+    """Entities the query names, excluded words left out: first those whose alias,
+    normalized, equals a phrase of the query (one query on the indexed
+    `Alias.normalized`; the longest alias wins per entity); then, for a query word or
+    phrase that named nobody, the spellings `archive.names.resolve_name` recognises
+    (Hifter → Khalifa Haftar, ويليامز → Stephanie Williams): one or two queries each, for
+    at most a few words. Up to `limit` entities, the reader chooses among them.
     """
-    query = clean_query(query)
-    if not query:
+    positive, _negatives = split_query(clean_query(query))
+    if not positive:
         return []
-    phrases = _phrases(normalize(query))
+    found = _exact_entities(positive)
+    covered = {normalize(m.alias.name) for m in found}
+    words = [
+        w for w in _TOKEN.findall(normalize(positive).replace('"', " ")) if w not in _OPERATORS
+    ]
+    # The whole query first (a full name typed another way), then each word not already
+    # inside an exact match.
+    tries = [" ".join(words)] if len(words) > 1 else []
+    tries += [w for w in words if len(w) > 2 and not any(w in c.split() for c in covered)]
+    seen = {m.entity.pk for m in found}
+    for typed in tries[:MAX_VARIANT_TRIES]:
+        if len(found) >= limit:
+            break
+        for match in resolve_name(typed, limit=limit):
+            if match.how == "fuzzy" or match.entity.pk in seen:
+                continue  # a guess is offered as "did you mean", never searched for
+            seen.add(match.entity.pk)
+            found.append(EntityMatch(match.entity, match.alias, match.how, typed))
+            if len(found) >= limit:
+                break
+    return found[:limit]
+
+
+def excluded_entities(query: str) -> list[int]:
+    """Ids of the entities the query leaves out (`-Sarraj`, `-"Fayez al-Sarraj"`), by any
+    name or spelling: their articles are excluded in every language."""
+    _positive, negatives = split_query(clean_query(query))
+    ids: list[int] = []
+    for phrase in negatives[:MAX_VARIANT_TRIES]:
+        for match in resolve_name(phrase, limit=3):
+            if match.how != "fuzzy" and match.entity.pk not in ids:
+                ids.append(match.entity.pk)
+    return ids
+
+
+def did_you_mean(query: str) -> list[EntityMatch]:
+    """Close names for a query that found nothing (a typo: Haftrar)."""
+    positive, _negatives = split_query(clean_query(query))
+    if not positive:
+        return []
+    return [
+        EntityMatch(m.entity, m.alias, m.how, positive)
+        for m in resolve_name(positive, limit=3)
+        if m.how == "fuzzy"
+    ]
+
+
+def _exact_entities(positive: str) -> list[EntityMatch]:
+    phrases = _phrases(normalize(positive))
     if not phrases:
         return []
     aliases = (
@@ -114,7 +182,7 @@ def find_entities(query: str, *, limit: int = 5) -> list[EntityMatch]:
         if current is None or len(alias.normalized) > len(current.normalized):
             best[alias.entity_id] = alias
     matches = sorted(best.values(), key=lambda a: (-len(a.normalized), a.entity.name))
-    return [EntityMatch(entity=a.entity, alias=a) for a in matches[:limit]]
+    return [EntityMatch(entity=a.entity, alias=a) for a in matches]
 
 
 def text_query(query: str) -> SearchQuery | None:
@@ -138,6 +206,11 @@ def _criteria(
     if expand_entities and entities is None:
         entities = find_entities(query)
     entity_ids = [m.entity.pk for m in entities or []] if expand_entities else []
+    excluded = excluded_entities(query) if expand_entities else []
+    if excluded:
+        # `-Sarraj` leaves out every article naming him, in any spelling and language.
+        qs = qs.exclude(Exists(_naming(excluded)))
+        entity_ids = [pk for pk in entity_ids if pk not in excluded]
     parts = []
     if tsquery is not None:
         parts.append(qs.filter(search_vector=tsquery))
@@ -319,7 +392,7 @@ def _names_starting(word: str, firsts: tuple[str, ...]) -> tuple[int, ...]:
 @lru_cache(maxsize=256)
 def _terms(query: str) -> tuple[str, ...]:
     """The normalized words of the query a snippet marks (not operators, not one letter)."""
-    words = _WORD.findall(normalize(clean_query(query)))
+    words = _WORD.findall(normalize(split_query(clean_query(query))[0]))
     return tuple(w for w in words if w not in _OPERATORS and len(w) > 1)
 
 

@@ -36,6 +36,7 @@ from archive.pagination import EstimatedCountPaginator
 from archive.rendering import claim_highlight, mention_highlight, month_chart_svg, render_paragraphs
 from archive.search import (
     clean_query,
+    did_you_mean,
     entity_names,
     facets,
     find_entities,
@@ -486,6 +487,8 @@ class SearchView(ExportMixin, TemplateView):
         context.update(
             entities=entities,
             page_obj=page,
+            # Nothing found: offer the close names (a typo), never search for them unasked.
+            suggestions=did_you_mean(q) if not found and not entities else [],
             capped=is_capped(found),
             language_facets=language_facets,
             source_facets=source_facets[:20],

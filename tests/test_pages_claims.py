@@ -82,3 +82,20 @@ def test_claim_pages_query_count_does_not_grow(client):
         pair = make_translation_pair()
         make_claim(pair["ar"], "الصفقة", same_as=data["en_claim"], about=[make_entity()])
     assert [query_count(client, u) for u in urls] == small
+
+
+def test_entity_filters_take_a_name_in_any_spelling_or_script_and_claims_filter_by_outlet(client):
+    data = make_translation_pair(source_name="Libya Observer")
+    for value in ("السراج", "Serraj", "Fayez al-Sarraj", data["sarraj"].slug):
+        html = client.get("/claims/", {"speaker": value}).content.decode()
+        assert "we want security" in html, value
+        api = client.get("/api/claims/", {"speaker": value}).json()
+        assert api["count"] >= 1, value
+        listed = client.get("/articles/", {"entity": value}).content.decode()
+        assert data["en"].get_absolute_url() in listed, value
+    assert "No claims match" in client.get("/claims/?speaker=Nobody+Atall").content.decode()
+    outlet = data["en"].source.slug
+    assert "we want security" in client.get(f"/claims/?source={outlet}").content.decode()
+    assert "No claims match" in client.get("/claims/?source=elsewhere").content.decode()
+    arabic_only = client.get("/claims/?language=ar").content.decode()
+    assert data["en_claim"].get_absolute_url() not in arabic_only

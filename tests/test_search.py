@@ -1,5 +1,7 @@
 """Search: normalized full-text search in both scripts, entity expansion, snippets, facets."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -213,3 +215,75 @@ def test_a_chosen_facet_keeps_the_other_values_in_view(client):
     results = html[html.index('class="results"') :]
     assert data["ar"].get_absolute_url() in results
     assert data["en"].get_absolute_url() not in results
+
+
+# --- Any spelling, any script (issue 13) --------------------------------------------------
+
+
+def _haftar_archive():
+    haftar = make_entity(
+        name="Khalifa Haftar",
+        slug="khalifa-haftar",
+        kind="person",
+        aliases={"en": ["Khalifa Haftar", "Haftar"], "ar": ["خليفة حفتر", "حفتر"]},
+    )
+    sarraj = make_entity(
+        name="Fayez al-Sarraj",
+        slug="fayez-al-sarraj",
+        kind="person",
+        aliases={"en": ["Fayez al-Sarraj", "Sarraj"], "ar": ["فايز السراج", "السراج"]},
+    )
+    tripoli = make_entity(
+        name="Tripoli", slug="tripoli", kind="place", aliases={"en": ["Tripoli"], "ar": ["طرابلس"]}
+    )
+    articles = {}
+    for key, body, language, names in [
+        ("en_haftar", "Field Marshal Haftar advanced on Tripoli.", "en", [haftar, tripoli]),
+        ("ar_haftar", "تقدم المشير حفتر نحو طرابلس.", "ar", [haftar, tripoli]),
+        ("ar_sarraj", "التقى السراج وفدا في طرابلس.", "ar", [sarraj, tripoli]),
+        ("en_both", "Sarraj and Haftar met in Tripoli.", "en", [sarraj, haftar, tripoli]),
+        ("en_tripoli", "Tripoli's port reopened.", "en", [tripoli]),
+    ]:
+        article = make_article(title=key, body=body, language=language)
+        for entity in names:
+            word = next(
+                a.name for a in entity.aliases.all() if a.name in body and len(a.name.split()) == 1
+            )
+            make_mention(article, entity, word)
+        articles[key] = article
+    return {"haftar": haftar, "sarraj": sarraj, "tripoli": tripoli, **articles}
+
+
+def _slugs(client, q):
+    html = client.get("/search/", {"q": q}).content.decode()
+    results = html[html.index('class="results"') :] if 'class="results"' in html else ""
+    return html, {s for s in re.findall(r'href="/articles/([^/"]+)/"', results)}
+
+
+@pytest.mark.parametrize("spelling", ["Hifter", "Hafter", "Heftar", "حفتر"])
+def test_a_spelling_never_stored_finds_every_article_naming_the_person(client, spelling):
+    data = _haftar_archive()
+    html, slugs = _slugs(client, spelling)
+    expected = {data[k].slug for k in ("en_haftar", "ar_haftar", "en_both")}
+    assert expected <= slugs, (spelling, slugs)
+    if spelling != "حفتر":
+        assert "a spelling of" in html and "Khalifa Haftar" in html
+
+
+def test_excluding_a_name_excludes_the_entity_in_every_spelling_and_language(client):
+    data = _haftar_archive()
+    html, slugs = _slugs(client, "Tripoli -Sarraj")
+    assert data["ar_sarraj"].slug not in slugs  # names السراج, not the word Sarraj
+    assert data["en_both"].slug not in slugs
+    assert data["en_tripoli"].slug in slugs and data["ar_haftar"].slug in slugs
+    # An excluded name is never a card nor highlighted.
+    html, slugs = _slugs(client, "Haftar -Sarraj")
+    assert "Fayez al-Sarraj" not in html[: html.index('class="results"')]
+    assert "<mark>Sarraj</mark>" not in html
+    assert data["en_both"].slug not in slugs and data["en_haftar"].slug in slugs
+
+
+def test_a_typo_gets_did_you_mean_and_nothing_is_searched_for_it(client):
+    _haftar_archive()
+    html = client.get("/search/", {"q": "Haftrar"}).content.decode()
+    assert "Did you mean" in html and "Haftar" in html
