@@ -32,8 +32,39 @@ language_validator = RegexValidator(
     r"^[a-z]{2}$", "Use a two-letter ISO 639-1 code, e.g. en or ar."
 )
 
-# The PostgreSQL text-search configuration for each language we stem; others use 'simple'.
-SEARCH_CONFIGS = {"en": "english", "ar": "arabic"}
+# The PostgreSQL text-search configuration (a Snowball stemmer) for each language core
+# PostgreSQL ships one for (`SELECT cfgname FROM pg_ts_config`); others use 'simple'.
+SEARCH_CONFIGS = {
+    "ar": "arabic",
+    "ca": "catalan",
+    "da": "danish",
+    "de": "german",
+    "el": "greek",
+    "en": "english",
+    "es": "spanish",
+    "eu": "basque",
+    "fi": "finnish",
+    "fr": "french",
+    "ga": "irish",
+    "hi": "hindi",
+    "hu": "hungarian",
+    "hy": "armenian",
+    "id": "indonesian",
+    "it": "italian",
+    "lt": "lithuanian",
+    "nb": "norwegian",
+    "ne": "nepali",
+    "nl": "dutch",
+    "no": "norwegian",
+    "pt": "portuguese",
+    "ro": "romanian",
+    "ru": "russian",
+    "sr": "serbian",
+    "sv": "swedish",
+    "ta": "tamil",
+    "tr": "turkish",
+    "yi": "yiddish",
+}
 
 
 def search_config(language: str) -> str:

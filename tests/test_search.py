@@ -287,3 +287,16 @@ def test_a_typo_gets_did_you_mean_and_nothing_is_searched_for_it(client):
     _haftar_archive()
     html = client.get("/search/", {"q": "Haftrar"}).content.decode()
     assert "Did you mean" in html and "Haftar" in html
+
+
+def test_french_and_italian_articles_are_stemmed_in_their_own_language(client):
+    french = make_article(
+        title="Libye", language="fr", body="Les négociations entre les deux camps ont repris."
+    )
+    italian = make_article(
+        title="Libia", language="it", body="Le trattative tra le fazioni libiche sono riprese."
+    )
+    _html, slugs = _slugs(client, "négociation")
+    assert french.slug in slugs  # "négociations" in the text, the singular asked
+    _html, slugs = _slugs(client, "trattativa")
+    assert italian.slug in slugs
