@@ -37,6 +37,7 @@ MAX_QUERY = 200  # a name, not a text: longer input finds nothing
 FUZZY_MIN_KEY = 3  # shorter keys (Ali, UN) would find half the table
 FUZZY_CANDIDATES = 500
 FUZZY_THRESHOLD = 82.0
+ACROSS_SCRIPTS = 85.0  # the closeness given to a spelling in the other script
 
 
 class NameMatch(NamedTuple):
@@ -79,8 +80,10 @@ def resolve_name(text: str, *, limit: int = 20) -> list[NameMatch]:
         elif is_arabic(alias.name) != arabic_query:
             across.append(alias)
         elif _close(words, name_tokens(alias.name)):
+            # Among spellings, the closest as written first (Ghaghah: Ghaghaa before Ghaqa).
+            score = _written(words, alias.name)
             found.append(
-                (_order(VARIANT, 100.0, alias, text), NameMatch(alias.entity, alias, VARIANT))
+                (_order(VARIANT, score, alias, text), NameMatch(alias.entity, alias, VARIANT))
             )
         else:
             failed.add(alias.entity_id)
@@ -91,8 +94,12 @@ def resolve_name(text: str, *, limit: int = 20) -> list[NameMatch]:
                 )
     for alias in across:
         if alias.entity_id not in failed:
+            # Another script can only be compared by its key: after close same-script ones.
             found.append(
-                (_order(VARIANT, 100.0, alias, text), NameMatch(alias.entity, alias, VARIANT))
+                (
+                    _order(VARIANT, ACROSS_SCRIPTS, alias, text),
+                    NameMatch(alias.entity, alias, VARIANT),
+                )
             )
     if not found and len(key) >= FUZZY_MIN_KEY and not key.startswith("="):
         # Candidates share the key's first two letters and about its length; rapidfuzz then
