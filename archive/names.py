@@ -118,16 +118,19 @@ def resolve_name(text: str, *, limit: int = 20) -> list[NameMatch]:
                     (_order(FUZZY, score, alias, text), NameMatch(alias.entity, alias, FUZZY))
                 )
     found.sort(key=lambda row: row[0])
-    out: list[NameMatch] = []
-    seen: set[int] = set()
+    best: dict[int, NameMatch] = {}  # entities in the order of their best row
     for _, match in found:
-        if match.entity.pk in seen:
-            continue
-        seen.add(match.entity.pk)
-        out.append(match)
-        if len(out) >= limit:
-            break
-    return out
+        current = best.get(match.entity.pk)
+        if current is None:
+            best[match.entity.pk] = match
+        elif (
+            current.how == match.how
+            and is_arabic(current.alias.name) != arabic_query
+            and is_arabic(match.alias.name) == arabic_query
+        ):
+            # The entity keeps its place; the name quoted back is in the reader's script.
+            best[match.entity.pk] = match
+    return list(best.values())[:limit]
 
 
 def _close(a: list[str], b: list[str]) -> bool:

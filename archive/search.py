@@ -80,6 +80,9 @@ class EntityMatch:
     # (archive.names.resolve_name, the matcher's variant key); `typed` is what they wrote.
     how: str = "exact"
     typed: str = ""
+    # False: another entity the same spelling fits, offered on a card for the reader to
+    # choose; the search itself goes by the closest one only.
+    searched: bool = True
 
 
 # `-word` and `-"a phrase"` (websearch syntax): what the reader wants left out.
@@ -126,34 +129,48 @@ def find_entities(query: str, *, limit: int = 3) -> list[EntityMatch]:
     `Alias.normalized`; the longest alias wins per entity); then, for a query word or
     phrase that named nobody, the spellings `archive.names.resolve_name` recognises
     (Hifter → Khalifa Haftar, ويليامز → Stephanie Williams): one or two queries each, for
-    at most a few words. Up to `limit` entities, the reader chooses among them.
+    at most a few words. The closest spelling is searched for; other entities the same
+    spelling fits follow as `searched=False`, for the reader to choose. Up to `limit` in
+    all, each with what the reader typed in their own letters (`typed`).
     """
     positive, _negatives = split_query(clean_query(query))
     if not positive:
         return []
     found = _exact_entities(positive)
     covered = {normalize(m.alias.name) for m in found}
-    words = [
-        w for w in _TOKEN.findall(normalize(positive).replace('"', " ")) if w not in _OPERATORS
-    ]
+    normalized, offsets = normalize_with_offsets(positive.replace('"', " "))
+    tokens = [m for m in _TOKEN.finditer(normalized) if m.group() not in _OPERATORS]
+
+    def as_typed(first: int, last: int) -> str:
+        start, end = original_span(offsets, tokens[first].start(), tokens[last].end())
+        return positive[start:end]
+
+    words = [(t.group(), as_typed(i, i)) for i, t in enumerate(tokens)]
     # The whole query first (a full name typed another way), then each word not already
     # inside an exact match.
-    tries = [" ".join(words)] if len(words) > 1 else []
-    tries += [w for w in words if len(w) > 2 and not any(w in c.split() for c in covered)]
+    tries = []
+    if len(words) > 1:
+        tries.append((" ".join(w for w, _ in words), as_typed(0, len(tokens) - 1)))
+    tries += [(w, t) for w, t in words if len(w) > 2 and not any(w in c.split() for c in covered)]
     seen = {m.entity.pk for m in found}
-    for typed in tries[:MAX_VARIANT_TRIES]:
+    others: list[EntityMatch] = []
+    for word, typed in tries[:MAX_VARIANT_TRIES]:
         if len(found) >= limit:
             break
-        if " " not in typed and any(typed in c.split() for c in covered):
+        if " " not in word and any(word in c.split() for c in covered):
             continue  # inside a name already found (the whole query spelled it)
-        for match in resolve_name(typed, limit=limit):
+        closest = True
+        for match in resolve_name(word, limit=limit):
             if match.how == "fuzzy" or match.entity.pk in seen:
                 continue  # a guess is offered as "did you mean", never searched for
             seen.add(match.entity.pk)
-            found.append(EntityMatch(match.entity, match.alias, match.how, typed))
-            covered.add(typed)
-            break  # the closest spelling stands for what was typed
-    return found[:limit]
+            (found if closest else others).append(
+                EntityMatch(match.entity, match.alias, match.how, typed, searched=closest)
+            )
+            closest = False  # the closest spelling stands for what was typed
+        if not closest:
+            covered.add(word)
+    return (found[:limit] + others)[:limit]
 
 
 def excluded_entities(query: str) -> list[int]:
@@ -256,7 +273,7 @@ def _criteria(
     tsquery = text_query(query)
     if expand_entities and entities is None:
         entities = find_entities(query)
-    entity_ids = [m.entity.pk for m in entities or []] if expand_entities else []
+    entity_ids = [m.entity.pk for m in entities or [] if m.searched] if expand_entities else []
     excluded = excluded_entities(query) if expand_entities else []
     if excluded:
         # `-Sarraj` leaves out every article naming him, in any spelling and language.
@@ -380,12 +397,13 @@ def _facet(groups: list[dict], keys: list[str]) -> list[dict]:
 
 
 def entity_names(entities: list[EntityMatch]) -> list[str]:
-    """Every name (alias) of the matched entities, in every script: one query."""
+    """Every name (alias) of the entities searched for, in every script: one query."""
     if not entities:
         return []
-    return list(
-        Alias.objects.filter(entity__in=[m.entity for m in entities]).values_list("name", flat=True)
-    )
+    searched = [m.entity for m in entities if m.searched]
+    if not searched:
+        return []
+    return list(Alias.objects.filter(entity__in=searched).values_list("name", flat=True))
 
 
 # Snippets ---------------------------------------------------------------------------------
@@ -567,6 +585,18 @@ def snippet(
     if end < len(body):
         space = body.find(" ", end)
         end = space if 0 <= space < end + 30 else end
+    text = _marked(body, spans, start, end).replace("\n", " ¶ ")
+    return mark_safe(("…" if start > 0 else "") + text + ("…" if end < len(body) else ""))
+
+
+def marked(text: str, query: str, entity_names: list[str] = ()) -> SafeString:
+    """The whole of a short `text` (a title), escaped, its hits wrapped in <mark>."""
+    spans = highlight_spans(text, query, entity_names)
+    return mark_safe(_marked(text, spans, 0, len(text)))
+
+
+def _marked(body: str, spans: list[tuple[int, int]], start: int, end: int) -> str:
+    """body[start:end] escaped, with the parts inside `spans` in <mark>."""
     out, pos = [], start
     for s, e in spans:
         if e <= start or s >= end:
@@ -578,5 +608,4 @@ def snippet(
         out.append("<mark>" + escape(body[s:e]) + "</mark>")
         pos = e
     out.append(escape(body[pos:end]))
-    text = "".join(out).replace("\n", " ¶ ")
-    return mark_safe(("…" if start > 0 else "") + text + ("…" if end < len(body) else ""))
+    return "".join(out)

@@ -42,6 +42,7 @@ from archive.search import (
     find_entities,
     in_rank_order,
     is_capped,
+    marked,
     ranked_rows,
     search_articles,
     snippet,
@@ -105,8 +106,7 @@ class ArticleListView(TemplateView):
             results = search_articles(filtered, q)
             ids = [row[0] for row in ranked_rows(results)]
             page = paginate(self.request, _with_normalized(filtered, ids), count=len(ids))
-            for article in page.object_list:
-                article.snippet = snippet(article.body, q, normalized=article.body_search)
+            _mark_hits(page.object_list, q)
         else:
             page = paginate(
                 self.request,
@@ -121,6 +121,14 @@ class ArticleListView(TemplateView):
             **_filter_options(),
         )
         return context
+
+
+def _mark_hits(articles, q: str, names: list[str] = ()) -> None:
+    """The shown results only: a snippet around the first hit, and the title with its hits
+    marked (a phrase may match in the title alone)."""
+    for article in articles:
+        article.snippet = snippet(article.body, q, names, normalized=article.body_search)
+        article.title_marked = marked(article.title, q, names)
 
 
 def _with_normalized(articles, ids):
@@ -482,8 +490,7 @@ class SearchView(ExportMixin, TemplateView):
         )
         # Highlight every name of the matched entities, in every script.
         names = entity_names(entities) if expand else []
-        for article in page.object_list:
-            article.snippet = snippet(article.body, q, names, normalized=article.body_search)
+        _mark_hits(page.object_list, q, names)
         context.update(
             entities=entities,
             page_obj=page,
@@ -518,6 +525,7 @@ class ClaimListView(ExportMixin, TemplateView):
             page_obj=page,
             kinds=ClaimKind.choices,
             statuses=Verification.choices,
+            **_filter_options(),
         )
         return context
 

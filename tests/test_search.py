@@ -140,7 +140,8 @@ def test_a_common_word_shows_n_plus_results_and_the_best_of_the_newest(client, f
         make_article(title=f"Oil {day}", body="Oil output rose.", published=f"2020-01-{day:02d}")
     html = client.get("/search/?q=oil").content.decode()
     assert "3+ results" in html and "More articles may match" in html
-    assert "Oil 5" in html and "Oil 3" in html and "Oil 2" not in html
+    shown = html.replace("<mark>Oil</mark>", "Oil")  # titles carry their hits marked
+    assert "Oil 5" in shown and "Oil 3" in shown and "Oil 2" not in shown
     # The facets count what is shown, not a count over every match.
     assert '<span class="count">3</span>' in html
     # Fewer matches than the cap: an exact count, no note.
@@ -300,3 +301,74 @@ def test_french_and_italian_articles_are_stemmed_in_their_own_language(client):
     assert french.slug in slugs  # "négociations" in the text, the singular asked
     _html, slugs = _slugs(client, "trattativa")
     assert italian.slug in slugs
+
+
+def test_a_phrase_found_only_in_a_title_is_marked_in_the_title(client):
+    article = make_article(
+        title="Oil blockade ends in the Crescent", body="Exports resumed on Monday."
+    )
+    html, slugs = _slugs(client, '"oil blockade"')
+    assert article.slug in slugs
+    assert "<mark>Oil</mark> <mark>blockade</mark> ends" in html
+    # The title is escaped like the snippet.
+    make_article(title="<b>Blockade</b> lifted", body="Nothing.")
+    html, _slugs_found = _slugs(client, "blockade")
+    assert "&lt;b&gt;<mark>Blockade</mark>&lt;/b&gt;" in html and "<b>Blockade" not in html
+
+
+def test_the_spelling_card_quotes_the_readers_letters_and_a_name_in_their_script(client):
+    _haftar_archive()
+    html = client.get("/search/", {"q": "Serraj"}).content.decode()
+    cards = html[html.index('class="entity-cards"') : html.index('class="search-layout"')]
+    assert "<bdi>Serraj</bdi>: a spelling of" in cards  # as typed, not "serraj"
+    quoted = re.search(r'class="matched-alias"><bdi lang="(\w+)">([^<]+)<', cards)
+    assert quoted.group(1) == "en", quoted.group(0)  # a Latin name for a Latin spelling
+    html = client.get("/search/", {"q": "السرّاج"}).content.decode()
+    cards = html[html.index('class="entity-cards"') : html.index('class="search-layout"')]
+    quoted = re.search(r'class="matched-alias"><bdi lang="(\w+)">', cards)
+    assert quoted.group(1) == "ar"
+
+
+def _two_dbeibahs():
+    prime = make_entity(
+        name="Abdul Hamid Dbeibah",
+        slug="abdul-hamid-dbeibah",
+        aliases={"en": ["Abdul Hamid Dbeibah", "Dbeibah"], "ar": ["عبد الحميد الدبيبة"]},
+    )
+    cousin = make_entity(
+        name="Ali Ibrahim Dbeibah",
+        slug="ali-ibrahim-dbeibah",
+        aliases={"en": ["Ali Ibrahim Dbeibah", "Ali Dbeibah", "Dbaiba"]},
+    )
+    on_prime = make_article(title="Prime minister", body="Dbeibah opened the session.")
+    make_mention(on_prime, prime, "Dbeibah")
+    on_cousin = make_article(title="Cousin", body="Ali Dbeibah was named in the inquiry.")
+    make_mention(on_cousin, cousin, "Ali Dbeibah")
+    return prime, cousin, on_prime, on_cousin
+
+
+def test_a_spelling_that_fits_two_people_offers_both_and_searches_the_closest(client):
+    prime, cousin, on_prime, on_cousin = _two_dbeibahs()
+    matches = find_entities("Dbeiba")
+    assert [(m.entity, m.searched) for m in matches] == [(prime, True), (cousin, False)]
+    html, slugs = _slugs(client, "Dbeiba")
+    assert on_prime.slug in slugs and on_cousin.slug not in slugs
+    cards = html[html.index('class="entity-cards"') : html.index('class="search-layout"')]
+    assert len(re.findall(r'class="entity-card[ "]', cards)) == 2
+    choose = re.search(r'class="choose-entity" href="([^"]+)"', cards).group(1)
+    assert "Ali" in choose
+    # The reader's choice: that name's articles.
+    _html, chosen = _slugs(client, re.search(r"q=([^&]+)", choose.replace("&amp;", "&")).group(1))
+    assert on_cousin.slug in chosen
+
+
+def test_cards_name_the_entity_in_arabic_in_the_arabic_interface(client):
+    data = make_translation_pair()
+    data["sarraj"].name_ar = "فايز السراج"
+    data["sarraj"].save()
+    client.cookies["django_language"] = "ar"
+    html = client.get("/search/", {"q": "Sarraj"}).content.decode()
+    cards = html[html.index('class="entity-cards"') : html.index('class="search-layout"')]
+    heading = re.search(r"<h2><a [^>]+>(.*?)</a></h2>", cards).group(1)
+    assert "فايز السراج" in heading and "Sarraj" not in heading
+    assert 'class="other-name" lang="en"' in cards  # the English name beside it
