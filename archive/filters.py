@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from archive.models import (
@@ -73,7 +73,10 @@ class EntityFilter(django_filters.FilterSet):
         if not needle:
             return queryset
         aliases = Alias.objects.filter(entity=OuterRef("pk"), normalized__contains=needle)
-        return queryset.filter(Exists(aliases))
+        # Spellings never stored (Hifter, Serraj) and close typos too: what a name box
+        # suggests as the reader types.
+        spelled = [m.entity.pk for m in resolve_name(value, limit=5)]
+        return queryset.filter(Q(Exists(aliases)) | Q(pk__in=spelled))
 
 
 class ClaimFilter(django_filters.FilterSet):

@@ -197,3 +197,10 @@ def test_api_query_counts_do_not_grow(client):
         make_claim(data["en"], "officials said", speaker=make_entity(), about=[make_entity()])
         make_article(source=make_source(), translation_of=data["en"])
     assert [query_count(client, u) for u in urls] == small
+
+
+def test_entities_q_finds_a_spelling_never_stored_for_the_name_boxes(client):
+    data = make_translation_pair()
+    body = get(client, "/api/entities/?q=Serraj")  # stored: Sarraj, al-Sarraj, السراج
+    assert [e["slug"] for e in body["results"]] == [data["sarraj"].slug]
+    assert get(client, "/api/entities/?q=Zzyzx")["count"] == 0

@@ -130,3 +130,29 @@ def test_arabic_interface_reads_right_to_left(browser, live_server, archive_data
     page.screenshot(path=SHOTS / "public-article-en-arabic-ui.png", full_page=True)
     page.goto(live_server.url + "/dates/")
     page.screenshot(path=SHOTS / "public-dates-arabic-ui.png", full_page=True)
+
+
+def test_name_boxes_offer_entities_in_any_spelling_as_the_reader_types(
+    browser, live_server, archive_data
+):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(live_server.url + "/claims/")
+    box = page.locator('.filters input[name="speaker"]')
+    box.type("Serraj", delay=30)  # stored: Sarraj, al-Sarraj, السراج
+    options = page.locator("#entity-names option")
+    options.first.wait_for(state="attached", timeout=5000)
+    values = options.evaluate_all("els => els.map(e => e.value)")
+    assert "Fayez al-Sarraj" in values, values
+    page.screenshot(path=SHOTS / "public-claims-name-box.png", full_page=True)
+    box.fill("Fayez al-Sarraj")
+    page.locator('.filters button[type="submit"]').click()
+    page.wait_for_load_state()
+    assert "speaker=Fayez" in page.url
+    assert page.locator(".claim-list li").count() >= 1
+    # The same box on the article list.
+    page.goto(live_server.url + "/articles/")
+    page.locator('.filters input[name="entity"]').type("القذافى", delay=30)
+    page.locator("#entity-names option").first.wait_for(state="attached", timeout=5000)
+    page.locator('.filters button[type="submit"]').click()
+    page.wait_for_load_state()
+    assert page.locator(".article-list li").count() >= 1

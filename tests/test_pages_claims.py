@@ -99,3 +99,18 @@ def test_entity_filters_take_a_name_in_any_spelling_or_script_and_claims_filter_
     assert "No claims match" in client.get("/claims/?source=elsewhere").content.decode()
     arabic_only = client.get("/claims/?language=ar").content.decode()
     assert data["en_claim"].get_absolute_url() not in arabic_only
+
+
+def test_claim_filters_are_boxes_for_a_name_in_any_spelling_and_lists_of_outlets(client):
+    data = make_translation_pair()
+    html = client.get("/claims/").content.decode()
+    start = html.index('<form class="filters"')
+    form = html[start : html.index("</form>", start)]
+    for name in ("speaker", "about"):
+        assert re.search(rf'<input name="{name}"[^>]* list="entity-names"', form), name
+    assert '<select name="language">' in form and '<select name="source">' in form
+    assert f'value="{data["en"].source.slug}"' in form
+    assert '<datalist id="entity-names">' in html
+    # What the box sends: a name as a reader spells it.
+    html = client.get("/claims/", {"speaker": "Serraj"}).content.decode()
+    assert "we want security" in html
