@@ -32,7 +32,9 @@ from django.db import connection
 from django.db.models import (
     BigIntegerField,
     Case,
+    DateField,
     Exists,
+    ExpressionWrapper,
     F,
     FloatField,
     Func,
@@ -263,6 +265,8 @@ def text_query(query: str) -> SearchQuery | None:
     for form in forms:
         part = SearchQuery(form, config="simple", search_type="raw")
         combined = part if combined is None else combined | part
+    if combined is not None:
+        combined.has_phrase = any("<->" in form for form in forms)
     return combined
 
 
@@ -331,9 +335,16 @@ def search_articles(
     if not parts:
         return qs.none()
     limit = CANDIDATES if limit is None else limit
-    heads = [part.order_by(*NEWEST_FIRST).values("pk")[:limit] for part in parts]
-    candidates = heads[0] if len(heads) == 1 else heads[0].union(*heads[1:])
-    qs = qs.filter(pk__in=candidates)
+    if tsquery is not None and _has_phrase(tsquery):
+        # The text part's head is fetched first (one query, see `_phrase_head`).
+        wanted = Q(pk__in=_phrase_head(qs, tsquery, limit))
+        for part in parts[1:]:
+            wanted |= Q(pk__in=part.order_by(*NEWEST_FIRST).values("pk")[:limit])
+        qs = qs.filter(wanted)
+    else:
+        heads = [part.order_by(*NEWEST_FIRST).values("pk")[:limit] for part in parts]
+        candidates = heads[0] if len(heads) == 1 else heads[0].union(*heads[1:])
+        qs = qs.filter(pk__in=candidates)
     rank = Value(0.0, output_field=FloatField())
     if tsquery is not None:
         rank = Coalesce(SearchRank(F("search_vector"), tsquery), 0.0, output_field=FloatField())
@@ -346,6 +357,28 @@ def search_articles(
             output_field=FloatField(),
         )
     return qs.annotate(rank=rank).order_by("-rank", *NEWEST_FIRST)
+
+
+def _has_phrase(tsquery: SearchQuery) -> bool:
+    """Whether the tsquery of `text_query` holds a phrase (`a <-> b`)."""
+    return getattr(tsquery, "has_phrase", False)
+
+
+def _phrase_head(qs: QuerySet, tsquery: SearchQuery, limit: int) -> list[int]:
+    """Ids of the newest `limit` articles of `qs` matching a phrase query.
+
+    PostgreSQL estimates a phrase as often as its words together (`"security talks"`:
+    4,800 expected, 154 found at 100,000 articles), so it walked the newest-first index
+    expecting to stop early and read every article instead (1.4 s). Ordered by an
+    expression no index gives, the matches come from the GIN index and are sorted: the
+    cost is rechecking the articles holding both words (about 100 ms for 10,000).
+    """
+    unindexed = ExpressionWrapper(F("published") + Value(0), output_field=DateField())
+    return list(
+        qs.filter(search_vector=tsquery)
+        .order_by(unindexed.desc(nulls_last=True), F("pk").desc())
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 def is_capped(found: int, limit: int | None = None) -> bool:

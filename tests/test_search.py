@@ -372,3 +372,14 @@ def test_cards_name_the_entity_in_arabic_in_the_arabic_interface(client):
     heading = re.search(r"<h2><a [^>]+>(.*?)</a></h2>", cards).group(1)
     assert "فايز السراج" in heading and "Sarraj" not in heading
     assert 'class="other-name" lang="en"' in cards  # the English name beside it
+
+
+def test_a_quoted_name_finds_its_phrase_and_every_article_naming_the_entity():
+    data = make_translation_pair()
+    arabic_only = make_article(language="ar", body="التقى رئيس الحكومة فايز السراج الوفد.")
+    make_mention(arabic_only, data["sarraj"], "فايز السراج")
+    loose = make_article(body="Fayez spoke; al-Sarraj did not.")  # both words, not the phrase
+    results = found('"Fayez al-Sarraj"')
+    assert data["en"].slug in results and arabic_only.slug in results
+    assert loose.slug not in found('"Fayez al-Sarraj"', expand_entities=False)
+    assert found('"Fayez al-Sarraj" -Tripoli', expand_entities=False) == []
