@@ -185,6 +185,12 @@ def mention_counts(entities) -> dict[int, int]:
     )
 
 
+def public_articles_naming(entity_pk: int) -> int:
+    """How many public articles name the entity visibly (the stored EntityCount)."""
+    counts = EntityCount.objects.filter(entity_id=entity_pk).values_list("articles", flat=True)
+    return counts.first() or 0
+
+
 def top_entities(*, limit: int = 12) -> list[Entity]:
     """The most-named entities (visible mentions, as `n`), from the stored counts."""
     return list(

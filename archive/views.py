@@ -19,7 +19,7 @@ from django.views.generic import DetailView, TemplateView
 
 from archive import caching, citation, exports, selectors
 from archive.compare import compare
-from archive.filters import ArticleFilter, ClaimFilter
+from archive.filters import ArticleFilter, ClaimFilter, entity_id
 from archive.linked_data import claim_json_ld, script_json
 from archive.models import (
     Article,
@@ -112,6 +112,7 @@ class ArticleListView(TemplateView):
                 self.request,
                 filterset.qs.newest_first(),
                 estimate=not _filtered(self.request, filterset),
+                count=_stored_count(self.request, filterset),
                 ids_first=True,
             )
         context.update(
@@ -157,6 +158,17 @@ class ExportMixin:
 def _filtered(request, filterset) -> bool:
     """Whether any filter is set: an unfiltered list may estimate its count."""
     return filterset.is_bound and any(request.GET.get(name) for name in filterset.filters)
+
+
+def _stored_count(request, filterset) -> int | None:
+    """The length of a list filtered by one entity alone: its stored count of public
+    articles (EntityCount, kept exact by triggers), instead of counting the ~20,000 articles
+    naming the archive's most named person (140 ms). None for any other filtering."""
+    active = {name for name in filterset.filters if request.GET.get(name)}
+    if active != {"entity"} or not filterset.is_valid():
+        return None
+    pk = entity_id(request.GET["entity"])
+    return 0 if pk is None else selectors.public_articles_naming(pk)
 
 
 def _filter_options() -> dict:

@@ -224,3 +224,21 @@ def test_side_by_side_alignment_is_cached_by_content_and_follows_an_edit(client)
     en.save()
     again = align_articles(en, ar)
     assert again != first and any(4 in pair.left for pair in again)  # the new paragraph
+
+
+def test_the_list_by_one_name_counts_public_articles_naming_it_from_the_stored_counts(client):
+    person = make_entity(name="Najla Mangoush", slug="najla-mangoush", aliases={"en": ["Mangoush"]})
+    for n in range(3):
+        make_mention(make_article(body=f"Mangoush spoke {n}."), person, "Mangoush")
+    make_mention(make_article(body="Mangoush in secret.", is_public=False), person, "Mangoush")
+    make_mention(make_article(body="Mangoush, rejected."), person, "Mangoush", status="rejected")
+    html = client.get("/articles/", {"entity": "najla-mangoush"}).content.decode()
+    assert "3 articles" in html
+    assert len(re.findall(r'<li lang="en"', html)) == 3
+    # By a name too, and the queries do not grow with the articles.
+    assert "3 articles" in client.get("/articles/", {"entity": "Mangoush"}).content.decode()
+    before = query_count(client, "/articles/?entity=najla-mangoush&page=1")  # not yet cached
+    for n in range(5):
+        make_mention(make_article(body=f"Mangoush again {n}."), person, "Mangoush")
+    assert "8 articles" in client.get("/articles/", {"entity": "najla-mangoush"}).content.decode()
+    assert query_count(client, "/articles/?entity=najla-mangoush&page=1") == before
