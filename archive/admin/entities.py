@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -106,15 +106,17 @@ class EntityAdmin(LargeTableAdmin):
             )
 
     def get_search_results(self, request, queryset, search_term):
-        """Any alias in any script, spelled as the matcher normalizes it (ى/ي, أ/ا …)."""
-        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        key = normalize(search_term.strip())[:300]
+        """The name, the slug or any alias in any script, spelled as the matcher normalizes
+        it (ى/ي, أ/ا …). One condition, no join: Django's search over `aliases__name` joined
+        every alias and sorted the rows DISTINCT (280 ms over 20,000 entities)."""
+        term = search_term.strip()[:300]
+        if not term:
+            return queryset, False
+        found = Q(name__icontains=term) | Q(slug__icontains=term)
+        key = normalize(term)
         if key:
-            by_alias = self.model.objects.filter(
-                pk__in=Alias.objects.filter(normalized__contains=key).values("entity_id")
-            )
-            queryset = queryset | by_alias
-        return queryset, may_have_duplicates
+            found |= Q(pk__in=Alias.objects.filter(normalized__contains=key).values("entity_id"))
+        return queryset.filter(found), False
 
     @admin.action(description="Merge selected into…", permissions=["delete"])
     def merge_into(self, request, queryset):
