@@ -293,11 +293,14 @@ def month_chart_svg(rows: list[tuple[datetime.date, int]], *, label: str = "") -
         f'<text x="26" y="{top + 4}" class="tick" text-anchor="end">{peak}</text>',
         f'<text x="26" y="{top + height}" class="tick" text-anchor="end">0</text>',
     ]
+    # "F Y" is the month's name and the year: twelve names looked up, not one per bar
+    # (twenty years of bars made this the dearest part of a person's page).
+    month_names = {m: formats.date_format(datetime.date(2000, m, 1), "F") for m in range(1, 13)}
     for i, (yy, mm) in enumerate(months):
         n = counts.get((yy, mm), 0)
         x = 34 + i * (bar + gap)
         h = round(height * n / peak) if peak else 0
-        name = formats.date_format(datetime.date(yy, mm, 1), "F Y")
+        name = f"{month_names[mm]} {yy}"
         parts.append(
             f'<rect x="{x}" y="{top + height - h}" width="{bar}" height="{h}" class="bar">'
             f"<title>{escape(name)}: {n}</title></rect>"

@@ -13,6 +13,7 @@ from django.db.models.functions import Left as LeftChars
 from django.db.models.functions import Upper
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
+from django.utils import formats
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
@@ -363,7 +364,20 @@ class DateIndexView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["years"] = selectors.years_and_months()
+        years = selectors.years_and_months()
+        # Twenty years of months: names and addresses made here once per kind, not by a
+        # template tag per cell (the grid was most of this page's time).
+        names = {m: formats.date_format(datetime.date(2000, m, 1), "M") for m in range(1, 13)}
+        year_url = reverse("archive:dates_year", args=[1000])
+        month_url = reverse("archive:dates_month", args=[1000, "11"])
+        for year in years:
+            year["url"] = year_url.replace("1000", str(year["year"]))
+            for month in year["month_list"]:
+                month["label"] = names[month["month"]]
+                month["url"] = month_url.replace("1000", str(year["year"])).replace(
+                    "/11/", f"/{month['month']:02d}/"
+                )
+        context["years"] = years
         return context
 
 
