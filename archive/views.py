@@ -291,6 +291,9 @@ def follow_merges(view):
     return wrapper
 
 
+CLAIMS_SHOWN = 10  # on an entity's page, of the claims it made and of those about it
+
+
 @method_decorator(follow_merges, name="dispatch")
 @method_decorator(caching.conditional, name="get")
 class EntityDetailView(ExportMixin, DetailView):
@@ -321,9 +324,10 @@ class EntityDetailView(ExportMixin, DetailView):
             aliases=sorted(entity.aliases.all(), key=lambda a: (a.language, a.name)),
             spellings=selectors.spellings(entity),
             page_obj=page,
-            claims_made=list(claims.filter(speaker=entity).order_by("-date", "-id")[:20]),
+            # The newest few of each; "All claims made/about" leads to the whole list.
+            claims_made=list(claims.filter(speaker=entity).order_by("-date", "-id")[:CLAIMS_SHOWN]),
             claims_about=list(
-                claims.filter(subject_links__entity=entity).order_by("-date", "-id")[:20]
+                claims.filter(subject_links__entity=entity).order_by("-date", "-id")[:CLAIMS_SHOWN]
             ),
             co_mentioned=selectors.co_mentioned(entity),
             # Spellings and co-mentions read the newest mentions only: say so when cut.
