@@ -21,7 +21,7 @@ from archive import suggest
 from archive.manifest import Entry, Problem, manifest_path, read_manifest
 from archive.models import Article, Mention, Source, Story
 from archive.services import article_text_replace, unique_slug
-from archive.text.normalize import normalize
+from archive.text.normalize import normalize_by_words
 
 # Every import takes this PostgreSQL advisory lock (transaction scope) before it looks at
 # the database, so two runs at once are serialized rather than racing on the same slugs.
@@ -321,30 +321,6 @@ def _write(entries: list[Entry], existing: dict, result: ImportResult, progress)
         result.suggested = suggest.suggest_mentions(  # looked up at call time
             fresh, finds={a.pk: found for a, found in zip(fresh, finds, strict=True)}
         )
-
-
-# Characters (printable ASCII, Arabic letters) that never join the cluster before them (a
-# letter and its marks) and are never deleted nor turned into a mark by normalize(), in
-# any of its passes: at a space followed by one of them no cluster crosses, so the text
-# normalizes word by word, and the words of news text repeat: each distinct one is
-# normalized once.
-_SAFE_START = frozenset(
-    map(chr, [*range(0x20, 0x7F), *range(0x0621, 0x063B), *range(0x0641, 0x064B)])
-)
-
-
-def normalize_by_words(text: str, cache: dict[str, str]) -> str:
-    """normalize(text), from the normalized forms of its words (kept in `cache`)."""
-    words = text.split(" ")
-    out = []
-    for i, word in enumerate(words):
-        if i and word and word[0] not in _SAFE_START:
-            return normalize(text)  # rare: a word that opens with a mark, say
-        norm = cache.get(word)
-        if norm is None:
-            norm = cache[word] = normalize(word)
-        out.append(norm)
-    return " ".join(out)
 
 
 _WORDS: dict[str, str] = {}  # a worker's cache of normalized words

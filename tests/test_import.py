@@ -14,8 +14,6 @@ import pytest
 from django.core.management import call_command, execute_from_command_line
 from django.core.management.base import CommandError
 from django.db import connection
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from archive.manifest import parse_published, parse_text
 from archive.models import Article, Claim, Mention, Source, Story
@@ -667,29 +665,3 @@ def test_a_translation_loop_through_an_article_already_in_the_archive_is_refused
     err = run_failing(second, "--update")
     assert f"{second / 'good.txt'}: translation_of makes a loop (a → b → a)" in err
     assert Article.objects.get(slug="a").translation_of is None
-
-
-# -- the search text, word by word ----------------------------------------------------------
-
-_TRICKY = "aA1 .`'\"\u0301\u0640\u064e\u0651\u0670أإآٱىةؤئـ ßﻻÉé\u2019´\n\u00a0"
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from(_TRICKY), max_size=40) | st.text(max_size=40))
-def test_the_search_text_made_word_by_word_is_what_normalize_makes(text):
-    from archive.importing import normalize_by_words
-    from archive.text.normalize import normalize
-
-    cache: dict[str, str] = {}
-    assert normalize_by_words(text, cache) == normalize(text)
-    assert normalize_by_words(text, cache) == normalize(text)  # from the cache too
-
-
-def test_the_seed_texts_search_text_made_word_by_word_is_what_normalize_makes():
-    from archive.importing import normalize_by_words
-    from archive.text.normalize import normalize
-
-    cache: dict[str, str] = {}
-    for path in sorted(SEEDS.glob("*.txt")):
-        text = path.read_text(encoding="utf-8")
-        assert normalize_by_words(text, cache) == normalize(text), path.name

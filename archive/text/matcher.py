@@ -53,10 +53,16 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import arabic
 from .arabic import CLITIC_RUNS, is_arabic
-from .normalize import normalize, normalize_with_offsets, original_span
+from .normalize import (
+    normalize,
+    normalize_by_words_with_offsets,
+    normalize_with_offsets,
+    original_span,
+)
 from .variants import LATIN_ARTICLES, is_variant, token_key
 
 __all__ = ["AliasEntry", "Match", "Matcher", "evaluate", "STOPWORDS"]
@@ -94,6 +100,7 @@ _TOKEN_RE = re.compile(r"[^\W_]+")
 _GAP_RE = re.compile(r"[\s\-\u2010-\u2014']+|\.\s*")
 _ABBR_RE = re.compile(r"\s*\(\s*([^\W\d_]{2,12})\s*\)")
 
+WORD_CACHE = 200_000  # distinct words kept normalized, per matcher (a worker's memory)
 FUZZY_MIN_LEN = 5
 
 ANY, CAPITAL, ALLCAPS, ARTICLE = 0, 1, 2, 3
@@ -136,6 +143,24 @@ class _Alias:
     keys: tuple[str, ...]
     flags: tuple[int, ...]
     dot: bool = False  # the alias ends with its own full stop (U.S., U.N.)
+
+
+@lru_cache(maxsize=100_000)
+def _arabic_analyses(norm: str) -> tuple[tuple[int, str, bool], ...]:
+    """`Matcher._first_analyses` of an Arabic token: it depends on the word alone, and
+    the words of news text repeat (each token tried every proclitic run)."""
+    out = [(0, _arabic_key(norm), _has_article(norm))]
+    for clitic in CLITIC_RUNS[1:]:
+        if not norm.startswith(clitic):
+            continue
+        rest = norm[len(clitic) :]
+        if len(rest) < 2:
+            continue
+        out.append((len(clitic), _arabic_key(rest), _has_article(rest)))
+        fused = clitic.endswith("ل") and rest.startswith("ل")
+        if fused and not rest.startswith(arabic.ARTICLE) and len(rest) >= 3:
+            out.append((len(clitic) + 1, rest[1:], True))  # ل + (ا)ل fused
+    return tuple(out)
 
 
 @dataclass
@@ -183,6 +208,8 @@ class Matcher:
         self._surnames: dict[str, set[int | str]] = defaultdict(set)
         self._fuzzy: dict[str, set[str]] = defaultdict(set)
         self._fuzzy_cache: dict[str, tuple[str, ...]] = {}
+        # Each distinct word of the texts normalized once: the words of news text repeat.
+        self._words: dict[str, tuple[str, list[int]]] = {}
         seen: set[tuple] = set()
         for entry in aliases:
             self._add(entry, seen)
@@ -268,28 +295,12 @@ class Matcher:
         return cached
 
     @staticmethod
-    def _first_analyses(tok: _Tok) -> list[tuple[int, str, bool]]:
+    def _first_analyses(tok: _Tok) -> tuple[tuple[int, str, bool], ...]:
         """(offset of the mention inside the token, key, has article) for the first token
         of a mention: the bare token, then every proclitic reading."""
         if not tok.arabic:
-            return [(0, tok.key, False)]
-        norm = tok.norm
-        out = [(0, tok.key, _has_article(norm))]
-        for clitic in CLITIC_RUNS[1:]:
-            if not norm.startswith(clitic):
-                continue
-            rest = norm[len(clitic) :]
-            if len(rest) < 2:
-                continue
-            out.append((len(clitic), _arabic_key(rest), _has_article(rest)))
-            fused = (
-                clitic.endswith("ل")
-                and rest.startswith("ل")
-                and not rest.startswith(arabic.ARTICLE)
-            )
-            if fused and len(rest) >= 3:
-                out.append((len(clitic) + 1, rest[1:], True))  # ل + (ا)ل fused
-        return out
+            return ((0, tok.key, False),)
+        return _arabic_analyses(tok.norm)
 
     @staticmethod
     def _case_ok(tok: _Tok, flag: int, article: bool | None = None) -> bool:
@@ -314,7 +325,9 @@ class Matcher:
         return not (gap.startswith(".") and len(a.norm) != 1)
 
     def _tokenize(self, text: str) -> tuple[str, list[int], list[_Tok]]:
-        norm, offsets = normalize_with_offsets(text)
+        if len(self._words) > WORD_CACHE:
+            self._words.clear()
+        norm, offsets = normalize_by_words_with_offsets(text, self._words)
         toks = []
         for m in _TOKEN_RE.finditer(norm):
             s, e = original_span(offsets, m.start(), m.end())

@@ -41,7 +41,14 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["normalize", "normalize_with_offsets", "original_span", "APOSTROPHES"]
+__all__ = [
+    "normalize",
+    "normalize_with_offsets",
+    "normalize_by_words",
+    "normalize_by_words_with_offsets",
+    "original_span",
+    "APOSTROPHES",
+]
 
 APOSTROPHES = "\u2019\u2018\u00b4`\u02bc\u2032"
 _APOS_TABLE = {ord(c): "'" for c in APOSTROPHES}
@@ -159,3 +166,63 @@ def original_span(offsets: list[int], i: int, j: int) -> tuple[int, int]:
     while k < len(offsets) - 1 and offsets[k] == last:
         k += 1
     return start, offsets[k]
+
+
+# Characters (printable ASCII, Arabic letters) that never join the cluster before them (a
+# letter and its marks) and are never deleted nor turned into a mark by normalize(), in
+# any of its passes: at a space followed by one of them no cluster crosses, so the text
+# normalizes word by word, and the words of news text repeat: each distinct one is
+# normalized once.
+_SAFE_START = frozenset(
+    map(chr, [*range(0x20, 0x7F), *range(0x0621, 0x063B), *range(0x0641, 0x064B)])
+)
+
+
+def _safe_words(text: str) -> list[str] | None:
+    """The text's words at its spaces, or None when a word opens with a character that
+    could join or change across the space (a mark, say: rare)."""
+    words = text.split(" ")
+    for word in words[1:]:
+        if word and word[0] not in _SAFE_START:
+            return None
+    return words
+
+
+def normalize_by_words(text: str, cache: dict[str, str]) -> str:
+    """normalize(text), from the normalized forms of its words (kept in `cache`)."""
+    words = _safe_words(text)
+    if words is None:
+        return normalize(text)
+    out = []
+    for word in words:
+        norm = cache.get(word)
+        if norm is None:
+            norm = cache[word] = normalize(word)
+        out.append(norm)
+    return " ".join(out)
+
+
+def normalize_by_words_with_offsets(
+    text: str, cache: dict[str, tuple[str, list[int]]]
+) -> tuple[str, list[int]]:
+    """normalize_with_offsets(text), from each distinct word's (kept in `cache`): the
+    matcher's share of an import was mostly normalizing the same words again."""
+    words = _safe_words(text)
+    if words is None:
+        return normalize_with_offsets(text)
+    out: list[str] = []
+    offsets: list[int] = []
+    at = 0
+    for i, word in enumerate(words):
+        if i:
+            out.append(" ")
+            offsets.append(at - 1)  # the space before this word
+        found = cache.get(word)
+        if found is None:
+            found = cache[word] = normalize_with_offsets(word)
+        norm, word_offsets = found
+        out.append(norm)
+        offsets.extend([at + k for k in word_offsets[:-1]])
+        at += len(word) + 1
+    offsets.append(len(text))
+    return "".join(out), offsets

@@ -1,6 +1,7 @@
 """Tests for archive.text.normalize (no Django)."""
 
 import unicodedata
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -9,6 +10,8 @@ from hypothesis import strategies as st
 from archive.text.normalize import (
     APOSTROPHES,
     normalize,
+    normalize_by_words,
+    normalize_by_words_with_offsets,
     normalize_with_offsets,
     original_span,
 )
@@ -175,3 +178,29 @@ def test_latin_is_casefolded_and_unaccented(text):
 @given(st.text(alphabet=st.sampled_from([chr(c) for c in range(0x410, 0x450)] + [" "])))
 def test_cyrillic_only_casefolded(text):
     assert normalize(text) == unicodedata.normalize("NFKC", text).casefold()
+
+
+# -- word by word, each distinct word once (the importer and the matcher) ---------------------
+
+_TRICKY = "aA1 .`'\"\u0301\u0640\u064e\u0651\u0670أإآٱىةؤئـ ßﻻÉé\u2019´\n\u00a0"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_TRICKY), max_size=40) | st.text(max_size=40))
+def test_word_by_word_is_what_normalize_makes_offsets_included(text):
+    words: dict = {}
+    with_offsets: dict = {}
+    for _ in range(2):  # the second time from the caches
+        assert normalize_by_words(text, words) == normalize(text)
+        assert normalize_by_words_with_offsets(text, with_offsets) == normalize_with_offsets(text)
+
+
+def test_the_seed_texts_word_by_word_are_what_normalize_makes():
+    words: dict = {}
+    with_offsets: dict = {}
+    texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
+    assert len(texts) == 5
+    for text in texts:
+        assert normalize_by_words(text, words) == normalize(text)
+        assert normalize_by_words_with_offsets(text, with_offsets) == normalize_with_offsets(text)
