@@ -50,6 +50,8 @@ def page_urls() -> list[str]:
     """One URL of every kind of public page, from the curated fixtures."""
     urls = ["/", "/articles/", "/articles/?language=ar", "/claims/", "/dates/"]
     urls += ["/search/?q=Sarraj", "/search/?q=السراج", "/search/?q=zzzznothing", "/search/"]
+    # A spelling card, and hits marked in titles.
+    urls += ["/search/?q=Serraj", '/search/?q="Libyan government"']
     for article in Article.objects.public().order_by("id"):
         urls.append(article.get_absolute_url())
     translated = Article.objects.public().filter(translation_of__isnull=False).first()
