@@ -28,10 +28,11 @@ from html import escape
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import (
     BigIntegerField,
     Case,
+    Count,
     DateField,
     Exists,
     ExpressionWrapper,
@@ -53,6 +54,7 @@ from archive.models import (
     NEWEST_FIRST,
     SEARCH_CONFIGS,
     Alias,
+    Article,
     Entity,
     EntityCount,
     Mention,
@@ -72,6 +74,11 @@ MAX_VARIANT_TRIES = 4  # words or phrases looked up as spellings, per query
 RARE_NAME_ARTICLES = 5_000  # below this, a name's articles are found from its mentions
 # Matches ranked per criterion (text, named entity): 15 pages of the best of the newest.
 CANDIDATES = 300
+# A phrase in one of PHRASE_COMMON of the newest PHRASE_SAMPLE articles is common enough to
+# find by walking the newest first (300 matches within about 6,000 articles).
+PHRASE_SAMPLE = 200
+PHRASE_COMMON = 20
+PHRASE_WINDOW = 20_000  # the most of the newest articles a common phrase is looked for in
 
 
 @dataclass(frozen=True)
@@ -261,13 +268,23 @@ def text_query(query: str) -> SearchQuery | None:
             _FORMS_SQL, [list(SEARCH_CONFIGS), list(SEARCH_CONFIGS.values()), normalized]
         )
         forms = sorted(row[0] for row in cursor.fetchall() if row[0])
-    combined = None
-    for form in forms:
-        part = SearchQuery(form, config="simple", search_type="raw")
-        combined = part if combined is None else combined | part
-    if combined is not None:
-        combined.has_phrase = any("<->" in form for form in forms)
+    if not forms:
+        return None
+    combined = Tsquery(" | ".join(f"( {form} )" for form in forms))
+    combined.has_phrase = any("<->" in form for form in forms)
     return combined
+
+
+class Tsquery(SearchQuery):
+    """A tsquery written out as text, cast back as it stands. to_tsquery would parse its
+    quoted lexemes again, and a hyphenated word then matched nothing: 'al-sarraj' became
+    'al-sarraj' <-> 'al' <-> 'sarraj' <-> 'al' <-> 'sarraj' (al-Sarraj found 0 articles)."""
+
+    template = "%(expressions)s::tsquery"
+
+    def __init__(self, text: str):
+        super().__init__(text, search_type="raw")
+        self.text = text
 
 
 def _criteria(
@@ -335,16 +352,11 @@ def search_articles(
     if not parts:
         return qs.none()
     limit = CANDIDATES if limit is None else limit
+    heads = [part.order_by(*NEWEST_FIRST).values("pk")[:limit] for part in parts]
     if tsquery is not None and _has_phrase(tsquery):
-        # The text part's head is fetched first (one query, see `_phrase_head`).
-        wanted = Q(pk__in=_phrase_head(qs, tsquery, limit))
-        for part in parts[1:]:
-            wanted |= Q(pk__in=part.order_by(*NEWEST_FIRST).values("pk")[:limit])
-        qs = qs.filter(wanted)
-    else:
-        heads = [part.order_by(*NEWEST_FIRST).values("pk")[:limit] for part in parts]
-        candidates = heads[0] if len(heads) == 1 else heads[0].union(*heads[1:])
-        qs = qs.filter(pk__in=candidates)
+        heads[0] = _phrase_head(qs, tsquery, limit)  # the text part: see there
+    candidates = heads[0] if len(heads) == 1 else heads[0].union(*heads[1:])
+    qs = qs.filter(pk__in=candidates)
     rank = Value(0.0, output_field=FloatField())
     if tsquery is not None:
         rank = Coalesce(SearchRank(F("search_vector"), tsquery), 0.0, output_field=FloatField())
@@ -364,21 +376,47 @@ def _has_phrase(tsquery: SearchQuery) -> bool:
     return getattr(tsquery, "has_phrase", False)
 
 
-def _phrase_head(qs: QuerySet, tsquery: SearchQuery, limit: int) -> list[int]:
-    """Ids of the newest `limit` articles of `qs` matching a phrase query.
+def _phrase_head(qs: QuerySet, tsquery: SearchQuery, limit: int) -> QuerySet:
+    """The newest `limit` articles of `qs` matching a phrase query, as a query of their ids.
 
-    PostgreSQL estimates a phrase as often as its words together (`"security talks"`:
-    4,800 expected, 154 found at 100,000 articles), so it walked the newest-first index
-    expecting to stop early and read every article instead (1.4 s). Ordered by an
-    expression no index gives, the matches come from the GIN index and are sorted: the
-    cost is rechecking the articles holding both words (about 100 ms for 10,000).
+    PostgreSQL guesses a phrase's frequency from its words, wrong both ways: `"security
+    talks"`, 4,800 expected and 154 found at 100,000 articles (it walked the newest-first
+    index expecting to stop early, and read every article: 1.4 s); `al-Ghaghaa`, 488
+    expected and 9,687 found (it rechecked them all to sort them: 250 ms). So the newest
+    PHRASE_SAMPLE articles are looked at first (by their ids, the vector read for those
+    rows only) and tell how common the phrase is. A common one is looked for among as many
+    of the newest articles as should hold `limit` matches twice over; a rare one comes from
+    the GIN index, sorted by an expression no index gives (so the planner must).
     """
-    unindexed = ExpressionWrapper(F("published") + Value(0), output_field=DateField())
-    return list(
-        qs.filter(search_vector=tsquery)
-        .order_by(unindexed.desc(nulls_last=True), F("pk").desc())
-        .values_list("pk", flat=True)[:limit]
-    )
+    newest = qs.order_by(*NEWEST_FIRST)
+    sample = list(newest.values_list("pk", flat=True)[:PHRASE_SAMPLE])
+    # As a FILTER, not a WHERE: the rows come by their ids, never from the GIN index.
+    found = qs.filter(pk__in=sample).aggregate(n=Count("pk", filter=Q(search_vector=tsquery)))
+    ids: list[int] = []
+    if found["n"] * PHRASE_COMMON >= len(sample) > 0:
+        ids = _newest_matching(newest, tsquery, limit)
+    if len(ids) < limit:
+        unindexed = ExpressionWrapper(F("published") + Value(0), output_field=DateField())
+        ids = list(
+            qs.filter(search_vector=tsquery)
+            .order_by(unindexed.desc(nulls_last=True), F("pk").desc())
+            .values_list("pk", flat=True)[:limit]
+        )
+    return Article.objects.filter(pk__in=ids).values("pk")
+
+
+def _newest_matching(newest: QuerySet, tsquery: SearchQuery, limit: int) -> list[int]:
+    """Ids of the first `limit` articles of `newest` (newest first) matching `tsquery`, read
+    by walking them in that order: the window's OFFSET 0 keeps the planner from taking the
+    match from the GIN index instead (at most PHRASE_WINDOW articles are read)."""
+    window = newest.values("pk", "search_vector")[:PHRASE_WINDOW]
+    inner, params = window.query.sql_with_params()
+    # The window's rows come out newest first as the scan reads them; which `limit` are
+    # taken only decides the candidates, which are ranked afterwards.
+    sql = f"SELECT w.pk FROM ({inner} OFFSET 0) w WHERE w.search_vector @@ %s::tsquery LIMIT %s"
+    with connections[newest.db].cursor() as cursor:
+        cursor.execute(sql, [*params, tsquery.text, limit])
+        return [row[0] for row in cursor.fetchall()]
 
 
 def is_capped(found: int, limit: int | None = None) -> bool:

@@ -383,3 +383,24 @@ def test_a_quoted_name_finds_its_phrase_and_every_article_naming_the_entity():
     assert data["en"].slug in results and arabic_only.slug in results
     assert loose.slug not in found('"Fayez al-Sarraj"', expand_entities=False)
     assert found('"Fayez al-Sarraj" -Tripoli', expand_entities=False) == []
+
+
+def test_hyphenated_words_are_found_as_written():
+    article = make_article(body="Fayez al-Sarraj welcomed the UN-backed talks.")
+    other = make_article(body="Sarraj was away; the talks were backed by nobody.")
+    assert found("al-Sarraj", expand_entities=False) == [article.slug]
+    assert found("UN-backed", expand_entities=False) == [article.slug]
+    assert set(found("Sarraj", expand_entities=False)) == {article.slug, other.slug}
+    assert found('"UN-backed talks"', expand_entities=False) == [article.slug]
+
+
+def test_a_rare_phrase_older_than_the_newest_articles_is_still_found():
+    """The phrase is looked for past the newest articles PHRASE_SAMPLE are drawn from."""
+    from archive import search
+
+    old = make_article(body="The security talks resumed in Tunis.", published="2001-01-01")
+    words = make_article(body="Talks on security went nowhere.", published="2001-01-02")
+    for n in range(search.PHRASE_SAMPLE + 5):
+        make_article(title=f"Filler {n}", body="Security was tight.", published="2020-01-01")
+    assert found('"security talks"', expand_entities=False) == [old.slug]
+    assert words.slug in found("security talks", expand_entities=False)
