@@ -233,6 +233,10 @@ class Matcher:
             else:
                 s, e = original_span(offsets, m.start(), m.end())
                 flags.append(_flag(entry.name[s:e]))
+        if entry.kind == "person" and len(keys) >= 2:
+            # Inside a person's full name ال is optional: عبد الحميد دبيبة is الدبيبة (alone,
+            # a word keeps its article: الكبير is a name, كبير the word "big").
+            flags = [ANY if f == ARTICLE else f for f in flags]
         if entry.kind == "organization" and len(keys) >= 3:
             # French and Italian write institutions in lower case (governo di accordo
             # nazionale); three words are specific enough. Acronyms keep their capitals.
@@ -443,6 +447,8 @@ class Matcher:
             i = tok_at.get(m.start(1))
             if i is None or not toks[i].allcaps or toks[i].arabic:
                 continue
+            if not _abbreviates(toks[i].key, norm, toks, c):
+                continue  # "… Support Mission in Libya (UNSMIL)" is not Libya
             abbrs.setdefault(toks[i].key, (c.entity_id, i))
         seen_at: dict[int | str, list[int]] = defaultdict(list)
         for c in sorted(accepted, key=lambda c: c.last_tok):
@@ -491,6 +497,35 @@ class Matcher:
             extra.append(_Cand((0,), start, tok.end, ent, first, p, False))
             covered.add(p)
         return extra
+
+
+# Small words inside a name ("Government of National Accord", "Armée nationale de …").
+_NAME_LINKS = frozenset(  # not "and": it joins two names more often than it is in one
+    {"of", "in", "for", "the", "on", "at", "de", "des", "du", "la", "le", "les", "di", "del"}
+    | {"della", "dei", "degli", "al", "el"}
+)
+_NAME_GAP = re.compile(r"[\s\-]+|\.\s*")
+
+
+def _abbreviates(abbr: str, norm: str, toks: list, c: _Cand) -> bool:
+    """Whether "(ABBR)" after the match `c` stands for it: its letters are the initials of
+    the match's words, or the match is the whole name before the parenthesis. An
+    abbreviation belongs to the whole name directly before it: in "United Nations Support
+    Mission in Libya (UNSMIL)" the match Libya is only the end of that name."""
+    words = [t.key for t in toks[c.first_tok : c.last_tok + 1] if t.key not in _NAME_LINKS]
+    if "".join(w[0] for w in words if w) == abbr:
+        return True
+    start = c.last_tok
+    while start > 0:
+        before, here = toks[start - 1], toks[start]
+        if not _NAME_GAP.fullmatch(norm[before.end : here.start]):
+            break
+        if not (before.capitalised or before.allcaps or before.key in _NAME_LINKS):
+            break
+        start -= 1
+    while start < c.first_tok and toks[start].key in _NAME_LINKS:
+        start += 1  # "the", "of" opening the run are not the name's
+    return start >= c.first_tok
 
 
 def _resolve(cands: list[_Cand]) -> list[_Cand]:

@@ -531,3 +531,31 @@ def test_long_organization_names_match_in_lower_case_but_not_persons_or_short_na
 def test_italian_il_is_not_an_arabic_article():
     m = _m(("s", "Sarraj", "person"))
     assert _found(m, "il Sarraj e al-Sarraj") == [("s", "Sarraj"), ("s", "al-Sarraj")]
+
+
+def test_an_abbreviation_belongs_to_the_whole_name_before_it():
+    m = _m(("libya", "Libya", "place"), ("un", "United Nations", "organization"))
+    for text in (
+        "The United Nations Support Mission in Libya (UNSMIL) said. UNSMIL added.",
+        "Envoy of the U.N. Support Mission in Libya (UNSMIL) spoke; UNSMIL said.",
+    ):
+        assert ("libya", "UNSMIL") not in _found(m, text), text
+        assert ("libya", "Libya") in _found(m, text)
+    # The name itself before its parenthesis still defines it, initials or not.
+    m = _m(
+        ("lna", "Libyan National Army", "organization"), ("af", "Africa Command", "organization")
+    )
+    text = "the Libyan National Army (LNA) and the Africa Command (AFRICOM); LNA, AFRICOM."
+    assert _found(m, text).count(("lna", "LNA")) == 2
+    assert _found(m, text).count(("af", "AFRICOM")) == 2
+
+
+def test_inside_a_persons_full_name_the_arabic_article_is_optional():
+    m = _m(("dbeibah", "عبد الحميد الدبيبة", "person"), ("kabir", "الكبير", "person"))
+    assert _found(m, "قال رئيس الحكومة عبد الحميد دبيبة إن منافس دبيبة") == [
+        ("dbeibah", "عبد الحميد دبيبة"),
+        ("dbeibah", "دبيبة"),
+    ]
+    assert _found(m, "وقال عبد الحميد الدبيبة") == [("dbeibah", "عبد الحميد الدبيبة")]
+    # Alone a word keeps its article: كبير is the word "big", not al-Kabir.
+    assert _found(m, "تحد كبير أمام الكبير") == [("kabir", "الكبير")]
