@@ -31,6 +31,12 @@ from archive.text.variants import phrase_key
 language_validator = RegexValidator(
     r"^[a-z]{2}$", "Use a two-letter ISO 639-1 code, e.g. en or ar."
 )
+# A name's language may be finer than an article's: a BCP 47 tag as Wikidata writes them
+# (arz Egyptian Arabic, zh-hans, sr-el, be-tarask), in lower case.
+alias_language_validator = RegexValidator(
+    r"^[a-z]{2,3}(?:-[a-z0-9]{1,8})*$",
+    "Use a BCP 47 language tag in lower case, e.g. en, ar, arz or zh-hans.",
+)
 
 # The PostgreSQL text-search configuration (a Snowball stemmer) for each language core
 # PostgreSQL ships one for (`SELECT cfgname FROM pg_ts_config`); others use 'simple'.
@@ -421,7 +427,9 @@ class Alias(models.Model):
 
     entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(max_length=300)
-    language = models.CharField(max_length=2, validators=[language_validator])
+    language = models.CharField(
+        max_length=35, validators=[alias_language_validator], help_text="BCP 47 tag: en, ar, arz."
+    )
     normalized = models.CharField(
         max_length=300, editable=False, db_index=True, help_text="normalize(name), for matching."
     )

@@ -1,0 +1,78 @@
+"""`import_aliases FILE`: names in every language from Wikidata entity JSON.
+
+Reads `Special:EntityData/Q….json` or the JSON dump (archive/wikidata.py) and adds every
+label and alias of the entities whose Wikidata id the archive holds (`Entity.wikidata_id`)
+as their aliases, with the language tag Wikidata gives (fr, it, arz, zh-hans …). A name
+already there is left alone, so running it twice adds nothing. One transaction: a file
+that is not entity JSON writes nothing.
+"""
+
+from collections import Counter
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from tqdm import tqdm
+
+from archive.models import Alias, Entity
+from archive.suggest import create_with_history
+from archive.text.normalize import normalize
+from archive.text.variants import phrase_key
+from archive.wikidata import WikidataError, names, read_entities
+
+REASON = "imported from Wikidata"
+
+
+class Command(BaseCommand):
+    help = "Add the labels and aliases of Wikidata entity JSON to the matching entities."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path, help="Special:EntityData JSON or a dump")
+
+    def handle(self, *args, file: Path, **options):
+        if not file.is_file():
+            raise CommandError(f"{file}: no such file")
+        by_qid = {
+            qid.upper(): pk
+            for pk, qid in Entity.objects.exclude(wikidata_id="").values_list("pk", "wikidata_id")
+        }
+        have = set(
+            Alias.objects.filter(entity_id__in=by_qid.values()).values_list(
+                "entity_id", "name", "language"
+            )
+        )
+        new: list[Alias] = []
+        languages: Counter = Counter()
+        seen = unknown = skipped = present = 0
+        try:
+            entities = read_entities(file)
+            for entity in tqdm(entities, desc="entities", unit=" entities", disable=None):
+                seen += 1
+                pk = by_qid.get(entity["id"].upper())
+                if pk is None:
+                    unknown += 1
+                    continue
+                found, left_out = names(entity)
+                skipped += left_out
+                for name, language in found:
+                    if (pk, name, language) in have:
+                        present += 1
+                        continue
+                    have.add((pk, name, language))
+                    alias = Alias(entity_id=pk, name=name, language=language)
+                    # What the pre_save receiver fills, for a COPY that skips save().
+                    alias.normalized = normalize(name)
+                    alias.variant_key = phrase_key(name)[:300]
+                    new.append(alias)
+                    languages[language] += 1
+        except WikidataError as error:
+            raise CommandError(f"{file}: {error}; nothing written.") from error
+        with transaction.atomic():
+            create_with_history(new, Alias, reason=REASON)
+        entities_named = len({a.entity_id for a in new})
+        self.stdout.write(
+            f"{len(new)} names added to {entities_named} entities"
+            f" ({', '.join(f'{lang} {n}' for lang, n in languages.most_common()) or 'none'});"
+            f" {present} already there; {seen} entities read, {unknown} not in the archive;"
+            f" {skipped} names left out (no valid language tag, empty or too long)."
+        )
