@@ -100,6 +100,7 @@ _TOKEN_RE = re.compile(r"[^\W_]+")
 _GAP_RE = re.compile(r"[\s\-\u2010-\u2014']+|\.\s*")
 _ABBR_RE = re.compile(r"\s*\(\s*([^\W\d_]{2,12})\s*\)")
 
+BARE_SURNAME = 5  # letters a one-word Arabic name needs to be found without its ال
 WORD_CACHE = 200_000  # distinct words kept normalized, per matcher (a worker's memory)
 FUZZY_MIN_LEN = 5
 
@@ -233,9 +234,10 @@ class Matcher:
             else:
                 s, e = original_span(offsets, m.start(), m.end())
                 flags.append(_flag(entry.name[s:e]))
-        if entry.kind == "person" and len(keys) >= 2:
-            # Inside a person's full name ال is optional: عبد الحميد دبيبة is الدبيبة (alone,
-            # a word keeps its article: الكبير is a name, كبير the word "big").
+        if entry.kind == "person" and (len(keys) >= 2 or len(keys[0]) >= BARE_SURNAME):
+            # In a person's name ال is optional: عبد الحميد دبيبة and دبيبة are الدبيبة. A
+            # short name alone keeps its article: الكبير is a name, كبير the word "big"
+            # (المنفي, منفي "exiled"; السراج, سراج "lamp").
             flags = [ANY if f == ARTICLE else f for f in flags]
         if entry.kind == "organization" and len(keys) >= 3:
             # French and Italian write institutions in lower case (governo di accordo

@@ -557,5 +557,8 @@ def test_inside_a_persons_full_name_the_arabic_article_is_optional():
         ("dbeibah", "دبيبة"),
     ]
     assert _found(m, "وقال عبد الحميد الدبيبة") == [("dbeibah", "عبد الحميد الدبيبة")]
-    # Alone a word keeps its article: كبير is the word "big", not al-Kabir.
+    # Alone a short word keeps its article: كبير is the word "big", not al-Kabir; a
+    # longer name need not (دبيبة).
     assert _found(m, "تحد كبير أمام الكبير") == [("kabir", "الكبير")]
+    m = _m(("dbeibah", "الدبيبة", "person"), ("kabir", "الكبير", "person"))
+    assert _found(m, "حكومة دبيبة وتحد كبير") == [("dbeibah", "دبيبة")]
