@@ -251,6 +251,11 @@ class Matcher:
             return
         dot = entry.name.rstrip().endswith(".") and len(keys) >= 2
         self._index_alias(_Alias(entry.entity_id, entry.kind, keys, tuple(flags), dot), seen)
+        word = keys[0]
+        if len(keys) == 1 and flags[0] == ALLCAPS and 2 <= len(word) <= 4 and word.isascii():
+            # An acronym is also written with full stops: UN as U.N., US as U.S.
+            dotted = "".join(f"{letter.upper()}." for letter in word)
+            self._add(AliasEntry(entry.entity_id, dotted, entry.kind), seen)
         # Arabic writes عبد الحميد also as one word, عبدالحميد.
         for i in range(len(keys) - 1):
             word, nxt = toks[i].group(), toks[i + 1].group()
@@ -319,7 +324,8 @@ class Matcher:
                 return True
             return _has_article(tok.norm) if article is None else article
         if flag == ALLCAPS:
-            return tok.allcaps
+            # Nato, Unsmil: British style writes long acronyms as names (not Un, Us).
+            return tok.allcaps or (len(tok.key) >= 4 and tok.capitalised)
         return tok.capitalised
 
     @staticmethod
@@ -411,6 +417,18 @@ class Matcher:
             t = toks[j]
             if not self._gap_ok(norm, toks[j - 1], t):
                 return None
+            if t.key != want and want not in self._variants(t) and alias.kind == "person":
+                # One middle name inside a known name: Stephanie Turco Williams.
+                nxt = toks[j + 1] if j + 1 < len(toks) else None
+                if (
+                    want == alias.keys[-1]
+                    and not t.arabic
+                    and t.capitalised
+                    and nxt is not None
+                    and (nxt.key == want or want in self._variants(nxt))
+                    and self._gap_ok(norm, t, nxt)
+                ):
+                    j, t = j + 1, nxt
             if t.key != want and want not in self._variants(t):
                 return None
             if not self._case_ok(t, flag):

@@ -562,3 +562,33 @@ def test_inside_a_persons_full_name_the_arabic_article_is_optional():
     assert _found(m, "تحد كبير أمام الكبير") == [("kabir", "الكبير")]
     m = _m(("dbeibah", "الدبيبة", "person"), ("kabir", "الكبير", "person"))
     assert _found(m, "حكومة دبيبة وتحد كبير") == [("dbeibah", "دبيبة")]
+
+
+def test_acronyms_written_as_names_or_with_full_stops():
+    m = _m(
+        ("nato", "NATO", "organization"),
+        ("un", "UN", "organization"),
+        ("us", "US", "place"),
+    )
+    assert _found(m, "Nato, the U.N. and the U.S. met; so did NATO, the UN and the US.") == [
+        ("nato", "Nato"),
+        ("un", "U.N."),
+        ("us", "U.S."),
+        ("nato", "NATO"),
+        ("un", "UN"),
+        ("us", "US"),
+    ]
+    # A short acronym needs its capitals: "Us" and "Un" are words.
+    assert _found(m, "Us and them. Un moment.") == []
+
+
+def test_a_middle_name_inside_a_known_name_is_one_mention():
+    m = _m(("williams", "Stephanie Williams", "person"), ("tripoli", "Tripoli", "place"))
+    assert _found(m, "Stephanie Turco Williams met Stephanie Williams in Tripoli.") == [
+        ("williams", "Stephanie Turco Williams"),
+        ("williams", "Stephanie Williams"),
+        ("tripoli", "Tripoli"),
+    ]
+    # Not two words, and not a lower-case word between the names.
+    assert _found(m, "Stephanie said Williams") == []
+    assert _found(m, "Stephanie Anne Turco Williams") == []
