@@ -1048,6 +1048,15 @@ BULK_TABLES = ("archive_article", "archive_mention", "archive_claim", "archive_c
 BULK_FROM = 5_000  # articles; below this, maintaining the indexes row by row costs less
 
 
+def vacuum_bulk_tables(connection) -> None:
+    """VACUUM (ANALYZE) the tables a bulk load wrote, after its commit. A load leaves no
+    page marked all-visible, so until a vacuum every index-only scan visits the table too
+    (the 4,000th page of the article list: 115 ms, 18 ms after), and autovacuum may be off
+    or come late."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM (ANALYZE) {', '.join(BULK_TABLES)}")
+
+
 def rebuild_stored_counts(cur) -> None:
     """The one step after a load that recomputes what the archive stores about its rows
     (counts per entity and per day). Bulk loads write with the tables' user triggers off,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from archive.models import (
@@ -73,10 +73,13 @@ class EntityFilter(django_filters.FilterSet):
         if not needle:
             return queryset
         aliases = Alias.objects.filter(entity=OuterRef("pk"), normalized__contains=needle)
-        # Spellings never stored (Hifter, Serraj) and close typos too: what a name box
-        # suggests as the reader types.
-        spelled = [m.entity.pk for m in resolve_name(value, limit=5)]
-        return queryset.filter(Q(Exists(aliases)) | Q(pk__in=spelled))
+        found = queryset.filter(Exists(aliases))
+        if found.exists():
+            return found
+        # A spelling never stored (Hifter, Serraj) or a close typo: what a name box
+        # suggests as the reader types. Only then, as it costs a comparison of every name
+        # with the same key (tens of milliseconds among 100,000 generated names).
+        return queryset.filter(pk__in=[m.entity.pk for m in resolve_name(value, limit=5)])
 
 
 class ClaimFilter(django_filters.FilterSet):

@@ -2,6 +2,7 @@
 
 import re
 from collections import Counter
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -306,3 +307,14 @@ def test_a_generated_corpus_has_stored_counts_names_and_variant_keys(monkeypatch
     with connection.cursor() as cursor:
         cursor.execute("SELECT value FROM archive_generation")
         assert cursor.fetchone()[0] > 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_load_leaves_its_tables_vacuumed_for_index_only_scans():
+    out = StringIO()
+    call_command("generate_corpus", "--articles", "60", "--seed", "3", stdout=out)
+    assert "Vacuumed the loaded tables" in out.getvalue()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relallvisible FROM pg_class WHERE relname = 'archive_article'")
+        assert cursor.fetchone()[0] > 0  # pages marked all-visible: no heap fetch per row
+    call_command("generate_corpus", "--clear", stdout=StringIO())
