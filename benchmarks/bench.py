@@ -1011,6 +1011,10 @@ def render_markdown(results: dict) -> str:
         for size, p in sorted(params.items(), key=lambda i: int(i[0])):
             lines.append(f"| {int(size):,} | `{json.dumps(p, ensure_ascii=False)}` |")
         lines += ["", "URLs: see results.json."]
+    # The causes of the misses and what would meet them: read by people, kept beside.
+    misses = HERE / "MISSES.md"
+    if misses.exists():
+        lines += ["", misses.read_text(encoding="utf-8").strip()]
     return "\n".join(lines) + "\n"
 
 
