@@ -249,7 +249,7 @@ SELECT DISTINCT websearch_to_tsquery(config::regconfig, %s)::text FROM configs
 """
 
 
-def text_query(query: str) -> SearchQuery | None:
+def text_query(query: str) -> Tsquery | None:
     """The query as PostgreSQL reads it in every configuration (websearch syntax, on the
     normalized text), distinct forms OR-ed: one row per article matches whatever its
     language, through the one GIN index.
@@ -270,9 +270,7 @@ def text_query(query: str) -> SearchQuery | None:
         forms = sorted(row[0] for row in cursor.fetchall() if row[0])
     if not forms:
         return None
-    combined = Tsquery(" | ".join(f"( {form} )" for form in forms))
-    combined.has_phrase = any("<->" in form for form in forms)
-    return combined
+    return Tsquery(" | ".join(f"( {form} )" for form in forms))
 
 
 class Tsquery(SearchQuery):
@@ -285,6 +283,11 @@ class Tsquery(SearchQuery):
     def __init__(self, text: str):
         super().__init__(text, search_type="raw")
         self.text = text
+
+    @property
+    def has_phrase(self) -> bool:
+        """Whether it holds a phrase (`a <-> b`): see `_phrase_head`."""
+        return "<->" in self.text
 
 
 def _criteria(
@@ -353,7 +356,7 @@ def search_articles(
         return qs.none()
     limit = CANDIDATES if limit is None else limit
     heads = [part.order_by(*NEWEST_FIRST).values("pk")[:limit] for part in parts]
-    if tsquery is not None and _has_phrase(tsquery):
+    if tsquery is not None and tsquery.has_phrase:
         heads[0] = _phrase_head(qs, tsquery, limit)  # the text part: see there
     candidates = heads[0] if len(heads) == 1 else heads[0].union(*heads[1:])
     qs = qs.filter(pk__in=candidates)
@@ -369,11 +372,6 @@ def search_articles(
             output_field=FloatField(),
         )
     return qs.annotate(rank=rank).order_by("-rank", *NEWEST_FIRST)
-
-
-def _has_phrase(tsquery: SearchQuery) -> bool:
-    """Whether the tsquery of `text_query` holds a phrase (`a <-> b`)."""
-    return getattr(tsquery, "has_phrase", False)
 
 
 def _phrase_head(qs: QuerySet, tsquery: SearchQuery, limit: int) -> QuerySet:

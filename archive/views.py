@@ -372,15 +372,12 @@ class DateIndexView(TemplateView):
         # Twenty years of months: names and addresses made here once per kind, not by a
         # template tag per cell (the grid was most of this page's time).
         names = {m: formats.date_format(datetime.date(2000, m, 1), "M") for m in range(1, 13)}
-        year_url = reverse("archive:dates_year", args=[1000])
-        month_url = reverse("archive:dates_month", args=[1000, "11"])
         for year in years:
-            year["url"] = year_url.replace("1000", str(year["year"]))
+            year["url"] = reverse("archive:dates_year", args=[year["year"]])
             for month in year["month_list"]:
                 month["label"] = names[month["month"]]
-                month["url"] = month_url.replace("1000", str(year["year"])).replace(
-                    "/11/", f"/{month['month']:02d}/"
-                )
+                # dates/<year>/<month>/ (archive/urls.py): the month's page under the year's.
+                month["url"] = f"{year['url']}{month['month']:02d}/"
         context["years"] = years
         return context
 
