@@ -164,7 +164,7 @@ def _arabic_analyses(norm: str) -> tuple[tuple[int, str, bool], ...]:
     return tuple(out)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Tok:
     start: int  # normalised offsets
     end: int
@@ -172,14 +172,8 @@ class _Tok:
     key: str
     arabic: bool
     orig: str  # original surface text
-
-    @property
-    def capitalised(self) -> bool:
-        return self.orig[:1].isupper()
-
-    @property
-    def allcaps(self) -> bool:
-        return self.orig.isupper()
+    capitalised: bool  # of the original: read for every token, so worked out once
+    allcaps: bool
 
 
 @dataclass(order=True)
@@ -211,6 +205,9 @@ class Matcher:
         self._fuzzy_cache: dict[str, tuple[str, ...]] = {}
         # Each distinct word of the texts normalized once: the words of news text repeat.
         self._words: dict[str, tuple[str, list[int]]] = {}
+        self._token_keys: dict[str, tuple[str, bool]] = {}  # token → (key, is Arabic)
+        self._starts_arabic: dict[str, tuple] = {}  # see _starts
+        self._starts_capital: dict[str, tuple] = {}
         seen: set[tuple] = set()
         for entry in aliases:
             self._add(entry, seen)
@@ -286,10 +283,12 @@ class Matcher:
         return self._key_variants(tok.key)
 
     def _key_variants(self, key: str) -> tuple[str, ...]:
-        if not _is_fuzzy_token(key):
-            return (key,)
         cached = self._fuzzy_cache.get(key)
-        if cached is None:
+        if cached is not None:
+            return cached
+        if not _is_fuzzy_token(key):
+            cached = (key,)
+        else:
             arabic_key = is_arabic(key)
             found = [key]
             for cand in self._fuzzy.get(token_key(key, normalized=True), ()):
@@ -300,9 +299,9 @@ class Matcher:
                 ):
                     found.append(cand)
             cached = tuple(found)
-            if len(self._fuzzy_cache) > 100_000:
-                self._fuzzy_cache.clear()
-            self._fuzzy_cache[key] = cached
+        if len(self._fuzzy_cache) > WORD_CACHE:
+            self._fuzzy_cache.clear()
+        self._fuzzy_cache[key] = cached
         return cached
 
     @staticmethod
@@ -336,26 +335,47 @@ class Matcher:
             return False
         return not (gap.startswith(".") and len(a.norm) != 1)
 
-    def _tokenize(self, text: str) -> tuple[str, list[int], list[_Tok]]:
+    def normalize(self, text: str) -> tuple[str, list[int]]:
+        """normalize_with_offsets(text), from this matcher's cache of words: what
+        :meth:`find` starts with, for a caller that wants the normalized text too."""
         if len(self._words) > WORD_CACHE:
             self._words.clear()
-        norm, offsets = normalize_by_words_with_offsets(text, self._words)
+        return normalize_by_words_with_offsets(text, self._words)
+
+    def _tokenize(self, text: str, normalized=None) -> tuple[str, list[int], list[_Tok]]:
+        norm, offsets = normalized or self.normalize(text)
+        keys = self._token_keys
+        if len(keys) > WORD_CACHE:
+            keys.clear()
         toks = []
         for m in _TOKEN_RE.finditer(norm):
-            s, e = original_span(offsets, m.start(), m.end())
             w = m.group()
-            arabic = is_arabic(w)
+            found = keys.get(w)
+            if found is None:
+                arabic = is_arabic(w)
+                found = keys[w] = (_arabic_key(w) if arabic else w, arabic)
+            start, end = m.span()
+            s, e = original_span(offsets, start, end)
+            orig = text[s:e]
             toks.append(
-                _Tok(m.start(), m.end(), w, _arabic_key(w) if arabic else w, arabic, text[s:e])
+                _Tok(start, end, w, found[0], found[1], orig, orig[:1].isupper(), orig.isupper())
             )
         return norm, offsets, toks
 
     # -- matching ----------------------------------------------------------------------
-    def find(self, text: str) -> list[Match]:
-        norm, offsets, toks = self._tokenize(text)
-        index = self._index
-        cands: list[_Cand] = []
-        for p, tok in enumerate(toks):
+    def _starts(self, tok: _Tok) -> tuple:
+        """(shift, has article, aliases) for each reading of `tok` that some alias starts
+        with; empty for most words. It depends on the word (and for Latin on its capital),
+        not on where it stands, so each distinct one is looked up once."""
+        if tok.arabic:
+            cache, ident = self._starts_arabic, tok.norm
+        elif tok.capitalised:
+            cache, ident = self._starts_capital, tok.key
+        else:  # a lower-case Latin word stands only for itself
+            aliases = self._index.get(tok.key)
+            return ((0, False, aliases),) if aliases else ()
+        found = cache.get(ident)
+        if found is None:
             if tok.arabic:
                 firsts = [
                     (shift, k, article)
@@ -363,9 +383,23 @@ class Matcher:
                     for k in self._key_variants(key)
                 ]
             else:
-                firsts = [(0, k, False) for k in self._variants(tok)]
-            for shift, key, article in firsts:
-                for alias in index.get(key, ()):
+                firsts = [(0, k, False) for k in self._key_variants(tok.key)]
+            found = tuple(
+                (shift, article, self._index[k]) for shift, k, article in firsts if k in self._index
+            )
+            if len(cache) > WORD_CACHE:
+                cache.clear()
+            cache[ident] = found
+        return found
+
+    def find(self, text: str, normalized: tuple[str, list[int]] | None = None) -> list[Match]:
+        """The mentions in `text`; `normalized` is :meth:`normalize` of it, when the caller
+        has it already."""
+        norm, offsets, toks = self._tokenize(text, normalized)
+        cands: list[_Cand] = []
+        for p, tok in enumerate(toks):
+            for shift, article, aliases in self._starts(tok):
+                for alias in aliases:
                     ln = len(alias.keys)
                     if not self._case_ok(tok, alias.flags[0], article):
                         continue
