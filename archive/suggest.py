@@ -68,8 +68,8 @@ def find_all(matcher: Matcher, texts: Sequence[str]) -> list[list[tuple[int, int
     return list(parallel_map(partial(find_all_one, matcher), texts))
 
 
-def find_all_one(matcher: Matcher, text: str) -> list[tuple[int, int, int, str]]:
-    return [(m.entity_id, m.start, m.end, m.text) for m in matcher.find(text)]
+def find_all_one(matcher: Matcher, text: str, normalized=None) -> list[tuple[int, int, int, str]]:
+    return [(m.entity_id, m.start, m.end, m.text) for m in matcher.find(text, normalized)]
 
 
 def build_matcher() -> Matcher:
