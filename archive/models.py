@@ -690,8 +690,23 @@ class Claim(Span):
         text = self.text if len(self.text) < 60 else self.text[:57] + "…"
         return f"{self.speaker or 'Unknown'}: {text}"
 
+    # Django's get_FOO_display builds a dict of every choice, each label translated, at
+    # each call; a list of claims calls both for every row. The enum finds the one label.
+    def get_kind_display(self):
+        return _choice_label(ClaimKind, self.kind)
+
+    def get_verification_display(self):
+        return _choice_label(Verification, self.verification)
+
     def get_absolute_url(self):
         return reverse("archive:claim_detail", args=[self.pk])
+
+
+def _choice_label(choices, value):
+    try:
+        return str(choices(value).label)  # a str, as Django gives (JSON-LD serializes it)
+    except ValueError:  # not one of the choices: shown as stored, as Django does
+        return value
 
 
 class ClaimSubject(models.Model):
