@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from .normalize import normalize, normalize_with_offsets, original_span
+from .normalize import normalize, normalize_by_words_with_offsets, original_span
 
 __all__ = [
     "Pair",
@@ -118,10 +118,18 @@ def _canonical_number(raw: str) -> str:
     return out
 
 
+# Each distinct word normalized once per process: a side-by-side page reads every
+# paragraph of both texts, and the words of news text repeat.
+_WORDS: dict[str, tuple[str, list[int]]] = {}
+WORD_CACHE = 50_000
+
+
 def number_spans(text: str) -> list[tuple[int, int, str]]:
     """``(start, end, value)`` of every number in ``text`` (original offsets; digits of
     any script; thousands separators removed from ``value``)."""
-    norm, offsets = normalize_with_offsets(text)
+    if len(_WORDS) > WORD_CACHE:
+        _WORDS.clear()
+    norm, offsets = normalize_by_words_with_offsets(text, _WORDS)
     out = []
     for m in _NUMBER_RE.finditer(norm):
         s, e = original_span(offsets, m.start(), m.end())
