@@ -315,12 +315,14 @@ def _syllable_name(rng: Random, syllables: int, ending: bool) -> tuple[list[list
         vow, v_ar = rng.choice(_VOWELS)
         parts.append([c + v for c in cons for v in vow][:3])
         arabic += c_ar + v_ar
-    if ending:
-        end, e_ar = rng.choice(_ENDINGS)
-        if e_ar:
-            parts.append(end)
-            arabic += e_ar
+    end, e_ar = rng.choice(_ENDINGS) if ending else ([], "")
+    if e_ar:
+        parts.append(end)
+        arabic += e_ar
     else:
+        # A name ends on a consonant or a written ending: Arabic does not write a short
+        # final vowel, so "Qudha" beside قوذ would be two names by their spelling keys
+        # (and its short key, kda, took the common word قاعدة for a person's name).
         cons, c_ar = rng.choice(_CONSONANTS)
         parts.append(cons)
         arabic += c_ar
