@@ -1187,6 +1187,15 @@ def write_corpus(
         # a million mentions' checks would grow with the load (and CREATE INDEX refuses to
         # run while checks are pending).
         cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        # An article's body and its normalized copy go over 2 kB, so PostgreSQL compresses
+        # them: lz4 (where the server has it) instead of pglz took the article COPY from
+        # 5.6 to 4.0-4.5 s per 10,000. This transaction only; each stored value says how
+        # it is compressed, so it reads the same anywhere.
+        cur.execute(
+            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
+        )
+        if cur.fetchone()[0]:
+            cur.execute("SET LOCAL default_toast_compression = lz4")
         deferred = None
         if articles >= BULK_FROM and _archive_articles(cur) * 10 < articles:
             deferred = _Deferred.take(cur)
