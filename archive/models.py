@@ -668,7 +668,9 @@ class Claim(Span):
     class Meta:
         ordering = ["article", "start"]
         indexes = [
-            models.Index(fields=["speaker", "date"], name="claim_speaker_date_idx"),
+            # A speaker's newest claims (-date, -id) read backwards, the first ten only: with
+            # (speaker, date) alone the most quoted person's 436 claims were all sorted.
+            models.Index(fields=["speaker", "date", "id"], name="claim_speaker_newest_idx"),
             models.Index(fields=["article", "start"], name="claim_article_start_idx"),
             # The claims list's order (-date, -id): its first page without sorting them all.
             models.Index(
