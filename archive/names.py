@@ -11,8 +11,9 @@ One look-up shared by search cards, list filters and the annotator's entity pick
   with the same key or, when nothing else was found, a key that starts alike.
 
 One row per entity (its best alias), exact first, then variant, then fuzzy; only entities
-a reader may see (``Entity.objects.public()``). Two queries at most: the exact/variant
-rows, then fuzzy candidates only when the first found nothing.
+a reader may see (``Entity.objects.public()``). Three queries at most: the exact/variant
+rows; the names in the query's script of entities found only by their key in the other
+script, when there are such; then fuzzy candidates only when nothing was found.
 """
 
 from __future__ import annotations
@@ -92,6 +93,14 @@ def resolve_name(text: str, *, limit: int = 20) -> list[NameMatch]:
                 found.append(
                     (_order(FUZZY, score, alias, text), NameMatch(alias.entity, alias, FUZZY))
                 )
+    # A key in the other script is weak evidence: an entity the archive also names in the
+    # query's own script must be close to one of those names too (قاعدة, "a base",
+    # shares the key kda with al-Khaduh, whose Arabic name is الخدوح).
+    failed |= _written_otherwise(
+        {a.entity_id for a in across} - failed - {m.entity.pk for _, m in found},
+        words,
+        arabic_query,
+    )
     for alias in across:
         if alias.entity_id not in failed:
             # Another script can only be compared by its key: after close same-script ones.
@@ -139,6 +148,32 @@ def _close(a: list[str], b: list[str]) -> bool:
     if len(a) == len(b):
         return all(is_variant(x, y, normalized=True) for x, y in zip(a, b, strict=True))
     return is_variant("".join(a), "".join(b), normalized=True)
+
+
+def _within(words: list[str], name: list[str]) -> bool:
+    """`words` a spelling of the whole name or of a run of its words (Sarraj, al-Sarraj)."""
+    n = len(words)
+    return _close(words, name) or any(
+        _close(words, name[i : i + n]) for i in range(len(name) - n + 1)
+    )
+
+
+def _written_otherwise(entity_ids: set[int], words: list[str], arabic: bool) -> set[int]:
+    """Of `entity_ids`, those with a name in the query's script (Arabic or not) that none
+    is close to `words`: one query, only when there are such entities."""
+    if not entity_ids:
+        return set()
+    names: dict[int, list[list[str]]] = {}
+    for entity_id, name in Alias.objects.filter(entity_id__in=entity_ids).values_list(
+        "entity_id", "name"
+    ):
+        if is_arabic(name) == arabic:
+            names.setdefault(entity_id, []).append(name_tokens(name))
+    return {
+        entity_id
+        for entity_id, written in names.items()
+        if not any(_within(words, name) for name in written)
+    }
 
 
 def _written(words: list[str], alias_name: str) -> float:

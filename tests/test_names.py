@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from archive.models import Alias
 from archive.names import EXACT, FUZZY, VARIANT, resolve_name
+from archive.text.variants import phrase_key
 from tests.factories import make_article, make_entity, make_mention
 
 pytestmark = pytest.mark.django_db
@@ -168,6 +169,30 @@ def test_a_name_that_only_shares_the_key_is_no_variant_in_either_script(people):
         "al-Ghidafaiya",
     )
     assert [m.entity.name for m in resolve_name("Gadhafi")] == ["Muammar Gaddafi"]
+
+
+def test_a_word_that_shares_a_key_with_a_name_in_the_other_script_is_not_that_name():
+    # قاعدة ("a base") reduces to al-Khaduh's key. The archive also writes him in Arabic
+    # (الخدوح), and قاعدة is no spelling of that: a reader searching for the word must not
+    # get his articles. Known only in Latin letters, the key is all there is to go on.
+    assert phrase_key("قاعدة") == phrase_key("al-Khaduh")
+    latin_only = _named(
+        make_entity(name="Ibrahim al-Khaduh", aliases={"en": ["al-Khaduh"]}), "al-Khaduh"
+    )
+    assert [m.entity for m in resolve_name("قاعدة")] == [latin_only]
+    Alias.objects.create(entity=latin_only, name="الخدوح", language="ar")
+    assert resolve_name("قاعدة") == []
+    assert [(m.entity, m.how) for m in resolve_name("الخدوح")] == [(latin_only, EXACT)]
+    # A surname in the query's script still stands for the full name in the other.
+    assert [m.entity for m in resolve_name("Khaduh")] == [latin_only]
+
+
+def test_a_surname_finds_the_entity_known_by_its_full_name_in_the_query_script():
+    sarraj = _named(
+        make_entity(name="Fayez al-Sarraj", aliases={"en": ["Fayez al-Sarraj"], "ar": ["السراج"]}),
+        "Fayez al-Sarraj",
+    )
+    assert [m.entity for m in resolve_name("Sarraj")] == [sarraj]
 
 
 def test_an_alias_of_300_characters_of_acronyms_still_saves():
