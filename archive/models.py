@@ -21,10 +21,10 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Length
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from archive.links import detail_url
 from archive.text.normalize import normalize
 from archive.text.variants import phrase_key
 
@@ -291,7 +291,7 @@ class Article(SlugKeyed, models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("archive:article_detail", args=[self.slug])
+        return detail_url("archive:article_detail", self.slug)
 
     @property
     def direction(self) -> str:
@@ -408,7 +408,7 @@ class Entity(SlugKeyed, models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse(f"archive:{self.kind}_detail", args=[self.slug])
+        return detail_url(f"archive:{self.kind}_detail", self.slug)
 
     def name_for(self, language: str | None) -> tuple[str, str]:
         """(name, its language) to show in an interface: Arabic where known, else English."""
@@ -701,7 +701,7 @@ class Claim(Span):
         return _choice_label(Verification, self.verification)
 
     def get_absolute_url(self):
-        return reverse("archive:claim_detail", args=[self.pk])
+        return detail_url("archive:claim_detail", self.pk)
 
 
 def _choice_label(choices, value):
