@@ -31,9 +31,8 @@ def entity_id(value: str) -> int | None:
     by_slug = Entity.objects.filter(slug=value).values_list("pk", flat=True).first()
     if by_slug is not None:
         return by_slug
-    for match in resolve_name(value, limit=1):
-        if match.how != "fuzzy":
-            return match.entity.pk
+    for match in resolve_name(value, limit=1, fuzzy=False):
+        return match.entity.pk
     return None
 
 

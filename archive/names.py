@@ -53,8 +53,10 @@ def _aliases():
     )
 
 
-def resolve_name(text: str, *, limit: int = 20) -> list[NameMatch]:
-    """Public entities named by `text`, best first (see the module docstring)."""
+def resolve_name(text: str, *, limit: int = 20, fuzzy: bool = True) -> list[NameMatch]:
+    """Public entities named by `text`, best first (see the module docstring). Without
+    `fuzzy`, no guesses at a typo: search, which never searches for a guess, is spared
+    comparing hundreds of names with a word that names nobody."""
     if not isinstance(text, str):
         return []
     text = text.strip()
@@ -88,7 +90,7 @@ def resolve_name(text: str, *, limit: int = 20) -> list[NameMatch]:
             )
         else:
             failed.add(alias.entity_id)
-            score = _written(words, alias.name)
+            score = _written(words, alias.name) if fuzzy else 0.0
             if score >= FUZZY_THRESHOLD:
                 found.append(
                     (_order(FUZZY, score, alias, text), NameMatch(alias.entity, alias, FUZZY))
@@ -110,7 +112,7 @@ def resolve_name(text: str, *, limit: int = 20) -> list[NameMatch]:
                     NameMatch(alias.entity, alias, VARIANT),
                 )
             )
-    if not found and len(key) >= FUZZY_MIN_KEY and not key.startswith("="):
+    if fuzzy and not found and len(key) >= FUZZY_MIN_KEY and not key.startswith("="):
         # Candidates share the key's first two letters and about its length; rapidfuzz then
         # compares the written forms.
         near = (

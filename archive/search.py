@@ -169,9 +169,9 @@ def find_entities(query: str, *, limit: int = 3) -> list[EntityMatch]:
         if " " not in word and any(word in c.split() for c in covered):
             continue  # inside a name already found (the whole query spelled it)
         closest = True
-        for match in resolve_name(word, limit=limit):
-            if match.how == "fuzzy" or match.entity.pk in seen:
-                continue  # a guess is offered as "did you mean", never searched for
+        for match in resolve_name(word, limit=limit, fuzzy=False):
+            if match.entity.pk in seen:
+                continue  # guesses are not asked for: "did you mean" offers them
             seen.add(match.entity.pk)
             (found if closest else others).append(
                 EntityMatch(match.entity, match.alias, match.how, typed, searched=closest)
@@ -188,8 +188,8 @@ def excluded_entities(query: str) -> list[int]:
     _positive, negatives = split_query(clean_query(query))
     ids: list[int] = []
     for phrase in negatives[:MAX_VARIANT_TRIES]:
-        for match in resolve_name(phrase, limit=3):
-            if match.how != "fuzzy" and match.entity.pk not in ids:
+        for match in resolve_name(phrase, limit=3, fuzzy=False):
+            if match.entity.pk not in ids:
                 ids.append(match.entity.pk)
     return ids
 

@@ -84,6 +84,14 @@ def test_a_typo_is_fuzzy_and_ranks_after_variants(people):
     assert resolve_name("Haftrar")[0].entity.name == "Khalifa Haftar"
 
 
+def test_without_fuzzy_a_typo_finds_nothing_and_costs_no_second_query(people):
+    assert _queries("Gaddafri") == 2
+    with CaptureQueriesContext(connection) as ctx:
+        assert resolve_name("Gaddafri", fuzzy=False) == []
+    assert len(ctx) == 1
+    assert [m.how for m in resolve_name("Gadhafi", fuzzy=False)] == [VARIANT]
+
+
 def test_exact_comes_before_variant_before_fuzzy():
     a = _named(make_entity(name="Hafez A", aliases={"en": ["Hafter"]}), "Hafter")
     b = _named(make_entity(name="Haftar B", aliases={"en": ["Haftar"]}), "Haftar")
