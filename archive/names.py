@@ -11,16 +11,17 @@ One look-up shared by search cards, list filters and the annotator's entity pick
   with the same key or, when nothing else was found, a key that starts alike.
 
 One row per entity (its best alias), exact first, then variant, then fuzzy; only entities
-a reader may see (``Entity.objects.public()``). Three queries at most: the exact/variant
-rows; the names in the query's script of entities found only by their key in the other
-script, when there are such; then fuzzy candidates only when nothing was found.
+a reader may see (``Entity.objects.public()``). Two queries at most: the exact/variant
+rows (each with its entity's other names), then fuzzy candidates only when the first
+found nothing.
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
-from django.db.models import Q
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef, Q
 from django.db.models.functions import Length
 from rapidfuzz.fuzz import ratio
 
@@ -77,7 +78,9 @@ def resolve_name(text: str, *, limit: int = 20, fuzzy: bool = True) -> list[Name
     # back in by its alias in the other script, where only the key can be compared.
     failed: set[int] = set()
     across: list[Alias] = []
-    for alias in _aliases().filter(cond):
+    # Each candidate brings its entity's other names, for the test across scripts below.
+    names = ArraySubquery(Alias.objects.filter(entity_id=OuterRef("entity_id")).values("name"))
+    for alias in _aliases().filter(cond).annotate(entity_names=names):
         if alias.normalized == norm:
             found.append((_order(EXACT, 100.0, alias, text), NameMatch(alias.entity, alias, EXACT)))
         elif is_arabic(alias.name) != arabic_query:
@@ -98,11 +101,10 @@ def resolve_name(text: str, *, limit: int = 20, fuzzy: bool = True) -> list[Name
     # A key in the other script is weak evidence: an entity the archive also names in the
     # query's own script must be close to one of those names too (قاعدة, "a base",
     # shares the key kda with al-Khaduh, whose Arabic name is الخدوح).
-    failed |= _written_otherwise(
-        {a.entity_id for a in across} - failed - {m.entity.pk for _, m in found},
-        words,
-        arabic_query,
-    )
+    for alias in across:
+        written = [name_tokens(n) for n in alias.entity_names if is_arabic(n) == arabic_query]
+        if written and not any(_within(words, name) for name in written):
+            failed.add(alias.entity_id)
     for alias in across:
         if alias.entity_id not in failed:
             # Another script can only be compared by its key: after close same-script ones.
@@ -158,24 +160,6 @@ def _within(words: list[str], name: list[str]) -> bool:
     return _close(words, name) or any(
         _close(words, name[i : i + n]) for i in range(len(name) - n + 1)
     )
-
-
-def _written_otherwise(entity_ids: set[int], words: list[str], arabic: bool) -> set[int]:
-    """Of `entity_ids`, those with a name in the query's script (Arabic or not) that none
-    is close to `words`: one query, only when there are such entities."""
-    if not entity_ids:
-        return set()
-    names: dict[int, list[list[str]]] = {}
-    for entity_id, name in Alias.objects.filter(entity_id__in=entity_ids).values_list(
-        "entity_id", "name"
-    ):
-        if is_arabic(name) == arabic:
-            names.setdefault(entity_id, []).append(name_tokens(name))
-    return {
-        entity_id
-        for entity_id, written in names.items()
-        if not any(_within(words, name) for name in written)
-    }
 
 
 def _written(words: list[str], alias_name: str) -> float:
