@@ -430,18 +430,42 @@ def pick_params(pg) -> dict:
 
 
 def _search_floor_kwargs(q: str, **filters) -> dict:
-    from archive.search import _OPERATORS, _phrases, clean_query
+    from archive.search import (
+        _OPERATORS,
+        _TOKEN,
+        MAX_VARIANT_TRIES,
+        _phrases,
+        clean_query,
+        split_query,
+    )
     from archive.text.normalize import normalize
+    from archive.text.variants import name_tokens, phrase_key
 
     cleaned = clean_query(q)
     normalized = normalize(cleaned)
+    # The spellings find_entities looks up by their key: the whole query, then its words.
+    positive, _negatives = split_query(cleaned)
+    tokens = [t for t in _TOKEN.findall(normalize(positive.replace('"', " ")))
+              if t not in _OPERATORS]  # fmt: skip
+    texts = ([" ".join(tokens)] if len(tokens) > 1 else []) + [t for t in tokens if len(t) > 2]
+    tries = [
+        {"text": t, "key": phrase_key(t), "words": name_tokens(t)}
+        for t in texts[:MAX_VARIANT_TRIES]
+        if phrase_key(t)
+    ]
     # The words a reader sees marked: not the excluded ones, not the operators.
     words = [
         w.strip('"')
         for w in cleaned.split()
         if not w.startswith("-") and w.strip('"').lower() not in _OPERATORS
     ]
-    return {"q": normalized, "phrases": sorted(_phrases(normalized)), "words": words, **filters}
+    return {
+        "q": normalized,
+        "phrases": sorted(_phrases(normalized)),
+        "tries": tries,
+        "words": words,
+        **filters,
+    }
 
 
 def build_cases(p: dict) -> list[Case]:
@@ -1149,10 +1173,13 @@ def main(argv=None) -> int:
         for size in [] if args.skip_cases else sizes:
             url = database_url_for(base_url, size)
             senv = dict(env, DATABASE_URL=url)
-            ensure_database(url)
+            # A corpus made anew goes into a new database: generating after a --clear in
+            # the same transaction would measure the old rows' deletion and dead tuples too.
+            reuse = args.reuse and generated_count(url) == size
+            ensure_database(url, fresh=not reuse)
             print(f"{size:,} articles: database {conninfo(url)['dbname']}")
             manage(senv, "migrate", "--noinput", "-v", "0")
-            if args.reuse and generated_count(url) == size:
+            if reuse:
                 print("  corpus already there (--reuse)")
                 results["generate"][str(size)] = {"articles": size, "note": "reused"}
             else:

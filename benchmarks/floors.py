@@ -19,6 +19,12 @@ import json
 import time
 from html import escape
 
+from rapidfuzz.fuzz import ratio
+
+# Plain text functions (no Django): what a floor must do to a spelling as the archive does.
+from archive.text.arabic import is_arabic
+from archive.text.variants import is_variant, name_tokens
+
 PAGE = 20  # pages and API lists
 ENTITY_PAGE = 100  # entity indexes
 ADMIN_PAGE = 50  # admin changelists (LargeTableAdmin.list_per_page)
@@ -833,15 +839,21 @@ def api_claims(conn) -> str:
 
 # The same tsquery as archive.search.text_query: websearch syntax, normalized text, OR-ed
 # across the configurations (english, arabic, simple).
-TSQUERY = (
-    "(websearch_to_tsquery('english'::regconfig, %(q)s) || "
-    "websearch_to_tsquery('arabic'::regconfig, %(q)s) || "
-    "websearch_to_tsquery('simple'::regconfig, %(q)s))"
-)
+# The query read in each configuration, each distinct form once, OR-ed (as
+# archive.search.text_query: a form written twice would weigh twice in ts_rank). Read
+# first, in a query of its own, as the search does: then a literal to the planner.
+FORMS = """SELECT string_agg('( ' || f || ' )', ' | ' ORDER BY f COLLATE "C")
+  FROM (SELECT DISTINCT websearch_to_tsquery(c::regconfig, %s)::text AS f
+        FROM unnest(ARRAY['english', 'arabic', 'simple']) AS c) forms WHERE f <> ''"""
+TSQUERY = "%(tsquery)s::tsquery"
 
 
-def _search_entities(conn, phrases: list[str]) -> list[tuple]:
-    """Entities named by a phrase of the query (longest alias wins), at most five."""
+def _search_entities(conn, phrases: list[str], tries: list[dict] = ()) -> list[tuple]:
+    """Entities named by a phrase of the query (longest alias wins), then, for each of
+    `tries` (a word or the whole query that named nobody), the closest entity whose alias
+    shares its spelling key: in the query's script as a close spelling, in the other by the
+    key alone unless the entity's names in the query's script are all unlike it. At most
+    three (archive.search.find_entities)."""
     if not phrases:
         return []
     rows = _rows(
@@ -855,12 +867,69 @@ def _search_entities(conn, phrases: list[str]) -> list[tuple]:
     for r in rows:
         if r[0] not in best or len(r[5]) > len(best[r[0]][5]):
             best[r[0]] = r
-    return sorted(best.values(), key=lambda r: (-len(r[5]), r[2]))[:5]
+    found = sorted(best.values(), key=lambda r: (-len(r[5]), r[2]))[:5]
+    covered = {r[5] for r in found}
+
+    def named_already(text: str) -> bool:  # a word inside a name found already
+        return " " not in text and any(text in c.split() for c in covered)
+
+    tries = [t for t in tries if not named_already(t["text"])]
+    if len(found) >= 3 or not tries:
+        return found
+    rows = _rows(
+        conn,
+        "SELECT e.id, e.slug, e.name, e.kind, al.name, al.normalized, al.variant_key, "
+        "ARRAY(SELECT o.name FROM archive_alias o WHERE o.entity_id = e.id) "
+        "FROM archive_alias al JOIN archive_entity e ON e.id = al.entity_id "
+        f"WHERE al.variant_key = ANY(%s) AND {PUBLIC_ENTITY}",
+        [[t["key"] for t in tries]],
+    )
+    for t in tries:
+        if len(found) >= 3:
+            break
+        if named_already(t["text"]):
+            continue
+        words, arabic = t["words"], is_arabic(t["text"])
+        fits, failed, across = [], set(), []
+        for r in rows:
+            if r[6] != t["key"] or r[0] in best:
+                continue
+            if is_arabic(r[4]) != arabic:
+                across.append(r)
+            elif _close(words, name_tokens(r[4])):
+                fits.append((0, -ratio(" ".join(words), " ".join(name_tokens(r[4]))), r))
+            else:
+                failed.add(r[0])  # not let back in by its name in the other script
+        for r in across:
+            mine = [name_tokens(n) for n in r[7] if is_arabic(n) == arabic]
+            if r[0] not in failed and (not mine or any(_within(words, n) for n in mine)):
+                fits.append((1, 0, r))
+        if fits:
+            r = min(fits, key=lambda f: (f[0], f[1], len(f[2][4]), f[2][2]))[2]
+            best[r[0]] = r
+            found.append(r)
+            covered.add(t["text"])
+    return found
 
 
-def _search_where(q, entity_ids, language, source):
+def _within(words: list[str], name: list[str]) -> bool:
+    """A spelling of the whole name or of a run of its words."""
+    n = len(words)
+    return _close(words, name) or any(
+        _close(words, name[i : i + n]) for i in range(len(name) - n + 1)
+    )
+
+
+def _close(a: list[str], b: list[str]) -> bool:
+    """Every word a spelling of its partner, or the words run together."""
+    if len(a) == len(b):
+        return all(is_variant(x, y, normalized=True) for x, y in zip(a, b, strict=True))
+    return is_variant("".join(a), "".join(b), normalized=True)
+
+
+def _search_where(tsquery, entity_ids, language, source):
     where = ["a.is_public"]
-    params: dict = {"q": q, "ents": entity_ids}
+    params: dict = {"tsquery": tsquery, "ents": entity_ids}
     if language:
         where.append("a.language = %(language)s")
         params["language"] = language
@@ -898,16 +967,19 @@ def search(
     q: str,
     phrases: list[str],
     words: list[str],
+    tries: list[dict] = (),
     language: str | None = None,
     source: str | None = None,
     page: int = 1,
     api: bool = False,
 ) -> str:
     """`q` is the normalized query (archive.text.normalize), `phrases` what find_entities
-    looks up (computed by the harness: pure Python), `words` what the snippet marks."""
-    entities = _search_entities(conn, phrases)
+    looks up and `tries` the spellings it looks up by their key (computed by the harness:
+    pure Python), `words` what the snippet marks."""
+    entities = _search_entities(conn, phrases, tries)
     entity_ids = [e[0] for e in entities]
-    where, params, rank = _search_where(q, entity_ids, language, source)
+    tsquery = _one(conn, FORMS, [q])[0] or ""
+    where, params, rank = _search_where(tsquery, entity_ids, language, source)
     base = f"FROM {ART_FROM} WHERE {where}"
     if api:
         count = _one(conn, f"SELECT count(*) {base}", params)[0]
