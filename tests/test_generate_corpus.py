@@ -313,8 +313,25 @@ def test_a_generated_corpus_has_stored_counts_names_and_variant_keys(monkeypatch
 def test_a_load_leaves_its_tables_vacuumed_for_index_only_scans():
     out = StringIO()
     call_command("generate_corpus", "--articles", "60", "--seed", "3", stdout=out)
-    assert "Vacuumed the loaded tables" in out.getvalue()
+    assert "Vacuumed the tables it wrote" in out.getvalue()
     with connection.cursor() as cursor:
         cursor.execute("SELECT relallvisible FROM pg_class WHERE relname = 'archive_article'")
         assert cursor.fetchone()[0] > 0  # pages marked all-visible: no heap fetch per row
     call_command("generate_corpus", "--clear", stdout=StringIO())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_replacing_a_corpus_leaves_no_dead_rows_for_the_planner_to_read_through():
+    # A clear deletes as many rows as it made; left to autovacuum (off on some servers),
+    # the planner read through them at every index end: each name look-up took 2-3 ms to
+    # plan at 100,000 articles.
+    call_command("generate_corpus", "--articles", "60", "--seed", "3", stdout=StringIO())
+    call_command("generate_corpus", "--clear", "--articles", "60", "--seed", "4", stdout=StringIO())
+    tables = ["archive_entity", "archive_alias", "archive_entitycount", "archive_mention"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, n_dead_tup, last_vacuum IS NOT NULL FROM pg_stat_user_tables "
+            "WHERE relname = ANY(%s) ORDER BY relname",
+            [tables],
+        )
+        assert cursor.fetchall() == [(t, 0, True) for t in sorted(tables)]

@@ -42,11 +42,11 @@ class Command(BaseCommand):
                 raise CommandError(
                     "The archive already holds a generated corpus: add --clear to replace it."
                 )
-            if not articles:
-                return
-            with tqdm(total=articles, unit="article", disable=quiet) as bar:
-                stats = write_corpus(pg, articles, seed, batch_size, progress=bar.update)
-        if not quiet:
+            stats = None
+            if articles:
+                with tqdm(total=articles, unit="article", disable=quiet) as bar:
+                    stats = write_corpus(pg, articles, seed, batch_size, progress=bar.update)
+        if stats is not None and not quiet:
             self.stdout.write(
                 f"{stats.articles:,} articles, {stats.mentions:,} mentions, "
                 f"{stats.claims:,} claims in {stats.seconds:.1f} s "
@@ -57,5 +57,5 @@ class Command(BaseCommand):
             vacuum_bulk_tables(connection)
             if not quiet:
                 self.stdout.write(
-                    f"Vacuumed the loaded tables in {time.perf_counter() - t0:.1f} s."
+                    f"Vacuumed the tables it wrote in {time.perf_counter() - t0:.1f} s."
                 )
