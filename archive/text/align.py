@@ -92,6 +92,9 @@ def by_paragraph(
 # --- features ---------------------------------------------------------------------------
 
 _NUMBER_RE = re.compile(r"\d+(?:[.,\u066b\u066c]\d+)*")
+# The only characters that are not numeric but normalize (NFKC) to text with a digit:
+# CJK compatibility signs for months, days and hours (㋀ is 1月).
+_CJK_FIGURES = re.compile("[\u3200-\u33ff]")
 _QUOTE_RE = re.compile(r"[\"“”«»„]")
 _WORD_RE = re.compile(r"[^\W\d_]{4,}")
 _STOP_TEXT = """
@@ -127,6 +130,10 @@ WORD_CACHE = 50_000
 def number_spans(text: str) -> list[tuple[int, int, str]]:
     """``(start, end, value)`` of every number in ``text`` (original offsets; digits of
     any script; thousands separators removed from ``value``)."""
+    if not any(map(str.isnumeric, text)) and not _CJK_FIGURES.search(text):
+        # No digit of any script, nor a figure normalizing would make one of (², ½, ①,
+        # ㋀ "January"): most paragraphs, spared their normalization.
+        return []
     if len(_WORDS) > WORD_CACHE:
         _WORDS.clear()
     norm, offsets = normalize_by_words_with_offsets(text, _WORDS)

@@ -1,6 +1,7 @@
 """Tests for archive.text.align (no Django)."""
 
 import json
+import re
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -302,3 +303,25 @@ def test_a_translated_pair_whose_figures_differ_is_still_linked():
     ]
     pairs = align(left, right, left_lang="en", right_lang="ar")
     assert [(p.left, p.right) for p in pairs] == [([0], [0]), ([1], [1]), ([2], [2])]
+
+
+def test_a_paragraph_without_a_numeric_character_has_no_number_after_normalizing():
+    # number_spans skips the normalization of a paragraph with no numeric character and
+    # none of the CJK compatibility signs: no other character may normalize into a digit.
+    import sys
+
+    from archive.text.normalize import normalize
+
+    digits = re.compile(r"\d")
+    makes_digit = [
+        ch
+        for ch in map(chr, range(sys.maxunicode + 1))
+        if not ch.isnumeric()
+        and not 0x3200 <= ord(ch) <= 0x33FF
+        and not 0xD800 <= ord(ch) <= 0xDFFF
+        and digits.search(normalize(ch))
+    ]
+    assert makes_digit == []
+    assert [v for _, _, v in number_spans("rose ² to ½ and ①")] == ["2", "1", "2", "1"]
+    assert [v for _, _, v in number_spans("on ㋀")] == ["1"]
+    assert number_spans("No figure at all, nor ٪ nor %.") == []
