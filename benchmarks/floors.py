@@ -837,11 +837,10 @@ def api_claims(conn) -> str:
 
 # Search ----------------------------------------------------------------------------------
 
-# The same tsquery as archive.search.text_query: websearch syntax, normalized text, OR-ed
-# across the configurations (english, arabic, simple).
-# The query read in each configuration, each distinct form once, OR-ed (as
-# archive.search.text_query: a form written twice would weigh twice in ts_rank). Read
-# first, in a query of its own, as the search does: then a literal to the planner.
+# The same tsquery as archive.search.text_query: the normalized query in websearch syntax,
+# read in each configuration (english, arabic, simple), each distinct form once (one
+# written twice would weigh twice in ts_rank), OR-ed. Read first, in a query of its own,
+# as the search does: the planner then sees a literal.
 FORMS = """SELECT string_agg('( ' || f || ' )', ' | ' ORDER BY f COLLATE "C")
   FROM (SELECT DISTINCT websearch_to_tsquery(c::regconfig, %s)::text AS f
         FROM unnest(ARRAY['english', 'arabic', 'simple']) AS c) forms WHERE f <> ''"""

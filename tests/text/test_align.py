@@ -2,6 +2,7 @@
 
 import json
 import re
+import sys
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -18,6 +19,7 @@ from archive.text.align import (
     unmatched_figures,
 )
 from archive.text.matcher import AliasEntry, Matcher
+from archive.text.normalize import normalize
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -308,10 +310,6 @@ def test_a_translated_pair_whose_figures_differ_is_still_linked():
 def test_a_paragraph_without_a_numeric_character_has_no_number_after_normalizing():
     # number_spans skips the normalization of a paragraph with no numeric character and
     # none of the CJK compatibility signs: no other character may normalize into a digit.
-    import sys
-
-    from archive.text.normalize import normalize
-
     digits = re.compile(r"\d")
     makes_digit = [
         ch
