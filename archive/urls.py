@@ -1,9 +1,10 @@
 from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
-from archive import views
-from archive.api import router
-from archive.feeds import EntityFeed
+from archive.api.views import router
+from archive.pages import articles, claims, dates, entities, search
+from archive.pages.common import KIND_PLURAL, follow_merges
+from archive.pages.feeds import EntityFeed
 
 
 def digits(width: int) -> type:
@@ -27,24 +28,24 @@ register_converter(digits(2), "dd")
 app_name = "archive"
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("articles/", views.ArticleListView.as_view(), name="article_list"),
-    path("articles/<str:slug>/", views.ArticleDetailView.as_view(), name="article_detail"),
+    path("", articles.HomeView.as_view(), name="home"),
+    path("articles/", articles.ArticleListView.as_view(), name="article_list"),
+    path("articles/<str:slug>/", articles.ArticleDetailView.as_view(), name="article_detail"),
     path(
         "articles/<str:slug>/compare/<str:other>/",
-        views.CompareView.as_view(),
+        articles.CompareView.as_view(),
         name="article_compare",
     ),
-    path("search/", views.SearchView.as_view(), name="search"),
-    path("claims/", views.ClaimListView.as_view(), name="claims"),
-    path("claims/<int:pk>/", views.ClaimDetailView.as_view(), name="claim_detail"),
-    path("dates/", views.DateIndexView.as_view(), name="dates"),
-    path("dates/undated/", views.UndatedView.as_view(), name="dates_undated"),
-    path("dates/<yyyy:year>/", views.DateArchiveView.as_view(), name="dates_year"),
-    path("dates/<yyyy:year>/<dd:month>/", views.DateArchiveView.as_view(), name="dates_month"),
+    path("search/", search.SearchView.as_view(), name="search"),
+    path("claims/", claims.ClaimListView.as_view(), name="claims"),
+    path("claims/<int:pk>/", claims.ClaimDetailView.as_view(), name="claim_detail"),
+    path("dates/", dates.DateIndexView.as_view(), name="dates"),
+    path("dates/undated/", dates.UndatedView.as_view(), name="dates_undated"),
+    path("dates/<yyyy:year>/", dates.DateArchiveView.as_view(), name="dates_year"),
+    path("dates/<yyyy:year>/<dd:month>/", dates.DateArchiveView.as_view(), name="dates_month"),
     path(
         "dates/<yyyy:year>/<dd:month>/<dd:day>/",
-        views.DateArchiveView.as_view(),
+        dates.DateArchiveView.as_view(),
         name="dates_day",
     ),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
@@ -56,17 +57,17 @@ urlpatterns = [
     path("api/", include(router.urls)),
 ]
 
-for kind, plural in views.KIND_PLURAL.items():
+for kind, plural in KIND_PLURAL.items():
     urlpatterns += [
-        path(f"{plural}/", views.EntityIndexView.as_view(kind=kind), name=plural),
+        path(f"{plural}/", entities.EntityIndexView.as_view(kind=kind), name=plural),
         path(
             f"{plural}/<str:slug>/",
-            views.EntityDetailView.as_view(kind=kind),
+            entities.EntityDetailView.as_view(kind=kind),
             name=f"{kind}_detail",
         ),
         path(
             f"{plural}/<str:slug>/feed/",
-            views.follow_merges(EntityFeed()),
+            follow_merges(EntityFeed()),
             {"kind": kind},
             name=f"{kind}_feed",
         ),

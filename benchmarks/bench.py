@@ -430,7 +430,7 @@ def pick_params(pg) -> dict:
 
 
 def _search_floor_kwargs(q: str, **filters) -> dict:
-    from archive.search import (
+    from archive.reads.search import (
         _OPERATORS,
         _TOKEN,
         MAX_VARIANT_TRIES,
@@ -722,7 +722,7 @@ def load_test(
     genv = dict(env)
     genv["DJANGO_PRODUCTION"] = "1"
     genv["DJANGO_ALLOWED_HOSTS"] = "127.0.0.1"
-    # Production runs with a shared cache: Redis, invalidated exactly (archive.caching).
+    # Production runs with a shared cache: Redis, invalidated exactly (archive.web.caching).
     genv["CACHE_URL"] = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/5")
     genv.pop("ARCHIVE_PAGE_CACHE_SECONDS", None)
     log_file = open(work / "gunicorn.log", "w")  # noqa: SIM115
@@ -774,7 +774,7 @@ def load_test(
 
 def write_import_folder(folder: Path, n: int, seed: int = 1) -> int:
     """`n` generated texts as files with a manifest.toml (DESIGN.md's format)."""
-    from archive.corpus import CorpusGenerator
+    from benchmarks.corpus import CorpusGenerator
 
     gen = CorpusGenerator(n, seed)
     entries = []
@@ -901,9 +901,9 @@ def evaluate_targets(results: dict) -> list[dict]:
     for r in rows:
         by_case[r.case][r.size] = r.queries
     # Growing is the failure; fewer is shown but not a miss: an unfiltered list makes one
-    # query fewer once PostgreSQL's estimate replaces its COUNT (archive.pagination), and a
+    # query fewer once PostgreSQL's estimate replaces its COUNT (archive.reads.pagination), and a
     # hyphenated name is a phrase, read one way or the other as the data find it common or
-    # rare (archive.search._phrase_head).
+    # rare (archive.reads.search._phrase_head).
     growing, fewer = [], []
     for case, q in by_case.items():
         counts = [q[s] for s in sorted(q)]

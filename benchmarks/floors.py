@@ -28,7 +28,7 @@ from archive.text.variants import is_variant, name_tokens
 PAGE = 20  # pages and API lists
 ENTITY_PAGE = 100  # entity indexes
 ADMIN_PAGE = 50  # admin changelists (LargeTableAdmin.list_per_page)
-ESTIMATE_THRESHOLD = 10_000  # archive.pagination.EstimatedCountPaginator.threshold
+ESTIMATE_THRESHOLD = 10_000  # archive.reads.pagination.EstimatedCountPaginator.threshold
 
 # Visible annotations (archive.models.visible_q), with `a` the article.
 VIS_M = "m.status <> 'rejected' AND NOT m.is_orphaned AND a.is_public"
@@ -38,7 +38,7 @@ NEWEST = "a.published DESC NULLS LAST, a.id DESC"
 # pages read them.
 PUBLIC_ENTITY = """EXISTS (SELECT 1 FROM archive_entitycount ec
   WHERE ec.entity_id = e.id AND (ec.mentions > 0 OR ec.claims > 0))"""
-SPELLINGS_SAMPLE = 500  # archive.selectors
+SPELLINGS_SAMPLE = 500  # archive.reads.selectors
 CO_MENTIONED_SAMPLE = 100
 PLURAL = {"person": "people", "organization": "organizations", "place": "places"}
 
@@ -837,7 +837,7 @@ def api_claims(conn) -> str:
 
 # Search ----------------------------------------------------------------------------------
 
-# The same tsquery as archive.search.text_query: the normalized query in websearch syntax,
+# The same tsquery as archive.reads.search.text_query: the normalized query in websearch syntax,
 # read in each configuration (english, arabic, simple), each distinct form once (one
 # written twice would weigh twice in ts_rank), OR-ed. Read first, in a query of its own,
 # as the search does: the planner then sees a literal.
@@ -852,7 +852,7 @@ def _search_entities(conn, phrases: list[str], tries: list[dict] = ()) -> list[t
     `tries` (a word or the whole query that named nobody), the closest entity whose alias
     shares its spelling key: in the query's script as a close spelling, in the other by the
     key alone unless the entity's names in the query's script are all unlike it. At most
-    three (archive.search.find_entities)."""
+    three (archive.reads.search.find_entities)."""
     if not phrases:
         return []
     rows = _rows(

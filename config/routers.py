@@ -2,7 +2,7 @@
 
 Replicas (DATABASE_REPLICA_URLS, aliases replica1, replica2, …) serve only the archive's
 reads inside a public request, on the one replica that request drew
-(archive.middleware.ReplicaRoutingMiddleware): the generation the page cache keys on and
+(archive.web.middleware.ReplicaRoutingMiddleware): the generation the page cache keys on and
 the page's data must come from the same server, or a lagging replica's old data could be
 stored under a newer generation. Everything else reads the primary: writes, the admin,
 sessions, users and login records, management commands, migrations and tests, and a

@@ -77,16 +77,20 @@ INSTALLED_APPS = [
     "csp",
     "archive",
 ]
+# The benchmark's app (`manage.py generate_corpus`) where the checkout has it: a production
+# image leaves benchmarks/ out (.dockerignore), and so the command.
+if (BASE_DIR / "benchmarks" / "apps.py").exists():
+    INSTALLED_APPS.append("benchmarks")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "archive.middleware.RejectNulMiddleware",
-    "archive.middleware.DatabaseUnavailableMiddleware",
+    "archive.web.middleware.RejectNulMiddleware",
+    "archive.web.middleware.DatabaseUnavailableMiddleware",
     # Before the page cache: the archive generation is read where the page's data is.
-    "archive.middleware.ReplicaRoutingMiddleware",
+    "archive.web.middleware.ReplicaRoutingMiddleware",
     # Before sessions, auth and messages: a cache hit touches none of them.
-    "archive.caching.PublicCacheMiddleware",
+    "archive.web.caching.PublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -111,7 +115,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
-                "archive.context_processors.query_params",
+                "archive.pages.context_processors.query_params",
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -127,7 +131,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0 
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Read replicas: public pages read from one of them, writes and the admin stay on the
 # primary, and a client that has just written reads the primary for a while
-# (config/routers.py, archive.middleware.ReplicaRoutingMiddleware).
+# (config/routers.py, archive.web.middleware.ReplicaRoutingMiddleware).
 DATABASES.update(replica_settings(env.ENVIRON, env.db_url_config, DATABASES["default"]))
 DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
 DATABASE_REPLICA_PIN_SECONDS = env.int("DATABASE_REPLICA_PIN_SECONDS", default=15)
@@ -196,7 +200,7 @@ WHITENOISE_USE_FINDERS = True
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # Public pages and API answers are cached under the archive generation, which every write
-# moves on (archive/caching.py), so an edit shows on the next request. A shared cache
+# moves on (archive/web/caching.py), so an edit shows on the next request. A shared cache
 # (Redis) keeps them for minutes; the per-process memory default only briefly.
 _SHARED_CACHE = not CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache"))
 ARCHIVE_PAGE_CACHE_SECONDS = env.int(
@@ -228,7 +232,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "archive.api.document_errors",
+        "archive.api.schema.document_errors",
     ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 
-from archive.seo import SITEMAPS, robots_txt
+from archive.pages.seo import SITEMAPS, robots_txt
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -18,4 +18,4 @@ urlpatterns = [
     path("", include("archive.urls")),
 ]
 
-handler500 = "archive.middleware.server_error"
+handler500 = "archive.web.middleware.server_error"

@@ -389,7 +389,7 @@ def find_after(body: str, surface: str, cursor: int) -> tuple[int, int]:
 def build() -> None:
     from django.db import transaction
 
-    from archive.importing import import_manifests
+    from archive.ingest.importing import import_manifests
     from archive.models import Alias, Article, Claim, Entity, Mention, Source, Story
 
     result = import_manifests([ROOT / "seeds"])
@@ -456,8 +456,8 @@ def build() -> None:
 
 def check() -> None:
     """Print where the matcher and the curation disagree (a review aid)."""
+    from archive.ingest.suggest import build_matcher
     from archive.models import Article, Mention
-    from archive.suggest import build_matcher
 
     matcher = build_matcher()
     slugs = dict(Mention.objects.values_list("entity_id", "entity__slug").distinct())

@@ -119,7 +119,7 @@ def test_entity_autocomplete_matches_any_alias_in_any_script(client, analyst, sa
     assert client.get(url(article, "entities"), {"q": "خليفه"}).json()["results"]
     for hostile in ["", "%", "ـ" * 500, "' OR 1=1 --"]:
         assert client.get(url(article, "entities"), {"q": hostile}).status_code == 200
-    # NUL never reaches the database: refused for every request (archive.middleware).
+    # NUL never reaches the database: refused for every request (archive.web.middleware).
     assert client.get(url(article, "entities"), {"q": "\x00"}).status_code == 400
 
 

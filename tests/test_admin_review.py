@@ -98,7 +98,7 @@ def test_queue_makes_the_same_number_of_queries_whatever_its_length(client, anal
 
 
 def test_a_huge_queue_is_estimated_not_counted(client, analyst, monkeypatch):
-    from archive.pagination import EstimatedCountPaginator
+    from archive.reads.pagination import EstimatedCountPaginator
 
     entity = make_entity(name="Tripoli", kind="place")
     for i in range(3):

@@ -101,7 +101,7 @@ def test_search_floor_ranks_like_the_search(client):
 def test_import_folder_is_a_valid_manifest(tmp_path):
     count = bench.write_import_folder(tmp_path, 12)
     assert count == 12
-    from archive.manifest import read_manifest
+    from archive.ingest.manifest import read_manifest
 
     entries, problems = read_manifest(tmp_path / "manifest.toml")
     assert not problems

@@ -1,4 +1,4 @@
-"""The public page cache (archive/caching.py) with Redis, and conditional GET.
+"""The public page cache (archive/web/caching.py) with Redis, and conditional GET.
 
 Every write, by any path, shows on the next public request: the admin's forms and actions,
 QuerySet.update(), raw SQL. Each cache and ETag respects visibility: a hidden article and

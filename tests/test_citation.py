@@ -6,7 +6,7 @@ import json
 import pytest
 from django.utils import translation
 
-from archive import citation
+from archive.formats import citation
 from tests.factories import make_article, make_source
 
 URL = "https://archive.example/articles/x/"

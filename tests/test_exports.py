@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from archive import exports
+from archive.formats import exports
 from archive.models import Article, Claim
 from tests.factories import make_article, make_claim, make_entity, make_source
 

@@ -11,7 +11,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from archive.corpus import SLUG_PREFIX, CorpusGenerator, iter_batches
 from archive.models import (
     Alias,
     Article,
@@ -23,6 +22,7 @@ from archive.models import (
     Story,
 )
 from archive.text.normalize import normalize
+from benchmarks.corpus import SLUG_PREFIX, CorpusGenerator, iter_batches
 
 FIXTURES = sorted(str(p) for p in (Path(settings.BASE_DIR) / "fixtures").glob("*.json"))
 MODELS = (Source, Story, Article, Entity, Alias, Mention, Claim, ClaimSubject)
@@ -272,12 +272,12 @@ def _schema():
 def test_a_bulk_load_into_an_empty_archive_gives_the_same_rows_and_schema(monkeypatch):
     """Large loads drop secondary indexes and foreign keys and build them at the end: the
     rows, the indexes and the constraints come out as a row-by-row load leaves them."""
-    import archive.corpus
+    import benchmarks.corpus
 
     schema = _schema()
     generate(120, seed=5)
     row_by_row = snapshot()
-    monkeypatch.setattr(archive.corpus, "BULK_FROM", 1)
+    monkeypatch.setattr(benchmarks.corpus, "BULK_FROM", 1)
     generate(120, seed=5, clear=True)
     assert snapshot() == row_by_row
     assert _schema() == schema
@@ -293,11 +293,11 @@ def test_a_generated_corpus_has_stored_counts_names_and_variant_keys(monkeypatch
     Arabic names and the spelling keys that search and the matcher use."""
     from django.db.models import Count
 
-    import archive.corpus
+    import benchmarks.corpus
     from archive.models import Alias, Entity, EntityCount, Mention
     from archive.text.variants import phrase_key
 
-    monkeypatch.setattr(archive.corpus, "BULK_FROM", 1)  # the bulk path: triggers off
+    monkeypatch.setattr(benchmarks.corpus, "BULK_FROM", 1)  # the bulk path: triggers off
     call_command("generate_corpus", "--articles", "60", "--seed", "3", verbosity=0)
     alias = Alias.objects.order_by("id").first()
     assert alias.variant_key == phrase_key(alias.name)[:300]

@@ -15,7 +15,7 @@ from django.core.management import call_command, execute_from_command_line
 from django.core.management.base import CommandError
 from django.db import connection
 
-from archive.manifest import parse_published, parse_text
+from archive.ingest.manifest import parse_published, parse_text
 from archive.models import Article, Claim, Mention, Source, Story
 from archive.services import reanchor
 from archive.text.normalize import normalize
@@ -533,9 +533,9 @@ def test_public_must_be_a_boolean(tmp_path):
 def _race(folders: list[Path], *, hold: float = 0.5) -> list[tuple[str, str, Exception | None]]:
     """Import each folder in its own thread (own database connection), all at once; while
     one run writes it dawdles `hold` seconds, so the others reach the same slugs meanwhile."""
-    import archive.suggest
+    import archive.ingest.suggest
 
-    real = archive.suggest.suggest_mentions
+    real = archive.ingest.suggest.suggest_mentions
 
     def slow_suggest(*args, **kwargs):
         time.sleep(hold)
@@ -555,7 +555,7 @@ def _race(folders: list[Path], *, hold: float = 0.5) -> list[tuple[str, str, Exc
         finally:
             connection.close()
 
-    archive.suggest.suggest_mentions = slow_suggest
+    archive.ingest.suggest.suggest_mentions = slow_suggest
     try:
         threads = [threading.Thread(target=worker, args=(i, f)) for i, f in enumerate(folders)]
         for thread in threads:
@@ -563,7 +563,7 @@ def _race(folders: list[Path], *, hold: float = 0.5) -> list[tuple[str, str, Exc
         for thread in threads:
             thread.join(timeout=120)
     finally:
-        archive.suggest.suggest_mentions = real
+        archive.ingest.suggest.suggest_mentions = real
     return results
 
 
@@ -602,10 +602,10 @@ def test_a_slug_taken_by_another_writer_during_the_import_is_a_conflict_in_words
 ):
     """Forced race: between the importer's checks and its writes, someone outside the
     importer (the admin, a script) saves an article under the same slug and commits."""
-    import archive.importing
+    import archive.ingest.importing
 
     folder = write_manifest(folder_with(tmp_path, "good.txt"), [{**GOOD, "slug": "talks"}])
-    real_write = archive.importing._write
+    real_write = archive.ingest.importing._write
 
     def other_writer_first(*args, **kwargs):
         def admin_save():
@@ -617,7 +617,7 @@ def test_a_slug_taken_by_another_writer_during_the_import_is_a_conflict_in_words
         thread.join()
         return real_write(*args, **kwargs)
 
-    monkeypatch.setattr(archive.importing, "_write", other_writer_first)
+    monkeypatch.setattr(archive.ingest.importing, "_write", other_writer_first)
     err = run_failing(folder)
     assert f"{folder / 'good.txt'}: conflict: article 'talks' was written by someone else" in err
     assert "nothing was imported" in err

@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from archive.ingest.wikidata import WikidataError, names, read_entities
 from archive.models import Alias
-from archive.wikidata import WikidataError, names, read_entities
 from tests.factories import make_article, make_entity, make_mention
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +81,7 @@ def test_imported_names_are_found_by_search_and_the_matcher(client):
     run(DATA / "entitydata-libya.json")
     html = client.get("/search/", {"q": "État de Libye"}).content.decode()
     assert 'href="/places/libya/"' in html  # the card: an exact name now
-    from archive.suggest import build_matcher
+    from archive.ingest.suggest import build_matcher
 
     found = build_matcher().find("Libyen und Libye.")
     assert [m.text for m in found] == ["Libyen", "Libye"]

@@ -20,9 +20,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from archive import rendering
+from archive.formats import rendering
+from archive.formats.rendering import Highlight, render_paragraphs
 from archive.models import Article, Mention, Source
-from archive.rendering import Highlight, render_paragraphs
 from tests.factories import make_article, make_claim, make_entity
 from tests.test_settings import run_python
 

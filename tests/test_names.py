@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from archive.models import Alias
-from archive.names import EXACT, FUZZY, VARIANT, resolve_name
+from archive.reads.names import EXACT, FUZZY, VARIANT, resolve_name
 from archive.text.variants import phrase_key
 from tests.factories import make_article, make_entity, make_mention
 

@@ -214,7 +214,7 @@ def test_article_list_pages_newest_first_without_hidden_articles_at_any_depth(cl
 def test_side_by_side_alignment_is_cached_by_content_and_follows_an_edit(client):
     """The alignment is cached under a digest of the texts and their anchors: an edit to a
     text gives a new alignment at once."""
-    from archive.alignment import align_articles
+    from archive.reads.alignment import align_articles
 
     data = make_translation_pair()
     en, ar = data["en"], data["ar"]

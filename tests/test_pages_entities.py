@@ -101,7 +101,7 @@ def test_entity_pages_query_count_does_not_grow(client):
 def test_a_much_named_entity_says_its_spellings_and_company_come_from_its_newest(
     client, monkeypatch
 ):
-    from archive import selectors
+    from archive.reads import selectors
 
     monkeypatch.setattr(selectors, "SPELLINGS_SAMPLE", 2)
     monkeypatch.setattr(selectors, "CO_MENTIONED_SAMPLE", 2)

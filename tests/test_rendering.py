@@ -1,5 +1,5 @@
 """The body renderer (no database needed): escaped paragraphs with nested, overlapping
-highlights, as archive.rendering builds them for article and side-by-side pages."""
+highlights, as archive.formats.rendering builds them for article and side-by-side pages."""
 
 import re
 from html.parser import HTMLParser
@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archive.rendering import Highlight, render_paragraphs
+from archive.formats.rendering import Highlight, render_paragraphs
 
 
 def test_body_renderer_escapes_text_and_wraps_spans_in_paragraphs():

@@ -6,8 +6,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from archive.formats.highlight import snippet
 from archive.models import Article
-from archive.search import find_entities, search_articles, snippet
+from archive.reads.search import find_entities, search_articles
 from tests.factories import make_article, make_entity, make_mention, make_translation_pair
 
 pytestmark = pytest.mark.django_db
@@ -132,7 +133,7 @@ def test_search_page_query_count_does_not_grow(client):
 @pytest.fixture
 def few_candidates(monkeypatch):
     """Rank only the newest 3 matches per criterion, as 300 do on a large archive."""
-    monkeypatch.setattr("archive.search.CANDIDATES", 3)
+    monkeypatch.setattr("archive.reads.search.CANDIDATES", 3)
 
 
 def test_a_common_word_shows_n_plus_results_and_the_best_of_the_newest(client, few_candidates):
@@ -396,7 +397,7 @@ def test_hyphenated_words_are_found_as_written():
 
 def test_a_rare_phrase_older_than_the_newest_articles_is_still_found():
     """The phrase is looked for past the newest articles PHRASE_SAMPLE are drawn from."""
-    from archive import search
+    from archive.reads import search
 
     old = make_article(body="The security talks resumed in Tunis.", published="2001-01-01")
     words = make_article(body="Talks on security went nowhere.", published="2001-01-02")

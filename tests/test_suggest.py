@@ -12,8 +12,8 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from archive.ingest.suggest import suggest_mentions
 from archive.models import Article, Mention
-from archive.suggest import suggest_mentions
 from tests.factories import make_article, make_entity, make_mention
 
 pytestmark = pytest.mark.django_db
@@ -100,7 +100,7 @@ def test_evaluate_matcher_reports_precision_and_recall_on_the_fixtures():
 
 
 def test_many_articles_matched_in_worker_processes_get_the_same_suggestions(people):
-    from archive.suggest import CHANGE_REASON, PARALLEL_FROM, build_matcher, find_all
+    from archive.ingest.suggest import CHANGE_REASON, PARALLEL_FROM, build_matcher, find_all
 
     texts = [
         f"Talks in Tripoli {n}. Fayez al-Sarraj met them; al-Sarraj spoke. طرابلس {n}"

@@ -194,7 +194,7 @@ def annotations(request, object_id):
 
 def _exact_keys(query: str) -> set[str]:
     """The normalized spellings an exact match may have. The one place to add spelling
-    variants (archive/names.py, the spelling-variant resolver) so they rank as exact:
+    variants (archive/reads/names.py, the spelling-variant resolver) so they rank as exact:
     with Alias.variant_key, entity_search's `exact` test gains `| Q(variant_key=...)`."""
     return {normalize(query)} - {""}
 

@@ -12,6 +12,8 @@ from django.utils.html import format_html, format_html_join
 from archive import services
 from archive.admin import annotator, review
 from archive.admin.base import LargeTableAdmin
+from archive.formats.rendering import date_at_precision
+from archive.ingest.suggest import suggest_mentions
 from archive.models import (
     Article,
     Claim,
@@ -23,8 +25,6 @@ from archive.models import (
     Status,
     Story,
 )
-from archive.rendering import date_at_precision
-from archive.suggest import suggest_mentions
 
 
 @admin.register(Source)

@@ -16,7 +16,7 @@ from django.db.models import Count, Min
 from django.template.response import TemplateResponse
 
 from archive.models import Article, Mention, Status
-from archive.pagination import EstimatedCountPaginator
+from archive.reads.pagination import EstimatedCountPaginator
 
 PER_PAGE = 50
 

@@ -1,6 +1,6 @@
 """Proposing confirmed annotations in an article's translations, as suggestions.
 
-Where the words are is decided by paragraph alignment (archive.alignment), then by the
+Where the words are is decided by paragraph alignment (archive.reads.alignment), then by the
 entity's aliases in the translation's language (a mention) or by quotation marks (a claim).
 """
 
@@ -13,8 +13,8 @@ from django.db import transaction
 from django.db.models import Q
 from simple_history.utils import bulk_create_with_history
 
-from archive.alignment import align_articles
 from archive.models import Article, Claim, ClaimSubject, Mention, Status
+from archive.reads.alignment import align_articles
 from archive.text.align import paragraph_spans
 from archive.text.matcher import AliasEntry, Matcher
 

@@ -1,4 +1,4 @@
-"""Template tags of the public pages; what they show is built in `archive.rendering`."""
+"""Template tags of the public pages; what they show is built in `archive.formats.rendering`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
-from archive.rendering import date_at_precision
+from archive.formats.rendering import date_at_precision
 
 register = template.Library()
 

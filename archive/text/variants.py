@@ -1,7 +1,7 @@
 """Spelling-variant keys for names, the same in Latin and Arabic script.
 
 Plain Python, no Django. One index serves the matcher (`archive.text.matcher`) and name
-look-ups for search and pickers (`archive.names`): a name written as readers and
+look-ups for search and pickers (`archive.reads.names`): a name written as readers and
 newspapers write it (Gadhafi, Qaddafi, Kadhafi, Gheddafi, القذافي) reduces to one key.
 
 :func:`token_key` is a consonant skeleton built from both scripts' habits:

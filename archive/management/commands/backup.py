@@ -5,7 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.backup import BackupError, backup
+from archive.services.backup import BackupError, backup
 
 
 class Command(BaseCommand):

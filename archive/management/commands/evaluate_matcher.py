@@ -15,8 +15,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from archive.ingest.suggest import build_matcher
 from archive.models import Alias, Article, Mention, Status
-from archive.suggest import build_matcher
 from archive.text.matcher import AliasEntry, Matcher, evaluate
 
 

@@ -1,6 +1,6 @@
 """`import_aliases FILE`: names in every language from Wikidata entity JSON.
 
-Reads `Special:EntityData/Q….json` or the JSON dump (archive/wikidata.py) and adds every
+Reads `Special:EntityData/Q….json` or the JSON dump (archive/ingest/wikidata.py) and adds every
 label and alias of the entities whose Wikidata id the archive holds (`Entity.wikidata_id`)
 as their aliases, with the language tag Wikidata gives (fr, it, arz, zh-hans …). A name
 already there is left alone, so running it twice adds nothing. One transaction: a file
@@ -14,11 +14,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
 
+from archive.ingest.suggest import create_with_history
+from archive.ingest.wikidata import WikidataError, names, read_entities
 from archive.models import Alias, Entity
-from archive.suggest import create_with_history
 from archive.text.normalize import normalize
 from archive.text.variants import phrase_key
-from archive.wikidata import WikidataError, names, read_entities
 
 REASON = "imported from Wikidata"
 

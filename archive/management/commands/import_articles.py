@@ -5,7 +5,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from archive.importing import import_manifests
+from archive.ingest.importing import import_manifests
 
 PROGRESS_FROM = 50  # files; below this a bar is noise unless stderr is a terminal
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.backup import BackupError, restore
+from archive.services.backup import BackupError, restore
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 """Import article texts from manifests (DESIGN.md, `import_articles`): the database side.
 
-`import_manifests(paths, update=..., hidden=...)` reads every manifest (archive.manifest),
+`import_manifests(paths, update=..., hidden=...)` reads every manifest (archive.ingest.manifest),
 then does the whole run in one transaction: it writes nothing unless every entry is sound
 and no slug conflicts. Runs are serialized by a PostgreSQL advisory lock, so two imports at
 once see each other's articles; a clash with any other writer becomes a problem in words,
@@ -17,8 +17,8 @@ from pathlib import Path
 
 from django.db import IntegrityError, connection, transaction
 
-from archive import suggest
-from archive.manifest import Entry, Problem, manifest_path, read_manifest
+from archive.ingest import suggest
+from archive.ingest.manifest import Entry, Problem, manifest_path, read_manifest
 from archive.models import Article, Mention, Source, Story
 from archive.services import article_text_replace, unique_slug
 

@@ -11,8 +11,8 @@ import json
 
 from django.utils.safestring import SafeString, mark_safe
 
+from archive.formats.rendering import date_at_precision
 from archive.models import Verification
-from archive.rendering import date_at_precision
 
 # Characters of context on each side of a TextQuoteSelector's exact words.
 QUOTE_CONTEXT = 32

@@ -1,5 +1,5 @@
 """Reading and checking import manifests (DESIGN.md, `import_articles`); nothing here
-writes to the database (archive.importing does, once every entry is sound).
+writes to the database (archive.ingest.importing does, once every entry is sound).
 
 * `parse_text(raw, title=...)` is pure: it splits a text file into the article body and the
   header lines that belong in fields (title, date line, "Written By:", dateline).

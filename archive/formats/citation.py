@@ -15,7 +15,7 @@ import unicodedata
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from archive.rendering import date_at_precision
+from archive.formats.rendering import date_at_precision
 
 _BIBTEX_SPECIAL = re.compile(r"([{}\\#$%&_^~])")
 _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from archive import selectors
-from archive.alignment import align_articles, span_start
+from archive.formats.rendering import Highlight, claim_highlight, mention_highlight, render_ranges
 from archive.models import Article, Claim, Mention
-from archive.rendering import Highlight, claim_highlight, mention_highlight, render_ranges
+from archive.reads import selectors
+from archive.reads.alignment import align_articles, span_start
 from archive.text.align import Pair, by_paragraph, paragraph_spans, unmatched_figures
 
 ONLY_HERE = "only-here"

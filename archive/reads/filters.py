@@ -16,14 +16,14 @@ from archive.models import (
     EntityKind,
     Verification,
 )
-from archive.names import resolve_name
-from archive.search import clean_query, search_articles
+from archive.reads.names import resolve_name
+from archive.reads.search import clean_query, search_articles
 from archive.text.normalize import normalize
 
 
 def entity_id(value: str) -> int | None:
     """The entity a filter value names: its slug, or any of its names in any spelling or
-    script (archive.names.resolve_name, as search cards resolve them; a guess at a typo is
+    script (archive.reads.names.resolve_name, as search cards resolve them; a guess at a typo is
     not taken). None when nothing matches: the list is then empty, never an error."""
     value = clean_query(value)
     if not value:

@@ -1,4 +1,4 @@
-"""Fill the archive with a deterministic synthetic corpus, or remove it (archive/corpus.py)."""
+"""Fill the archive with a deterministic synthetic corpus, or remove it (benchmarks/corpus.py)."""
 
 import time
 
@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from tqdm import tqdm
 
-from archive.corpus import clear_generated, generated_exists, vacuum_bulk_tables, write_corpus
+from benchmarks.corpus import clear_generated, generated_exists, vacuum_bulk_tables, write_corpus
 
 
 class Command(BaseCommand):

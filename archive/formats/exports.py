@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from django.http import StreamingHttpResponse
 from django.utils.http import content_disposition_header
 
-from archive.rendering import date_at_precision
+from archive.formats.rendering import date_at_precision
 
 CHUNK = 1000
 FORMATS = ("csv", "json")

@@ -1,0 +1,2 @@
+"""How texts and names enter the archive: manifests, the importer, suggested mentions and
+Wikidata's names."""

@@ -1,0 +1,132 @@
+"""The home page, the article list, an article and two articles side by side."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.utils.decorators import method_decorator
+from django.views.generic import DetailView, TemplateView
+
+from archive.formats import citation
+from archive.formats.rendering import (
+    claim_highlight,
+    mention_highlight,
+    render_paragraphs,
+)
+from archive.models import (
+    Article,
+    EntityKind,
+    Status,
+)
+from archive.pages.common import (
+    filter_options,
+    is_filtered,
+    mark_hits,
+    paginate,
+    stored_count,
+    with_normalized,
+)
+from archive.pages.compare import compare
+from archive.reads import selectors
+from archive.reads.filters import ArticleFilter
+from archive.reads.search import (
+    clean_query,
+    ranked_rows,
+    search_articles,
+)
+from archive.web import caching
+
+
+class HomeView(TemplateView):
+    template_name = "archive/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["latest_articles"] = Article.objects.public().listing().newest_first()[:10]
+        # From the stored counts: cheap, so no cache, and never minutes out of date.
+        context["top_entities"] = selectors.top_entities()
+        context["kinds"] = EntityKind
+        return context
+
+
+# Articles -------------------------------------------------------------------------------
+
+
+class ArticleListView(TemplateView):
+    template_name = "archive/article_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        q = clean_query(self.request.GET.get("q"))
+        base = Article.objects.public().listing(body=bool(q))  # snippets quote the body
+        filterset = ArticleFilter(self.request.GET or None, queryset=base)
+        if q:
+            # Search the filtered articles: the candidates come from them (archive.reads.search).
+            data = self.request.GET.copy()
+            data.pop("q", None)
+            filtered = ArticleFilter(data, queryset=base).qs
+            results = search_articles(filtered, q)
+            ids = [row[0] for row in ranked_rows(results)]
+            page = paginate(self.request, with_normalized(filtered, ids), count=len(ids))
+            mark_hits(page.object_list, q)
+        else:
+            page = paginate(
+                self.request,
+                filterset.qs.newest_first(),
+                estimate=not is_filtered(self.request, filterset),
+                count=stored_count(self.request, filterset),
+                ids_first=True,
+            )
+        context.update(
+            filter=filterset,
+            page_obj=page,
+            q=q,
+            **filter_options(),
+        )
+        return context
+
+
+@method_decorator(caching.conditional, name="get")  # ETag and 304 (archive/web/caching.py)
+class ArticleDetailView(DetailView):
+    template_name = "archive/article_detail.html"
+
+    def get_queryset(self):
+        return Article.objects.public().select_related(
+            "source", "story", "translation_of", "translation_of__source"
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        article = self.object
+        mentions, claims = (found[article.pk] for found in selectors.annotations([article]))
+        highlights = [mention_highlight(m) for m in mentions]
+        highlights += [claim_highlight(c) for c in claims]
+        context["paragraphs"] = render_paragraphs(article.body, highlights)
+        context["claims"] = claims
+        context["named"] = selectors.named_in(mentions)
+        context["related"] = selectors.related_articles(article)
+        context["has_suggested"] = any(m.status == Status.SUGGESTED for m in mentions)
+        url = self.request.build_absolute_uri(article.get_absolute_url())
+        context["cite"] = citation.all_formats(article, url)
+        return context
+
+
+class CompareView(TemplateView):
+    """Two articles side by side, paragraph against paragraph, differences marked."""
+
+    template_name = "archive/article_compare.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        slugs = [self.kwargs["slug"], self.kwargs["other"]]
+        if slugs[0] == slugs[1]:
+            raise Http404("Compare an article with another one.")
+        found = {
+            a.slug: a
+            for a in Article.objects.public().select_related("source").filter(slug__in=slugs)
+        }
+        if len(found) != 2:
+            raise Http404("No such article.")
+        left, right = found[slugs[0]], found[slugs[1]]
+        rows, differences = compare(left, right)
+        context.update(left=left, right=right, rows=rows, differences=differences)
+        return context

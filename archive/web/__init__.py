@@ -1,0 +1,1 @@
+"""HTTP plumbing under every page and API answer: the page cache and the middleware."""
