@@ -1034,6 +1034,19 @@ def search(
 # Admin changelists -------------------------------------------------------------------------
 
 
+def _admin_table(rows) -> str:
+    """The first page of a changelist's rows, every column but the id."""
+    return "".join(
+        "<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in r[1:]) + "</tr>"
+        for r in rows[:ADMIN_PAGE]
+    )
+
+
+def _filter_items(choices) -> str:
+    """A changelist filter's choices, (id, name) pairs."""
+    return "".join(f"<li>{escape(name)}</li>" for _, name in choices)
+
+
 def admin_articles(conn) -> str:
     rows = _rows(
         conn,
@@ -1054,12 +1067,10 @@ def admin_articles(conn) -> str:
         "SELECT DISTINCT date_trunc('year', published) FROM archive_article "
         "WHERE published IS NOT NULL ORDER BY 1",
     )
-    table = "".join(
-        "<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in r[1:]) + "</tr>"
-        for r in rows[:ADMIN_PAGE]
+    return _page(
+        "Articles",
+        f"<ul>{_filter_items(sources)}</ul><p>{len(years)}</p><table>{_admin_table(rows)}</table>",
     )
-    filters = "".join(f"<li>{escape(n)}</li>" for _, n in sources)
-    return _page("Articles", f"<ul>{filters}</ul><p>{len(years)}</p><table>{table}</table>")
 
 
 def admin_mentions(conn) -> str:
@@ -1094,12 +1105,7 @@ def admin_claims(conn) -> str:
         "SELECT e.id, e.name FROM archive_claim c JOIN archive_entity e ON e.id = c.speaker_id "
         "GROUP BY e.id, e.name ORDER BY count(*) DESC, e.name LIMIT 30",
     )
-    table = "".join(
-        "<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in r[1:]) + "</tr>"
-        for r in rows[:ADMIN_PAGE]
-    )
-    filters = "".join(f"<li>{escape(n)}</li>" for _, n in speakers)
-    return _page("Claims", f"<ul>{filters}</ul><table>{table}</table>")
+    return _page("Claims", f"<ul>{_filter_items(speakers)}</ul><table>{_admin_table(rows)}</table>")
 
 
 def admin_entities(conn, *, needle: str) -> str:
@@ -1112,8 +1118,4 @@ def admin_entities(conn, *, needle: str) -> str:
         "ORDER BY e.name, e.id DESC LIMIT %(limit)s",
         {"like": like, "limit": ADMIN_PAGE + 1},
     )
-    table = "".join(
-        "<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in r[1:]) + "</tr>"
-        for r in rows[:ADMIN_PAGE]
-    )
-    return _page("Entities", f"<table>{table}</table>")
+    return _page("Entities", f"<table>{_admin_table(rows)}</table>")
