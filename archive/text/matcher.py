@@ -1,6 +1,11 @@
 """Dictionary-based entity matcher for suggested mentions (English and Arabic).
 
-(About 450 lines in one module: every rule below reads the same tokens and alias index.)
+(About 600 lines, one module on purpose. What stands alone already lives beside it:
+normalization in ``normalize``, Arabic clitics in ``arabic``, spelling variants in
+``variants``. What is left are the rules below, which read the same tokens and the same
+alias index through private types (``_Tok``, ``_Alias``, ``_Cand``) and depend on their
+order: a bare surname or an abbreviation counts only after a full name, overlaps are
+resolved last. Split, each part would reach into the others' internals.)
 
 Plain Python, no Django.  Build a :class:`Matcher` once from :class:`AliasEntry` rows and
 call :meth:`Matcher.find` on many texts.  Spans are in the *original* text

@@ -1,11 +1,12 @@
 """Public pages and API answers cached under the archive generation, and their ETags.
 
 The generation is one row that PostgreSQL moves on at every statement writing an archive
-table (migration 0006: statement-level triggers), whichever path wrote: the admin, a
-QuerySet.update(), the annotator, the importer or raw SQL. Each request reads it with one
-tiny query and puts it in the cache key and the ETag, so after an edit every older entry
-simply stops being used: the next request renders afresh. The generation is read before
-the page's data, on the same database, so an entry never holds data older than its key.
+table (statement-level triggers, migration 0009_generation), whichever path wrote: the
+admin, a QuerySet.update(), the annotator, the importer or raw SQL. Each request reads
+it with one tiny query and puts it in the cache key and the ETag, so after an edit every
+older entry simply stops being used: the next request renders afresh. The generation is
+read before the page's data, on the same database, so an entry never holds data older
+than its key.
 
 Only anonymous GETs are cached: a request with a session, messages, a pin to the primary
 or any cookie we do not know bypasses the cache (so logged-in staff never get a cached
