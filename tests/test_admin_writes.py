@@ -1,9 +1,9 @@
 """Admin writes under pressure: lost updates, refused tags, hostile input, double clicks,
 and history for bulk suggestions."""
 
-import contextlib
 import json
 import threading
+import time
 
 import pytest
 from django.db import connection
@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from archive import services
 from archive.ingest.suggest import suggest_mentions
-from archive.models import Alias, Entity, Mention
+from archive.models import Alias, Article, Entity, Mention
 from archive.services import annotations as annotation_services
 from tests.factories import make_article, make_entity, make_mention, make_user
 
@@ -256,56 +256,128 @@ def test_the_same_new_entity_tag_sent_twice_makes_one_entity_and_one_mention(cli
     assert Mention.objects.filter(article=article).count() == 1
 
 
-def _twice_at_once(article, payload, monkeypatch):
-    """Send `payload` from two clients at once. Both requests are held just after the
-    span check until the other arrives (or 2 s pass), which forces the race that a
-    double click makes: check, check, insert, insert."""
+def _send(user, article, payload, results):
+    """POST `payload` as `user` on a thread of its own (its own database connection)."""
+    try:
+        client = Client(raise_request_exception=False)
+        client.force_login(user)
+        results.append(post(client, url(article, "mention"), payload).status_code)
+    except Exception as error:  # noqa: BLE001 - reported in the assertion
+        results.append(repr(error))
+    finally:
+        connection.close()
+
+
+def _waiting_for_the_article_lock() -> bool:
+    """Whether another connection to this database waits for an article's row lock."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND wait_event_type = 'Lock' "
+            "AND query LIKE %s",
+            ["%archive_article%FOR NO KEY UPDATE%"],
+        )
+        return cursor.fetchone()[0] > 0
+
+
+def _twice_with_the_first_held(article, payload, monkeypatch):
+    """Send `payload` twice at once, as a double click does. The first request is held just
+    after its span check, in its transaction, until the second is seen waiting for the
+    article's row lock; returns the two statuses and whether it was seen waiting."""
     user = make_user("ana", group="Analyst")
-    barrier = threading.Barrier(2)
+    held, release = threading.Event(), threading.Event()
     real_check = annotation_services._check_span
 
     def held_check(*args, **kwargs):
         real_check(*args, **kwargs)
-        with contextlib.suppress(threading.BrokenBarrierError):
-            barrier.wait(timeout=2)
+        if not held.is_set():  # the first request only
+            held.set()
+            release.wait(timeout=10)
 
     monkeypatch.setattr(annotation_services, "_check_span", held_check)
     results = []
-
-    def send():
-        try:
-            client = Client(raise_request_exception=False)
-            client.force_login(user)
-            results.append(post(client, url(article, "mention"), payload).status_code)
-        except Exception as error:  # noqa: BLE001 - reported in the assertion
-            results.append(repr(error))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=send) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return sorted(results, key=str)
+    first = threading.Thread(target=_send, args=(user, article, payload, results))
+    second = threading.Thread(target=_send, args=(user, article, payload, results))
+    first.start()
+    try:
+        assert held.wait(timeout=10), "the first request never reached its span check"
+        second.start()
+        deadline = time.monotonic() + 10
+        while not (waited := _waiting_for_the_article_lock()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        release.set()
+        first.join(timeout=30)
+        if second.ident is not None:
+            second.join(timeout=30)
+    return sorted(results, key=str), waited
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_double_click_makes_one_mention_and_no_error(monkeypatch):
+def test_a_double_click_waits_for_the_article_lock_and_gets_the_first_mention(monkeypatch):
     sarraj = make_entity(name="Fayez al-Sarraj", aliases={"en": ["Fayez al-Sarraj"]})
     article = make_article()
-    results = _twice_at_once(article, {**TAG, "entity_id": sarraj.pk}, monkeypatch)
+    results, waited = _twice_with_the_first_held(
+        article, {**TAG, "entity_id": sarraj.pk}, monkeypatch
+    )
+    assert waited, "the second request did not wait for the article's lock"
     assert results == [200, 201]
     assert Mention.objects.filter(article=article).count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_double_click_with_a_new_entity_makes_one_entity(monkeypatch):
+def test_a_double_click_with_a_new_entity_waits_for_the_article_lock_and_makes_one_entity(
+    monkeypatch,
+):
     article = make_article()
     payload = {**TAG, "new_entity": {"name": "Fayez al-Sarraj", "kind": "person"}}
-    results = _twice_at_once(article, payload, monkeypatch)
+    results, waited = _twice_with_the_first_held(article, payload, monkeypatch)
+    assert waited, "the second request did not wait for the article's lock"
     assert results == [200, 201]
     assert Entity.objects.filter(name="Fayez al-Sarraj").count() == 1
+    assert Mention.objects.filter(article=article).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_writers_without_the_lock_check_check_insert_insert_and_make_one_mention(
+    monkeypatch,
+):
+    """A writer that takes no article lock can race: both look for the mention, neither
+    finds it, both insert. The unique span refuses the second insert, which then returns
+    the first's mention: one mention, no error."""
+    sarraj = make_entity(name="Fayez al-Sarraj", aliases={"en": ["Fayez al-Sarraj"]})
+    article = make_article()
+
+    def unlocked(target):  # the body as it is now, without FOR NO KEY UPDATE
+        target.body = Article.objects.only("body").get(pk=target.pk).body
+
+    both_looked = threading.Barrier(2)
+    inserts = []
+    real_create = Mention.objects.create
+
+    def create_when_both_looked(**kwargs):
+        if kwargs.get("article") is not None and kwargs["article"].pk == article.pk:
+            inserts.append(kwargs["start"])
+            both_looked.wait(timeout=10)  # both found no mention: now both insert
+        return real_create(**kwargs)
+
+    monkeypatch.setattr(annotation_services, "_lock_article", unlocked)
+    monkeypatch.setattr(Mention.objects, "create", create_when_both_looked)
+    user = make_user("ana", group="Analyst")
+    results = []
+    threads = [
+        threading.Thread(
+            target=_send, args=(user, article, {**TAG, "entity_id": sarraj.pk}, results)
+        )
+        for _ in range(2)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(inserts) == 2, "both requests should have tried to insert"
+    assert sorted(results, key=str) == [200, 201]
     assert Mention.objects.filter(article=article).count() == 1
 
 
