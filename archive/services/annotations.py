@@ -121,6 +121,13 @@ def _check_span(article: Article, start: int, end: int, text: str) -> None:
         raise ValidationError(f"The text at {start}–{end} reads {found!r}, not {text!r}.")
 
 
+def _known(value: str, choices, what: str) -> str:
+    """`value` if it is one of `choices` (a TextChoices), else the annotator's 400 message."""
+    if value not in choices.values:
+        raise ValidationError(f"Unknown {what} {value!r}.")
+    return value
+
+
 def _lock_article(article: Article) -> None:
     """Serialize annotation writes on one article (identical double submits above all) and
     check spans against the body as it is now. FOR NO KEY UPDATE: rows that merely point at
@@ -157,8 +164,7 @@ def mention_create(
     _check_span(article, start, end, text)
     if whole_words:
         _check_new_span(article, start, end)
-    if role not in MentionRole.values:
-        raise ValidationError(f"Unknown role {role!r}.")
+    _known(role, MentionRole, "role")
     key = {"article": article, "entity": entity, "start": start, "end": end}
     mention = Mention.objects.filter(**key).first()
     created = mention is None
@@ -326,8 +332,7 @@ def claim_create(
     if whole_words:
         _lock_article(article)
         _check_new_span(article, start, end)
-    if kind not in ClaimKind.values:
-        raise ValidationError(f"Unknown claim kind {kind!r}.")
+    _known(kind, ClaimKind, "claim kind")
     claim = Claim.objects.create(
         article=article,
         start=start,
@@ -475,13 +480,9 @@ def mention_update(
     stored = _locked_current(mention, token)
     was = stored.status
     if role is not None:
-        if role not in MentionRole.values:
-            raise ValidationError(f"Unknown role {role!r}.")
-        stored.role = role
+        stored.role = _known(role, MentionRole, "role")
     if status is not None:
-        if status not in Status.values:
-            raise ValidationError(f"Unknown status {status!r}.")
-        stored.status = status
+        stored.status = _known(status, Status, "status")
     if entity is not None:
         stored.entity = entity
     _respan(stored, span)
@@ -509,13 +510,9 @@ def claim_update(
     if speaker is not _UNCHANGED:
         stored.speaker = speaker
     if kind is not None:
-        if kind not in ClaimKind.values:
-            raise ValidationError(f"Unknown claim kind {kind!r}.")
-        stored.kind = kind
+        stored.kind = _known(kind, ClaimKind, "claim kind")
     if status is not None:
-        if status not in Status.values:
-            raise ValidationError(f"Unknown status {status!r}.")
-        stored.status = status
+        stored.status = _known(status, Status, "status")
     _respan(stored, span)
     stored.version += 1
     _as_edited_by(stored, user)
