@@ -519,14 +519,19 @@ def _claim_count(conn) -> int:
     )
 
 
-def claims_list(conn) -> str:
-    count = _claim_count(conn)
-    rows = _rows(
+def _latest_claims(conn) -> list[tuple]:
+    """The first page of visible claims, newest first (the claims list and /api/claims/)."""
+    return _rows(
         conn,
         f"SELECT {CLAIM_COLS} FROM {CLAIM_FROM} WHERE {VIS_C} "
         "ORDER BY c.date DESC, c.id DESC LIMIT %s",
         [PAGE],
     )
+
+
+def claims_list(conn) -> str:
+    count = _claim_count(conn)
+    rows = _latest_claims(conn)
     return _page("Claims", f"<p>{count}</p><ol>{_claim_items(rows)}</ol>")
 
 
@@ -801,12 +806,7 @@ def api_entities(conn, *, needle: str) -> str:
 
 def api_claims(conn) -> str:
     count = _claim_count(conn)
-    rows = _rows(
-        conn,
-        f"SELECT {CLAIM_COLS} FROM {CLAIM_FROM} WHERE {VIS_C} "
-        "ORDER BY c.date DESC, c.id DESC LIMIT %s",
-        [PAGE],
-    )
+    rows = _latest_claims(conn)
     about = _about(conn, [r[0] for r in rows])
     return _dumps(
         {
