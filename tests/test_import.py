@@ -1,4 +1,4 @@
-"""import_articles: the manifest of DESIGN.md, one transaction, clear errors, safe re-import."""
+"""import_articles: docs/manifest.md's format, one transaction, clear errors, safe re-import."""
 
 from __future__ import annotations
 

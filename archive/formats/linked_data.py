@@ -135,7 +135,7 @@ def _utc(moment: datetime.datetime) -> str:
 
 def _target(request, article, span) -> dict:
     """A SpecificResource whose source is the text the positions count in: the `body` of
-    the article's API record (DESIGN.md), in Unicode code points."""
+    the article's API record (docs/api.md), in Unicode code points."""
     body = article.body
     return {
         "type": "SpecificResource",

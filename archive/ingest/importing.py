@@ -1,4 +1,4 @@
-"""Import article texts from manifests (DESIGN.md, `import_articles`): the database side.
+"""Import article texts from manifests (docs/manifest.md): the database side.
 
 `import_manifests(paths, update=..., hidden=...)` reads every manifest (archive.ingest.manifest),
 then does the whole run in one transaction: it writes nothing unless every entry is sound

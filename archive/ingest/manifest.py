@@ -1,4 +1,4 @@
-"""Reading and checking import manifests (DESIGN.md, `import_articles`); nothing here
+"""Reading and checking import manifests (docs/manifest.md); nothing here
 writes to the database (archive.ingest.importing does, once every entry is sound).
 
 * `parse_text(raw, title=...)` is pure: it splits a text file into the article body and the

@@ -1,4 +1,4 @@
-"""`import_articles PATH [PATH …]`: import texts listed in manifest.toml files (DESIGN.md)."""
+"""`import_articles PATH [PATH …]`: import the texts manifest.toml files list (docs/manifest.md)."""
 
 import sys
 
