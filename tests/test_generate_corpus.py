@@ -272,12 +272,12 @@ def _schema():
 def test_a_bulk_load_into_an_empty_archive_gives_the_same_rows_and_schema(monkeypatch):
     """Large loads drop secondary indexes and foreign keys and build them at the end: the
     rows, the indexes and the constraints come out as a row-by-row load leaves them."""
-    import benchmarks.corpus
+    import benchmarks.corpus.writer
 
     schema = _schema()
     generate(120, seed=5)
     row_by_row = snapshot()
-    monkeypatch.setattr(benchmarks.corpus, "BULK_FROM", 1)
+    monkeypatch.setattr(benchmarks.corpus.writer, "BULK_FROM", 1)
     generate(120, seed=5, clear=True)
     assert snapshot() == row_by_row
     assert _schema() == schema
@@ -293,11 +293,11 @@ def test_a_generated_corpus_has_stored_counts_names_and_variant_keys(monkeypatch
     Arabic names and the spelling keys that search and the matcher use."""
     from django.db.models import Count
 
-    import benchmarks.corpus
+    import benchmarks.corpus.writer
     from archive.models import Alias, Entity, EntityCount, Mention
     from archive.text.variants import phrase_key
 
-    monkeypatch.setattr(benchmarks.corpus, "BULK_FROM", 1)  # the bulk path: triggers off
+    monkeypatch.setattr(benchmarks.corpus.writer, "BULK_FROM", 1)  # the bulk path: triggers off
     call_command("generate_corpus", "--articles", "60", "--seed", "3", verbosity=0)
     alias = Alias.objects.order_by("id").first()
     assert alias.variant_key == phrase_key(alias.name)[:300]

@@ -1,4 +1,4 @@
-"""Fill the archive with a deterministic synthetic corpus, or remove it (benchmarks/corpus.py)."""
+"""Fill the archive with a deterministic synthetic corpus, or remove it (benchmarks/corpus/)."""
 
 import time
 
