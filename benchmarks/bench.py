@@ -431,9 +431,9 @@ def pick_params(pg) -> dict:
 
 def _search_floor_kwargs(q: str, **filters) -> dict:
     from archive.reads.search import (
-        _OPERATORS,
         _TOKEN,
         MAX_VARIANT_TRIES,
+        OPERATORS,
         _phrases,
         clean_query,
         split_query,
@@ -446,7 +446,7 @@ def _search_floor_kwargs(q: str, **filters) -> dict:
     # The spellings find_entities looks up by their key: the whole query, then its words.
     positive, _negatives = split_query(cleaned)
     tokens = [t for t in _TOKEN.findall(normalize(positive.replace('"', " ")))
-              if t not in _OPERATORS]  # fmt: skip
+              if t not in OPERATORS]  # fmt: skip
     texts = ([" ".join(tokens)] if len(tokens) > 1 else []) + [t for t in tokens if len(t) > 2]
     tries = [
         {"text": t, "key": phrase_key(t), "words": name_tokens(t)}
@@ -457,7 +457,7 @@ def _search_floor_kwargs(q: str, **filters) -> dict:
     words = [
         w.strip('"')
         for w in cleaned.split()
-        if not w.startswith("-") and w.strip('"').lower() not in _OPERATORS
+        if not w.startswith("-") and w.strip('"').lower() not in OPERATORS
     ]
     return {
         "q": normalized,
