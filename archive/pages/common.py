@@ -5,21 +5,20 @@ from __future__ import annotations
 
 import functools
 
-from django.http import Http404, HttpResponsePermanentRedirect
-from django.urls import reverse
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from archive.formats import exports
 from archive.formats.highlight import marked, snippet
 from archive.models import (
     EntityKind,
-    EntityRedirect,
     Source,
 )
 from archive.reads import selectors
 from archive.reads.filters import entity_id
 from archive.reads.pagination import EstimatedCountPaginator
 from archive.reads.search import in_rank_order
+from archive.web.redirects import redirect_merged
 
 PAGE_SIZE = 20
 KIND_PLURAL = {
@@ -98,12 +97,10 @@ def follow_merges(view):
             return view(request, *args, slug=slug, **kwargs)
         except Http404:
             kind, _sep, what = request.resolver_match.url_name.rpartition("_")  # person_feed
-            target = EntityRedirect.objects.target(slug, kind)
-            if target is None:
+            redirect = redirect_merged(request, slug, kind, route="archive:{kind}_" + what)
+            if redirect is None:
                 raise
-            url = reverse(f"archive:{target.kind}_{what}", args=[target.slug])
-            query = request.META.get("QUERY_STRING")
-            return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+            return redirect
 
     return wrapper
 
