@@ -5,6 +5,7 @@ import re
 import pytest
 
 from archive.models import Article
+from archive.reads import selectors
 from tests.conftest import query_count
 from tests.factories import (
     make_article,
@@ -84,6 +85,42 @@ def test_article_page_query_count_does_not_grow_with_annotations(client):
         make_claim(article, "officials said", speaker=make_entity())
         make_article(story=data["story"], source=make_source())
     assert query_count(client, data["en"].get_absolute_url()) == small
+
+
+def test_annotations_are_one_prefetch_for_a_queryset_or_fetched_articles(
+    django_assert_num_queries,
+):
+    data = make_translation_pair()
+    en, ar = data["en"], data["ar"]
+    hidden = make_mention(en, make_entity(), "Stephanie Williams", status="rejected")
+    claim = make_claim(en, "officials said", about=[data["sarraj"]])
+
+    def read(articles):
+        return {
+            a.pk: (
+                [(m.pk, m.entity.slug) for m in a.visible_mentions],
+                [(c.pk, c.speaker) for c in a.visible_claims],
+            )
+            for a in articles
+        }
+
+    with django_assert_num_queries(3):  # the articles, their mentions, their claims
+        through_queryset = read(
+            selectors.with_annotations(Article.objects.filter(pk__in=[en.pk, ar.pk]))
+        )
+    articles = [Article.objects.get(pk=en.pk), Article.objects.get(pk=ar.pk)]
+    with django_assert_num_queries(2):
+        assert read(selectors.with_annotations(articles)) == through_queryset
+    mentions = articles[0].visible_mentions
+    assert hidden.pk not in [m.pk for m in mentions]
+    assert [m.start for m in mentions] == sorted(m.start for m in mentions)  # reading order
+    # The API's claims list their subjects too: one query more, none per claim.
+    with django_assert_num_queries(4):
+        [article] = selectors.with_annotations(
+            Article.objects.filter(pk=en.pk), claim_subjects=True
+        )
+        subjects = {c.pk: list(c.about.all()) for c in article.visible_claims}
+    assert subjects[claim.pk] == [data["sarraj"]]
 
 
 # The list of articles ---------------------------------------------------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 
 from archive.models import (
@@ -74,21 +74,37 @@ def related_articles(article: Article, *, limit: int = 50) -> list[dict]:
     return related
 
 
+def with_annotations(articles, *, claim_subjects: bool = False):
+    """`articles` with their visible mentions (each with its entity) as `visible_mentions`
+    and their visible claims (each with its speaker) as `visible_claims`, both in reading
+    order: two queries however many articles, and a third for the claims' subjects
+    (`about`) with `claim_subjects`. A QuerySet is returned to prefetch them when it is
+    read; a list of fetched articles gets them at once (and is returned)."""
+    claims = Claim.objects.visible().select_related("speaker").order_by("start")
+    if claim_subjects:
+        claims = claims.prefetch_related("about")
+    lookups = (
+        Prefetch(
+            "mentions",
+            Mention.objects.visible().select_related("entity").order_by("start"),
+            to_attr="visible_mentions",
+        ),
+        Prefetch("claims", claims, to_attr="visible_claims"),
+    )
+    if isinstance(articles, QuerySet):
+        return articles.prefetch_related(*lookups)
+    prefetch_related_objects(articles, *lookups)
+    return articles
+
+
 def annotations(articles: list[Article]) -> tuple[dict, dict]:
     """The visible mentions (with their entity) and claims (with their speaker) of each of
-    `articles`, as two {article id: list in reading order}: two queries."""
-    mentions: dict[int, list[Mention]] = {a.pk: [] for a in articles}
-    for m in Mention.objects.visible().filter(article__in=articles).select_related("entity"):
-        mentions[m.article_id].append(m)
-    claims: dict[int, list[Claim]] = {a.pk: [] for a in articles}
-    for c in (
-        Claim.objects.visible()
-        .filter(article__in=articles)
-        .select_related("speaker")
-        .order_by("article_id", "start")
-    ):
-        claims[c.article_id].append(c)
-    return mentions, claims
+    `articles`, as two {article id: list in reading order}: two queries (`with_annotations`)."""
+    with_annotations(articles)
+    return (
+        {a.pk: a.visible_mentions for a in articles},
+        {a.pk: a.visible_claims for a in articles},
+    )
 
 
 def named_in(mentions: list[Mention]) -> list[dict]:
