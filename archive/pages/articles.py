@@ -13,7 +13,6 @@ from archive.formats.rendering import (
     render_paragraphs,
 )
 from archive.models import (
-    Article,
     EntityKind,
     Status,
 )
@@ -41,7 +40,7 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["latest_articles"] = Article.objects.public().listing().newest_first()[:10]
+        context["latest_articles"] = selectors.latest_articles()
         # From the stored counts: cheap, so no cache, and never minutes out of date.
         context["top_entities"] = selectors.top_entities()
         context["kinds"] = EntityKind
@@ -57,7 +56,7 @@ class ArticleListView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         q = clean_query(self.request.GET.get("q"))
-        base = Article.objects.public().listing(body=bool(q))  # snippets quote the body
+        base = selectors.listed_articles(body=bool(q))  # snippets quote the body
         filterset = ArticleFilter(self.request.GET or None, queryset=base)
         if q:
             # Search the filtered articles: the candidates come from them (archive.reads.search).
@@ -90,9 +89,7 @@ class ArticleDetailView(DetailView):
     template_name = "archive/article_detail.html"
 
     def get_queryset(self):
-        return Article.objects.public().select_related(
-            "source", "story", "translation_of", "translation_of__source"
-        )
+        return selectors.article_pages()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -120,10 +117,7 @@ class CompareView(TemplateView):
         slugs = [self.kwargs["slug"], self.kwargs["other"]]
         if slugs[0] == slugs[1]:
             raise Http404("Compare an article with another one.")
-        found = {
-            a.slug: a
-            for a in Article.objects.public().select_related("source").filter(slug__in=slugs)
-        }
+        found = selectors.public_articles_by_slug(slugs)
         if len(found) != 2:
             raise Http404("No such article.")
         left, right = found[slugs[0]], found[slugs[1]]

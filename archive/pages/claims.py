@@ -7,10 +7,7 @@ from django.views.generic import DetailView, TemplateView
 from archive.formats import citation, exports
 from archive.formats.linked_data import claim_json_ld, script_json
 from archive.models import (
-    Article,
-    Claim,
     ClaimKind,
-    Entity,
     Verification,
 )
 from archive.pages.common import ExportMixin, filter_options, is_filtered, paginate
@@ -26,9 +23,8 @@ class ClaimListView(ExportMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        base = Claim.objects.visible().with_articles().select_related("speaker")
-        filterset = ClaimFilter(self.request.GET or None, queryset=base)
-        qs = filterset.qs.order_by("-date", "-id")
+        filterset = ClaimFilter(self.request.GET or None, queryset=selectors.listed_claims())
+        qs = selectors.newest_claims(filterset.qs)
         page = paginate(self.request, qs, estimate=not is_filtered(self.request, filterset))
         self.export = (
             exports.claim_rows(qs, self.request.build_absolute_uri),
@@ -49,15 +45,15 @@ class ClaimDetailView(DetailView):
     template_name = "archive/claim_detail.html"
 
     def get_queryset(self):
-        return Claim.objects.visible().with_articles().select_related("speaker", "same_as")
+        return selectors.claim_pages()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         claim = self.object
         reports = selectors.claim_reports(claim)
-        about = list(Entity.objects.filter(claim_subject_links__claim=claim).order_by("name"))
+        about = selectors.claim_subjects(claim)
         context.update(reports=reports, about=about)
-        body = Article.objects.values_list("body", flat=True).get(pk=claim.article_id)
+        body = selectors.article_body(claim.article_id)
         context["context_before"], context["context_quote"], context["context_after"] = (
             sentence_around(body, claim.start, claim.end)
         )

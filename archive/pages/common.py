@@ -10,10 +10,7 @@ from django.utils.translation import gettext as _
 
 from archive.formats import exports
 from archive.formats.highlight import marked, snippet
-from archive.models import (
-    EntityKind,
-    Source,
-)
+from archive.models import EntityKind
 from archive.reads import selectors
 from archive.reads.filters import entity_id
 from archive.reads.pagination import EstimatedCountPaginator
@@ -83,7 +80,7 @@ def filter_options() -> dict:
     """What the article filter form offers: the languages and the public outlets."""
     return {
         "languages": [("en", _("English")), ("ar", _("Arabic"))],
-        "sources": Source.objects.public().only("name", "slug"),
+        "sources": selectors.public_sources(),
     }
 
 

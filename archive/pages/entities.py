@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, F
-from django.db.models.functions import Left as LeftChars
-from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -14,12 +11,7 @@ from archive.formats import exports
 from archive.formats.rendering import (
     month_chart_svg,
 )
-from archive.models import (
-    Article,
-    Claim,
-    Entity,
-    EntityKind,
-)
+from archive.models import EntityKind
 from archive.pages.common import KIND_PLURAL, ExportMixin, follow_merges, paginate
 from archive.reads import selectors
 from archive.web import caching
@@ -36,25 +28,13 @@ class EntityIndexView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # Public entities and their counts in one join with the stored counts (EntityCount).
-        entities = Entity.objects.public().filter(kind=self.kind)
-        letters = (
-            entities.annotate(letter=Upper(LeftChars("name", 1)))
-            .values("letter")
-            .annotate(n=Count("id"))
-            .order_by("letter")
-        )
-        letters = list(letters)
+        letters = selectors.entity_letters(self.kind)
         letter = self.request.GET.get("letter", "")[:1].upper()
         # The letters' counts add up to the list's length: no second count of the entities.
         total = sum(row["n"] for row in letters if not letter or row["letter"] == letter)
-        if letter:
-            entities = entities.annotate(letter=Upper(LeftChars("name", 1))).filter(letter=letter)
         page = paginate(
             self.request,
-            entities.only("name", "name_ar", "slug", "kind", "description")
-            .annotate(n=F("counts__mentions"))
-            .order_by("name", "id"),
+            selectors.entity_index(self.kind, letter),
             per_page=self.per_page,
             count=total,
         )
@@ -79,33 +59,25 @@ class EntityDetailView(ExportMixin, DetailView):
     context_object_name = "entity"
 
     def get_queryset(self):
-        return (
-            Entity.objects.public()
-            .filter(kind=self.kind)
-            .select_related("counts")
-            .prefetch_related("aliases")
-        )
+        return selectors.entity_pages(self.kind)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         entity = self.object
-        articles = Article.objects.public().naming(entity=entity).listing().newest_first()
+        articles = selectors.articles_naming(entity)
         page = paginate(self.request, articles, count=entity.counts.articles)
         self.export = (
             exports.article_rows(articles, self.request.build_absolute_uri),
             exports.ARTICLE_COLUMNS,
             f"{entity.slug}-articles",
         )
-        claims = Claim.objects.visible().with_articles().select_related("speaker")
         context.update(
             aliases=sorted(entity.aliases.all(), key=lambda a: (a.language, a.name)),
             spellings=selectors.spellings(entity),
             page_obj=page,
             # The newest few of each; "All claims made/about" leads to the whole list.
-            claims_made=list(claims.filter(speaker=entity).order_by("-date", "-id")[:CLAIMS_SHOWN]),
-            claims_about=list(
-                claims.filter(subject_links__entity=entity).order_by("-date", "-id")[:CLAIMS_SHOWN]
-            ),
+            claims_made=selectors.claims_made(entity, limit=CLAIMS_SHOWN),
+            claims_about=selectors.claims_about(entity, limit=CLAIMS_SHOWN),
             co_mentioned=selectors.co_mentioned(entity),
             # Spellings and co-mentions read the newest mentions only: say so when cut.
             spellings_sample=(

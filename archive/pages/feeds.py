@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
-from archive.models import Article, Entity
+from archive.reads import selectors
 
 
 class ArchiveAtomFeed(Atom1Feed):
@@ -34,7 +34,7 @@ class EntityFeed(Feed):
     author_name = "Libya News Archive"
 
     def get_object(self, request, slug, kind):
-        return get_object_or_404(Entity.objects.public(), kind=kind, slug=slug)
+        return get_object_or_404(selectors.public_entities(kind), slug=slug)
 
     def title(self, entity):
         return _("%(name)s in the Libya News Archive") % {"name": entity.name}
@@ -47,7 +47,7 @@ class EntityFeed(Feed):
 
     def items(self, entity):
         # The summary quotes the body's first paragraph: keep it.
-        return Article.objects.public().naming(entity=entity).listing(body=True).newest_first()[:50]
+        return selectors.articles_naming(entity, body=True)[:50]
 
     def item_title(self, article):
         return article.title

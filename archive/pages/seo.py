@@ -10,14 +10,14 @@ from django.contrib.sitemaps import Sitemap
 from django.http import HttpResponse
 from django.urls import reverse
 
-from archive.models import Article, Entity
+from archive.reads import selectors
 
 
 class ArticleSitemap(Sitemap):
     limit = 10_000
 
     def items(self):
-        return Article.objects.public().only("slug", "updated").order_by("id")
+        return selectors.sitemap_articles()
 
     def lastmod(self, article):
         return article.updated
@@ -27,8 +27,7 @@ class EntitySitemap(Sitemap):
     limit = 10_000
 
     def items(self):
-        # public(): named in a public article by a visible mention (stored counts).
-        return Entity.objects.public().only("slug", "kind").order_by("id")
+        return selectors.sitemap_entities()
 
 
 SITEMAPS = {"articles": ArticleSitemap, "entities": EntitySitemap}
