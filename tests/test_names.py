@@ -5,9 +5,18 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from archive.models import Alias
-from archive.reads.names import EXACT, FUZZY, VARIANT, resolve_name
-from archive.text.variants import phrase_key
+from archive.models import Alias, Entity
+from archive.reads.names import (
+    EXACT,
+    FUZZY,
+    VARIANT,
+    clean_typed,
+    entity_id,
+    exact_aliases,
+    resolve_name,
+    suggested_entities,
+)
+from archive.text.variants import name_tokens, phrase_key, same_name, within_name, written_ratio
 from tests.factories import make_article, make_entity, make_mention
 
 pytestmark = pytest.mark.django_db
@@ -209,3 +218,61 @@ def test_an_alias_of_300_characters_of_acronyms_still_saves():
     alias = Alias.objects.create(entity=entity, name=name, language="en")
     alias.refresh_from_db()
     assert len(name) == 300 and len(alias.variant_key) == 300
+
+
+# Built on resolve_name: the filters' reading of a name, search's exact names, name boxes ----
+
+
+def test_a_filter_value_names_one_entity_by_slug_or_by_any_spelling(people):
+    haftar = people["haftar"]
+    assert entity_id(haftar.slug) == haftar.pk
+    for typed in ("Haftar", "Hifter", "حفتر", "  Khalifa \t Hafter ", "Haf\u202etar"):
+        assert entity_id(typed) == haftar.pk, typed
+    # A typo is not taken for a name: the filtered list is empty, never a guess.
+    assert entity_id("Haftrar") is None
+    for hostile in ("", "   ", None, "\x00", "x" * 5000, "'; DROP TABLE x;--"):
+        assert entity_id(hostile) is None
+
+
+def test_a_slug_names_an_entity_readers_cannot_see_yet(people):
+    # The slug is an address: it is read as it stands (the list is then empty).
+    unseen = make_entity(name="Unseen Person", aliases={"en": ["Unseen"]})
+    assert entity_id(unseen.slug) == unseen.pk
+    assert entity_id("Unseen") is None
+
+
+def test_among_looks_beyond_the_public_entities(people):
+    unseen = make_entity(name="Fathi Bashagha", aliases={"en": ["Bashagha"]})
+    assert resolve_name("Bashaga") == []
+    hits = resolve_name("Bashaga", among=Entity.objects.all())
+    assert [(m.entity, m.how) for m in hits] == [(unseen, VARIANT)]
+
+
+def test_exact_aliases_are_public_and_exact(people):
+    make_entity(name="Unseen Haftar", aliases={"en": ["Haftar"]})
+    found = [(a.entity, a.name) for a in exact_aliases(["haftar", "sarraj", "hifter"])]
+    assert found == [(people["haftar"], "Haftar"), (people["sarraj"], "Sarraj")]
+
+
+def test_a_name_box_suggests_names_holding_the_typed_letters_then_spellings(people):
+    everyone = Entity.objects.public()
+    assert list(suggested_entities(everyone, "arra")) == [people["sarraj"]]
+    assert list(suggested_entities(everyone, "Serraj")) == [people["sarraj"]]  # never stored
+    assert list(suggested_entities(everyone, "Zzyzx")) == []
+    assert suggested_entities(everyone, "\x00 ") is everyone  # nothing typed: no filter
+
+
+def test_typed_text_is_bounded_printable_and_single_spaced():
+    assert clean_typed(None) == "" and clean_typed("") == ""
+    assert clean_typed(" Khalifa \t\n Haftar\x00 ") == "Khalifa Haftar"
+    assert len(clean_typed("x" * 5000)) == 300
+
+
+def test_the_spelling_rules_resolve_name_applies_are_plain_text_functions():
+    assert same_name(name_tokens("Khalifa Hifter"), name_tokens("Khalifa Haftar"))
+    assert same_name(name_tokens("Abdulhamid"), name_tokens("Abdul Hamid"))
+    assert not same_name(name_tokens("Gadhafi"), name_tokens("al-Ghidafaiya"))
+    assert within_name(name_tokens("Serraj"), name_tokens("Fayez al-Sarraj"))
+    assert not within_name(name_tokens("Fayez"), name_tokens("Sarraj"))
+    assert written_ratio(name_tokens("al-Sarraj"), "Sarraj") == 100.0
+    assert written_ratio(name_tokens("Haftrar"), "Haftar") > 80

@@ -2,6 +2,10 @@
 
 One look-up shared by search cards, list filters and the annotator's entity picker:
 ``resolve_name("Gadhafi")`` → ``[(Muammar Gaddafi, <Alias Gaddafi>, "variant")]``.
+Built on it: `entity_id` (the one entity a filter value names), `exact_aliases` (the
+exact names among many phrases of a search query, in one query) and `suggested_entities`
+(what a name box offers as the reader types). The spelling rules themselves are plain
+text functions (`archive.text.variants`); this module holds the database look-ups.
 
 * ``exact``: an alias whose normalized form equals the query's (case, accents, Arabic
   letter forms and diacritics do not count);
@@ -21,21 +25,31 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Length
-from rapidfuzz.fuzz import ratio
 
 from archive.models import Alias, Entity
 from archive.text.arabic import is_arabic
 from archive.text.normalize import normalize
-from archive.text.variants import is_variant, name_tokens, phrase_key
+from archive.text.variants import name_tokens, phrase_key, same_name, within_name, written_ratio
 
-__all__ = ["NameMatch", "resolve_name", "EXACT", "VARIANT", "FUZZY"]
+__all__ = [
+    "NameMatch",
+    "resolve_name",
+    "entity_id",
+    "exact_aliases",
+    "suggested_entities",
+    "clean_typed",
+    "EXACT",
+    "VARIANT",
+    "FUZZY",
+]
 
 EXACT, VARIANT, FUZZY = "exact", "variant", "fuzzy"
 _RANK = {EXACT: 0, VARIANT: 1, FUZZY: 2}
 
 MAX_QUERY = 200  # a name, not a text: longer input finds nothing
+MAX_TYPED = 300  # what is read of anything typed (clean_typed)
 FUZZY_MIN_KEY = 3  # shorter keys (Ali, UN) would find half the table
 FUZZY_CANDIDATES = 500
 FUZZY_THRESHOLD = 82.0
@@ -48,16 +62,27 @@ class NameMatch(NamedTuple):
     how: str  # exact | variant | fuzzy
 
 
-def _aliases():
-    return Alias.objects.filter(entity__in=Entity.objects.public().values("pk")).select_related(
-        "entity"
-    )
+def clean_typed(text: str | None) -> str:
+    """What a reader typed (a search query, a filter value) as they meant it: bounded,
+    without control characters or NULs, its spaces single."""
+    if not text:
+        return ""
+    text = "".join(ch for ch in text if ch.isprintable() or ch == " ")
+    return " ".join(text.split())[:MAX_TYPED]
 
 
-def resolve_name(text: str, *, limit: int = 20, fuzzy: bool = True) -> list[NameMatch]:
+def _aliases(among: QuerySet | None = None):
+    entities = Entity.objects.public() if among is None else among
+    return Alias.objects.filter(entity__in=entities.values("pk")).select_related("entity")
+
+
+def resolve_name(
+    text: str, *, limit: int = 20, fuzzy: bool = True, among: QuerySet | None = None
+) -> list[NameMatch]:
     """Public entities named by `text`, best first (see the module docstring). Without
     `fuzzy`, no guesses at a typo: search, which never searches for a guess, is spared
-    comparing hundreds of names with a word that names nobody."""
+    comparing hundreds of names with a word that names nobody. `among` looks among other
+    entities than the public ones (the annotator's picker offers every entity)."""
     if not isinstance(text, str):
         return []
     text = text.strip()
@@ -80,20 +105,20 @@ def resolve_name(text: str, *, limit: int = 20, fuzzy: bool = True) -> list[Name
     across: list[Alias] = []
     # Each candidate brings its entity's other names, for the test across scripts below.
     names = ArraySubquery(Alias.objects.filter(entity_id=OuterRef("entity_id")).values("name"))
-    for alias in _aliases().filter(cond).annotate(entity_names=names):
+    for alias in _aliases(among).filter(cond).annotate(entity_names=names):
         if alias.normalized == norm:
             found.append((_order(EXACT, 100.0, alias, text), NameMatch(alias.entity, alias, EXACT)))
         elif is_arabic(alias.name) != arabic_query:
             across.append(alias)
-        elif _close(words, name_tokens(alias.name)):
+        elif same_name(words, name_tokens(alias.name)):
             # Among spellings, the closest as written first (Ghaghah: Ghaghaa before Ghaqa).
-            score = _written(words, alias.name)
+            score = written_ratio(words, alias.name)
             found.append(
                 (_order(VARIANT, score, alias, text), NameMatch(alias.entity, alias, VARIANT))
             )
         else:
             failed.add(alias.entity_id)
-            score = _written(words, alias.name) if fuzzy else 0.0
+            score = written_ratio(words, alias.name) if fuzzy else 0.0
             if score >= FUZZY_THRESHOLD:
                 found.append(
                     (_order(FUZZY, score, alias, text), NameMatch(alias.entity, alias, FUZZY))
@@ -103,7 +128,7 @@ def resolve_name(text: str, *, limit: int = 20, fuzzy: bool = True) -> list[Name
     # shares the key kda with al-Khaduh, whose Arabic name is الخدوح).
     for alias in across:
         written = [name_tokens(n) for n in alias.entity_names if is_arabic(n) == arabic_query]
-        if written and not any(_within(words, name) for name in written):
+        if written and not any(within_name(words, name) for name in written):
             failed.add(alias.entity_id)
     for alias in across:
         if alias.entity_id not in failed:
@@ -118,14 +143,14 @@ def resolve_name(text: str, *, limit: int = 20, fuzzy: bool = True) -> list[Name
         # Candidates share the key's first two letters and about its length; rapidfuzz then
         # compares the written forms.
         near = (
-            _aliases()
+            _aliases(among)
             .filter(variant_key__startswith=key[:2])
             .annotate(key_len=Length("variant_key"))
             .filter(key_len__gte=len(key) - 2, key_len__lte=len(key) + 2)
             .order_by("pk")[:FUZZY_CANDIDATES]
         )
         for alias in near:
-            score = _written(words, alias.name)
+            score = written_ratio(words, alias.name)
             if score >= FUZZY_THRESHOLD:
                 found.append(
                     (_order(FUZZY, score, alias, text), NameMatch(alias.entity, alias, FUZZY))
@@ -146,29 +171,51 @@ def resolve_name(text: str, *, limit: int = 20, fuzzy: bool = True) -> list[Name
     return list(best.values())[:limit]
 
 
-def _close(a: list[str], b: list[str]) -> bool:
-    """Same-script names with one key: every word a spelling variant of its partner (or
-    the words run together, for Abdulhamid / Abdul Hamid)."""
-    if len(a) == len(b):
-        return all(is_variant(x, y, normalized=True) for x, y in zip(a, b, strict=True))
-    return is_variant("".join(a), "".join(b), normalized=True)
-
-
-def _within(words: list[str], name: list[str]) -> bool:
-    """`words` a spelling of the whole name or of a run of its words (Sarraj, al-Sarraj)."""
-    n = len(words)
-    return _close(words, name) or any(
-        _close(words, name[i : i + n]) for i in range(len(name) - n + 1)
-    )
-
-
-def _written(words: list[str], alias_name: str) -> float:
-    """How close two names are as written, articles left out (0-100)."""
-    return ratio(" ".join(words), " ".join(name_tokens(alias_name)))
-
-
 def _order(how: str, score: float, alias: Alias, query: str) -> tuple:
     """Sort key: exact, variant, fuzzy; then closer; then an alias in the query's own
     script; then the shorter alias, the entity's name."""
     same_script = is_arabic(alias.name) == is_arabic(query)
     return (_RANK[how], -score, not same_script, len(alias.name), alias.entity.name, alias.pk)
+
+
+def entity_id(text: str | None) -> int | None:
+    """The one entity a filter value names (`?entity=`, `?speaker=`, `?about=`): its slug,
+    or else the closest of its names in any spelling or script (`resolve_name`, as search
+    cards resolve them; a guess at a typo is not taken). None when nothing matches: a list
+    filtered by it is then empty, never an error."""
+    text = clean_typed(text)
+    if not text:
+        return None
+    by_slug = Entity.objects.filter(slug=text).values_list("pk", flat=True).first()
+    if by_slug is not None:
+        return by_slug
+    for match in resolve_name(text, limit=1, fuzzy=False):
+        return match.entity.pk
+    return None
+
+
+def exact_aliases(normalized: list[str]) -> QuerySet:
+    """The aliases of public entities written exactly as one of `normalized` (normalized
+    forms: resolve_name's exact test, for many phrases at once), each with its entity, in
+    a stable order (by entity): one query on the indexed `Alias.normalized`."""
+    return (
+        Alias.objects.filter(normalized__in=normalized, entity__in=Entity.objects.public())
+        .select_related("entity")
+        .order_by("entity_id", "-normalized", "id")
+    )
+
+
+def suggested_entities(entities: QuerySet, text: str, *, limit: int = 5) -> QuerySet:
+    """What a name box offers as the reader types `text`: those of `entities` with a name
+    holding it (normalized, any script); failing that, the ones `resolve_name` finds."""
+    needle = normalize(clean_typed(text))
+    if not needle:
+        return entities
+    aliases = Alias.objects.filter(entity=OuterRef("pk"), normalized__contains=needle)
+    found = entities.filter(Exists(aliases))
+    if found.exists():
+        return found
+    # A spelling never stored (Hifter, Serraj) or a close typo. Only then, as it costs a
+    # comparison of every name with the same key (tens of milliseconds among 100,000
+    # generated names).
+    return entities.filter(pk__in=[m.entity.pk for m in resolve_name(text, limit=limit)])

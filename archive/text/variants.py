@@ -22,7 +22,8 @@ Arabic writes both سراج, and French/Italian texts often drop the doubled r.
 
 A key is a bucket, not a verdict: :func:`is_variant` also asks that two Latin spellings
 stay close letter by letter, and that two Arabic spellings differ only by long-vowel
-letters (ويليامز/وليامز yes, الدبيبة/دبابة "tank" no).
+letters (ويليامز/وليامز yes, الدبيبة/دبابة "tank" no). :func:`same_name` and
+:func:`within_name` ask it of every word of two names.
 
 :func:`phrase_key` keys a whole name (stored as ``Alias.variant_key``): articles dropped,
 words run together, acronyms kept as written (``GNA`` is not ``GNU``).
@@ -44,8 +45,11 @@ __all__ = [
     "is_variant",
     "name_tokens",
     "phrase_key",
+    "same_name",
     "spelling",
     "token_key",
+    "within_name",
+    "written_ratio",
 ]
 
 # Latin renderings of the Arabic article; as separate tokens they carry no identity
@@ -273,3 +277,27 @@ def is_variant(a: str, b: str, *, normalized: bool = False) -> bool:
         return True
     written = WRITTEN_THRESHOLD if min(len(na), len(nb)) >= 6 else WRITTEN_THRESHOLD_SHORT
     return ratio(spelling(na), spelling(nb)) >= SOUND_THRESHOLD and ratio(na, nb) >= written
+
+
+def same_name(a: list[str], b: list[str]) -> bool:
+    """Two names in one script (their :func:`name_tokens`) with one key are spellings of
+    one name: every word a variant of its partner, or the words run together (Abdulhamid /
+    Abdul Hamid)."""
+    if len(a) == len(b):
+        return all(is_variant(x, y, normalized=True) for x, y in zip(a, b, strict=True))
+    return is_variant("".join(a), "".join(b), normalized=True)
+
+
+def within_name(words: list[str], name: list[str]) -> bool:
+    """`words` a spelling of the whole `name` or of a run of its words (Sarraj,
+    al-Sarraj): both as :func:`name_tokens`."""
+    n = len(words)
+    return same_name(words, name) or any(
+        same_name(words, name[i : i + n]) for i in range(len(name) - n + 1)
+    )
+
+
+def written_ratio(words: list[str], name: str) -> float:
+    """How close two names are as written, articles left out (0-100): `words` as
+    :func:`name_tokens`, `name` as written."""
+    return ratio(" ".join(words), " ".join(name_tokens(name)))
