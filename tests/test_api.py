@@ -1,4 +1,4 @@
-"""The read-only JSON API: shapes from DESIGN.md, filters, Web Annotations, schema."""
+"""The read-only JSON API: its documented shapes, filters, Web Annotations, schema."""
 
 import pytest
 
@@ -184,6 +184,7 @@ def test_api_query_counts_do_not_grow(client):
     urls = [
         "/api/articles/",
         "/api/articles/?q=Sarraj",
+        "/api/articles/?q=Sarraj&expand=0",
         f"/api/articles/{data['en'].slug}/",
         f"/api/articles/{data['en'].slug}/annotations/",
         f"/api/articles/{data['en'].slug}/alignment/{data['ar'].slug}/",

@@ -8,7 +8,13 @@ from django.test.utils import CaptureQueriesContext
 
 from archive.formats.highlight import snippet
 from archive.models import Article
-from archive.reads.search import find_entities, search_articles
+from archive.reads.search import (
+    InvalidFilters,
+    find_entities,
+    search,
+    search_articles,
+    wants_expansion,
+)
 from tests.factories import make_article, make_entity, make_mention, make_translation_pair
 
 pytestmark = pytest.mark.django_db
@@ -127,7 +133,7 @@ def test_search_page_query_count_does_not_grow(client):
     assert count() == small
 
 
-# Bounded candidates (the performance issue) -------------------------------------------
+# Bounded candidates ----------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -219,7 +225,7 @@ def test_a_chosen_facet_keeps_the_other_values_in_view(client):
     assert data["en"].get_absolute_url() not in results
 
 
-# --- Any spelling, any script (issue 13) --------------------------------------------------
+# --- Any spelling, any script ------------------------------------------------------------
 
 
 def _haftar_archive():
@@ -405,3 +411,101 @@ def test_a_rare_phrase_older_than_the_newest_articles_is_still_found():
         make_article(title=f"Filler {n}", body="Security was tight.", published="2020-01-01")
     assert found('"security talks"', expand_entities=False) == [old.slug]
     assert words.slug in found("security talks", expand_entities=False)
+
+
+# One entry: search() ----------------------------------------------------------------------
+
+
+def _queries(run):
+    with CaptureQueriesContext(connection) as ctx:
+        value = run()
+    return value, len(ctx)
+
+
+def test_search_is_one_entry_for_the_page_and_the_api(client):
+    data = make_translation_pair()
+    result = search("  Sarraj ", {"q": "ignored", "language": ""})
+    assert result.query == "Sarraj" and result.expand
+    assert [m.entity for m in result.entities] == [data["sarraj"]]
+    assert set(result.ids) == {data["en"].pk, data["ar"].pk}
+    assert result.total == 2 and not result.capped
+    assert [f["language"] for f in result.language_facets] == ["ar", "en"]
+    assert [a.pk for a in result.articles()] == result.ids
+    assert "Sarraj" in result.names and "السراج" in result.names
+    assert result.suggestions == []
+    # The API pages through the same ranked list.
+    body = client.get("/api/articles/?q=Sarraj", HTTP_ACCEPT="application/json").json()
+    assert [r["slug"] for r in body["results"]] == [a.slug for a in result.articles()]
+    # The `q` filter of the FilterSet searches the same way.
+    assert set(search_articles(Article.objects.public(), "Sarraj")) == set(result.articles())
+
+
+def test_search_within_filters_and_without_expansion():
+    data = make_translation_pair()
+    result = search("Sarraj", {"language": "ar"})
+    assert result.ids == [data["ar"].pk]
+    literal = search("Sarraj", {}, expand=False)
+    assert literal.ids == [data["en"].pk] and literal.names == []
+    assert literal.entities == []  # not looked up: nothing shows them
+    cards = search("Sarraj", {}, expand=False, details=True)
+    assert [m.entity for m in cards.entities] == [data["sarraj"]]  # the page's card
+
+
+def test_details_keep_the_other_facets_of_a_chosen_one_in_view():
+    make_translation_pair()
+    plain = search("Sarraj", {"language": "ar"})
+    assert [f["language"] for f in plain.language_facets] == ["ar"]
+    detailed = search("Sarraj", {"language": "ar"}, details=True)
+    assert [f["language"] for f in detailed.language_facets] == ["ar", "en"]
+    assert detailed.ids == plain.ids
+
+
+def test_an_empty_query_searches_nothing_and_asks_nothing():
+    result, n = _queries(lambda: search("  \x00 ", {"language": "en"}, details=True))
+    assert n == 0
+    assert result.query == "" and result.ids == [] and result.total == 0
+    assert result.filterset.data["language"] == "en"  # the form still shows the filters
+    assert result.suggestions == [] and result.names == []
+
+
+def test_a_strict_search_refuses_a_filter_it_cannot_read_before_searching():
+    make_translation_pair()
+    with CaptureQueriesContext(connection) as ctx, pytest.raises(InvalidFilters) as raised:
+        search("Sarraj", {"date_from": "garbage"}, strict=True)
+    assert "date_from" in raised.value.errors and len(ctx) == 0
+    # A page's search leaves the unreadable filter out.
+    assert search("Sarraj", {"date_from": "garbage"}).total == 2
+
+
+def test_did_you_mean_and_the_names_to_mark_are_read_only_when_asked():
+    _haftar_archive()
+    result, n = _queries(lambda: search("Haftrar", {}, details=True))
+    assert result.ids == [] and result.entities == []
+    (suggested, more) = _queries(lambda: result.suggestions)
+    assert more > 0 and [m.entity.name for m in suggested] == ["Khalifa Haftar"]
+    assert _queries(lambda: result.suggestions)[1] == 0  # once
+    found = search("Haftar", {})
+    names, asked = _queries(lambda: found.names)
+    assert asked == 1 and {"Haftar", "حفتر"} <= set(names)
+
+
+def test_a_search_costs_what_the_page_and_the_api_used_to_pay():
+    """The API's search reads no cards, names or suggestions; the page's reads them."""
+    make_translation_pair()
+    _result, api = _queries(lambda: search("Sarraj", {}))
+    _result, api_literal = _queries(lambda: search("Sarraj", {}, expand=False))
+    _result, page = _queries(lambda: search("Sarraj", {"language": "ar"}, details=True))
+    assert api_literal < api < page
+    for _ in range(5):
+        make_translation_pair()
+    assert _queries(lambda: search("Sarraj", {}))[1] == api
+    assert _queries(lambda: search("Sarraj", {"language": "ar"}, details=True))[1] == page
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [({}, True), ({"expand": "1"}, True), ({"expand": "0"}, False), ({"expand": "off"}, False),
+     ({"expand": "false"}, False), ({"expand": "yes"}, True)],
+)  # fmt: skip
+def test_expansion_is_on_unless_turned_off(params, expected):
+    assert wants_expansion(params) is expected

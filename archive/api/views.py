@@ -31,7 +31,7 @@ from archive.models import Article, Claim, Entity, EntityRedirect, Mention
 from archive.reads.alignment import align_articles
 from archive.reads.filters import ArticleFilter, ClaimFilter, EntityFilter
 from archive.reads.pagination import ArchivePagination
-from archive.reads.search import clean_query, in_rank_order, ranked_rows, search_articles
+from archive.reads.search import InvalidFilters, clean_query, search, wants_expansion
 from archive.text.align import paragraphs
 from archive.web import caching
 
@@ -84,18 +84,21 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
         """A search (`q`) searches the articles the other filters leave: its candidates are
         the newest matches of those (archive.reads.search), ranked once, paged cheaply. `count`
         is then the number of results one can page through (at most a few hundred)."""
-        q = clean_query(self.request.query_params.get("q"))
-        if self.action != "list" or not q:
+        params = self.request.query_params
+        if self.action != "list" or not clean_query(params.get("q")):
             return super().filter_queryset(queryset)
-        data = self.request.query_params.copy()
-        data.pop("q", None)
-        filterset = ArticleFilter(data, queryset=queryset, request=self.request)
-        if not filterset.is_valid():
-            raise ValidationError(filterset.errors)
-        filtered = filterset.qs
-        expand = data.get("expand", "1") not in {"0", "false", "off"}
-        results = search_articles(filtered, q, expand_entities=expand)
-        return in_rank_order(filtered, [row[0] for row in ranked_rows(results)])
+        try:
+            result = search(
+                params.get("q"),
+                params,
+                articles=queryset,
+                expand=wants_expansion(params),
+                strict=True,
+                request=self.request,
+            )
+        except InvalidFilters as error:
+            raise ValidationError(error.errors) from None
+        return result.articles()
 
     def get_serializer_class(self):
         return ArticleDetailSerializer if self.action == "retrieve" else ArticleListSerializer

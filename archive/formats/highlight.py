@@ -1,5 +1,6 @@
 """Where a reader's query words and names are in a text: highlighted spans, snippets and
-marked titles for the search page (plain offsets in, escaped HTML out)."""
+marked titles for search results (plain offsets in, escaped HTML out; `mark_hits` puts
+them on the results a page shows)."""
 
 from __future__ import annotations
 
@@ -193,6 +194,15 @@ def snippet(
         end = space if 0 <= space < end + 30 else end
     text = _marked(body, spans, start, end).replace("\n", " ¶ ")
     return mark_safe(("…" if start > 0 else "") + text + ("…" if end < len(body) else ""))
+
+
+def mark_hits(articles, query: str, entity_names: list[str] = ()) -> None:
+    """Search results as shown: on each article a snippet around its first hit
+    (`snippet`, read from the stored normalized body, `body_search`) and the title with its
+    hits marked (`title_marked`: a phrase may match in the title alone)."""
+    for article in articles:
+        article.snippet = snippet(article.body, query, entity_names, normalized=article.body_search)
+        article.title_marked = marked(article.title, query, entity_names)
 
 
 def marked(text: str, query: str, entity_names: list[str] = ()) -> SafeString:

@@ -1,4 +1,8 @@
-"""FilterSets shared by the pages and the JSON API (django-filter)."""
+"""FilterSets shared by the pages and the JSON API (django-filter).
+
+A filter that names an entity (entity, speaker, about) reads it as
+`archive.reads.names.entity_id` does: its slug, or any of its names in any spelling or
+script."""
 
 from __future__ import annotations
 
@@ -7,7 +11,6 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from archive.models import (
-    Alias,
     Article,
     Claim,
     ClaimKind,
@@ -16,24 +19,8 @@ from archive.models import (
     EntityKind,
     Verification,
 )
-from archive.reads.names import resolve_name
-from archive.reads.search import clean_query, search_articles
-from archive.text.normalize import normalize
-
-
-def entity_id(value: str) -> int | None:
-    """The entity a filter value names: its slug, or any of its names in any spelling or
-    script (archive.reads.names.resolve_name, as search cards resolve them; a guess at a typo is
-    not taken). None when nothing matches: the list is then empty, never an error."""
-    value = clean_query(value)
-    if not value:
-        return None
-    by_slug = Entity.objects.filter(slug=value).values_list("pk", flat=True).first()
-    if by_slug is not None:
-        return by_slug
-    for match in resolve_name(value, limit=1, fuzzy=False):
-        return match.entity.pk
-    return None
+from archive.reads.names import entity_id, suggested_entities
+from archive.reads.search import search_articles, wants_expansion
 
 
 class ArticleFilter(django_filters.FilterSet):
@@ -51,8 +38,7 @@ class ArticleFilter(django_filters.FilterSet):
         fields = ["q", "language", "source", "entity", "date_from", "date_to"]
 
     def filter_q(self, queryset, name, value):
-        expand = self.data.get("expand", "1") not in {"0", "false", "off"}
-        return search_articles(queryset, value, expand_entities=expand)
+        return search_articles(queryset, value, expand_entities=wants_expansion(self.data))
 
     def filter_entity(self, queryset, name, value):
         pk = entity_id(value)
@@ -68,17 +54,8 @@ class EntityFilter(django_filters.FilterSet):
         fields = ["q", "kind"]
 
     def filter_q(self, queryset, name, value):
-        needle = normalize(clean_query(value))
-        if not needle:
-            return queryset
-        aliases = Alias.objects.filter(entity=OuterRef("pk"), normalized__contains=needle)
-        found = queryset.filter(Exists(aliases))
-        if found.exists():
-            return found
-        # A spelling never stored (Hifter, Serraj) or a close typo: what a name box
-        # suggests as the reader types. Only then, as it costs a comparison of every name
-        # with the same key (tens of milliseconds among 100,000 generated names).
-        return queryset.filter(pk__in=[m.entity.pk for m in resolve_name(value, limit=5)])
+        # What a name box suggests as the reader types (archive.reads.names).
+        return suggested_entities(queryset, value)
 
 
 class ClaimFilter(django_filters.FilterSet):

@@ -15,13 +15,22 @@ newest `CANDIDATES` articles naming an expanded entity. A common word matches te
 thousands of articles; ranking, counting and grouping all of them took seconds, while the
 newest-first index hands PostgreSQL the newest matches after reading a few hundred rows
 (and a rare word still goes through the GIN index: the planner picks from its estimate).
-Past the cap the total is shown as "N+" (`is_capped`), and the facets count the candidates."""
+Past the cap the total is shown as "N+" (`is_capped`), and the facets count the candidates.
+
+`search` is the one entry for a search within filters (the search page, the API's `q`):
+the query and the filters in, a `SearchResult` out. The functions it is made of stay
+public (the `q` filter, the tests and the benchmarks call them). Names are looked up by
+`archive.reads.names` and spelled by `archive.text.variants`: here is only which runs of
+a query's words are looked up, and how what they name widens the search."""
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -56,15 +65,18 @@ from archive.models import (
     Mention,
     Status,
 )
-from archive.reads.names import resolve_name
+from archive.reads.names import MAX_TYPED, clean_typed, exact_aliases, resolve_name
 from archive.text.arabic import ARTICLE, PREFIXES, is_arabic
 from archive.text.normalize import normalize, normalize_with_offsets, original_span
+
+if TYPE_CHECKING:
+    from django_filters import FilterSet
 
 # websearch syntax words and characters that are not part of a name.
 OPERATORS = {"or", "and", "not"}
 _TOKEN = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*", re.UNICODE)
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
-MAX_QUERY_LENGTH = 300
+MAX_QUERY_LENGTH = MAX_TYPED
 MAX_NGRAM = 6
 MAX_VARIANT_TRIES = 4  # words or phrases looked up as spellings, per query
 RARE_NAME_ARTICLES = 5_000  # below this, a name's articles are found from its mentions
@@ -103,10 +115,13 @@ def split_query(query: str) -> tuple[str, list[str]]:
 
 def clean_query(query: str | None) -> str:
     """The query as the reader meant it: bounded, without control characters or NULs."""
-    if not query:
-        return ""
-    query = "".join(ch for ch in query if ch.isprintable() or ch == " ")
-    return " ".join(query.split())[:MAX_QUERY_LENGTH]
+    return clean_typed(query)
+
+
+def wants_expansion(params: Mapping) -> bool:
+    """Whether a search also finds the articles naming the entities its words name (the
+    `expand` parameter): yes unless it says 0, false or off."""
+    return params.get("expand", "1") not in {"0", "false", "off"}
 
 
 def _phrases(normalized_query: str) -> set[str]:
@@ -203,16 +218,13 @@ def did_you_mean(query: str) -> list[EntityMatch]:
 
 
 def _exact_entities(positive: str) -> list[EntityMatch]:
+    """Entities one of whose names is a run of the query's words, written exactly (after
+    normalizing): the longest name found per entity, longest first."""
     phrases = _phrases(normalize(positive))
     if not phrases:
         return []
-    aliases = (
-        Alias.objects.filter(normalized__in=list(phrases)[:500], entity__in=Entity.objects.public())
-        .select_related("entity")
-        .order_by("entity_id", "-normalized", "id")
-    )
     best: dict[int, Alias] = {}
-    for alias in aliases:
+    for alias in exact_aliases(list(phrases)[:500]):
         current = best.get(alias.entity_id)
         if current is None or len(alias.normalized) > len(current.normalized):
             best[alias.entity_id] = alias
@@ -286,10 +298,19 @@ class Tsquery(SearchQuery):
         return "<->" in self.text
 
 
+@dataclass
+class _Criteria:
+    tsquery: Tsquery | None
+    entities: list[EntityMatch]  # as given or found (none without expansion)
+    entity_ids: list[int]  # those searched for, less the excluded
+    excluded: list[int]
+    parts: list[QuerySet]  # one unbounded queryset per criterion
+
+
 def _criteria(
     qs: QuerySet, query: str, *, expand_entities: bool, entities: list[EntityMatch] | None
-) -> tuple[SearchQuery | None, list[int], list[QuerySet]]:
-    """The tsquery, the expanded entities' ids and one unbounded queryset per criterion."""
+) -> _Criteria:
+    """The tsquery, the entities named and left out, and one queryset per criterion."""
     tsquery = text_query(query)
     if expand_entities and entities is None:
         entities = find_entities(query)
@@ -314,7 +335,7 @@ def _criteria(
                 ~Q(status=Status.REJECTED), entity_id__in=entity_ids, is_orphaned=False
             )
             parts.append(qs.filter(pk__in=mentions.values("article_id")))
-    return tsquery, entity_ids, parts
+    return _Criteria(tsquery, entities or [], entity_ids, excluded, parts)
 
 
 def _naming(entity_ids: list[int]) -> QuerySet:
@@ -345,11 +366,23 @@ def search_articles(
     Apply every filter to `qs` before: the candidates (the newest `limit` matches of each
     criterion) are taken from it, so a filter added afterwards only thins them out.
     """
-    tsquery, entity_ids, parts = _criteria(
-        qs, query, expand_entities=expand_entities, entities=entities
-    )
+    results, _ = _ranked(qs, query, expand_entities=expand_entities, entities=entities, limit=limit)
+    return results
+
+
+def _ranked(
+    qs: QuerySet,
+    query: str,
+    *,
+    expand_entities: bool,
+    entities: list[EntityMatch] | None,
+    limit: int | None = None,
+) -> tuple[QuerySet, _Criteria]:
+    """`search_articles`, with the criteria it searched by."""
+    criteria = _criteria(qs, query, expand_entities=expand_entities, entities=entities)
+    tsquery, entity_ids, parts = criteria.tsquery, criteria.entity_ids, criteria.parts
     if not parts:
-        return qs.none()
+        return qs.none(), criteria
     limit = CANDIDATES if limit is None else limit
     heads = [part.order_by(*NEWEST_FIRST).values("pk")[:limit] for part in parts]
     if tsquery is not None and tsquery.has_phrase:
@@ -367,7 +400,7 @@ def search_articles(
             default=Value(0.0),
             output_field=FloatField(),
         )
-    return qs.annotate(rank=rank).order_by("-rank", *NEWEST_FIRST)
+    return qs.annotate(rank=rank).order_by("-rank", *NEWEST_FIRST), criteria
 
 
 def _phrase_head(qs: QuerySet, tsquery: SearchQuery, limit: int) -> QuerySet:
@@ -469,3 +502,130 @@ def entity_names(entities: list[EntityMatch]) -> list[str]:
     if not searched:
         return []
     return list(Alias.objects.filter(entity__in=searched).values_list("name", flat=True))
+
+
+# The one entry ------------------------------------------------------------------------------
+
+
+class InvalidFilters(ValueError):
+    """A filter value a strict search could not read; `errors` maps each field to its
+    messages (django-filter's form errors)."""
+
+    def __init__(self, errors):
+        super().__init__("Invalid filters.")
+        self.errors = errors
+
+
+@dataclass
+class SearchResult:
+    """What one search found, for the search page, the article list and the API alike."""
+
+    query: str  # as cleaned (clean_query): "" searched for nothing
+    filterset: FilterSet  # the filters other than `q`, bound (a form shows them)
+    expand: bool = True
+    # The entities the query names: searched for (`searched`) or offered beside them.
+    entities: list[EntityMatch] = field(default_factory=list)
+    excluded: list[int] = field(default_factory=list)  # ids of the entities left out
+    # (id, language, outlet slug, outlet name) of every candidate, best first.
+    rows: list[tuple] = field(default_factory=list)
+    ids: list[int] = field(default_factory=list)
+    language_facets: list[dict] = field(default_factory=list)
+    source_facets: list[dict] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        """The number of results one can page through."""
+        return len(self.ids)
+
+    @property
+    def capped(self) -> bool:
+        """Whether more articles may match than `total` (shown as "N+": `is_capped`)."""
+        return is_capped(self.total)
+
+    # The two below are read when shown (a page past the last one shows neither).
+
+    @cached_property
+    def names(self) -> list[str]:
+        """Every name of the entities searched for, in every script, to mark them: one
+        query."""
+        return entity_names(self.entities) if self.expand else []
+
+    @cached_property
+    def suggestions(self) -> list[EntityMatch]:
+        """Close names when nothing was found and the query named nobody (a typo: "did you
+        mean"), never searched for unasked. Meant for a `details` search, whose entities
+        include those not searched for."""
+        if not self.query or self.ids or self.entities:
+            return []
+        return did_you_mean(self.query)
+
+    def articles(self, *, for_snippets: bool = False) -> QuerySet:
+        """The results in rank order, from the filtered articles: a cheap query to page.
+        `for_snippets` also reads the normalized body, where a snippet finds its first hit
+        without normalizing the body again (archive.formats.highlight.snippet)."""
+        found = in_rank_order(self.filterset.qs, self.ids)
+        return found.defer(None).defer("title_search", "search_vector") if for_snippets else found
+
+
+def search(
+    query: str | None,
+    filters: Mapping | None = None,
+    *,
+    articles: QuerySet | None = None,
+    expand: bool = True,
+    details: bool = False,
+    strict: bool = False,
+    request=None,
+) -> SearchResult:
+    """Search `articles` (default: the public ones) for `query`, within `filters` (the
+    article filters' parameters, as a QueryDict or a dict; `q` is left out of them).
+
+    The candidates come from the filtered articles (see `search_articles`) and are ranked
+    once: the ids, the total and the facets all come from that one list. With `expand`, the
+    articles naming an entity the query names are found too.
+
+    `details` adds what the search page shows around its results, at queries the API does
+    without: the entities the query names even when they are not searched for (its cards)
+    and, for a chosen language or outlet, the counts of the others (the same search without
+    that filter: one more bounded query each). The names to mark and the close names of a
+    typo ("did you mean") are looked up when first read (`names`, `suggestions`).
+
+    `strict` raises InvalidFilters for a filter value it cannot read, before searching;
+    otherwise such a filter is left out, as a page's form does.
+    """
+    from archive.reads.filters import ArticleFilter  # filters.py's `q` filter calls this module
+
+    q = clean_query(query)
+    data = filters.copy() if filters is not None else {}
+    data.pop("q", None)
+    base = Article.objects.public() if articles is None else articles
+    filterset = ArticleFilter(data, queryset=base, request=request)
+    if strict and not filterset.is_valid():
+        raise InvalidFilters(filterset.errors)
+    result = SearchResult(q, filterset, expand)
+    if not q:
+        return result
+    cards = find_entities(q) if details else None
+    found, criteria = _ranked(filterset.qs, q, expand_entities=expand, entities=cards)
+    result.entities, result.excluded = criteria.entities, criteria.excluded
+    result.rows = ranked_rows(found)
+    result.ids = [row[0] for row in result.rows]
+    _n, result.language_facets, result.source_facets = facets(result.rows)
+    if not details:
+        return result
+    # A chosen language or outlet keeps the others in view: their counts come from the
+    # same search without that one filter.
+    for name in ("language", "source"):
+        if data.get(name):
+            others = data.copy()
+            others.pop(name)
+            unfiltered = ArticleFilter(others, queryset=base)
+            rows = ranked_rows(
+                search_articles(unfiltered.qs, q, expand_entities=expand, entities=cards)
+            )
+            _n, by_language, by_source = facets(rows)
+            if name == "language":
+                result.language_facets = by_language
+            else:
+                result.source_facets = by_source
+    return result
