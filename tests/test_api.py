@@ -155,6 +155,20 @@ def test_claims_filter_by_speaker_about_and_date(client):
     assert get(client, "/api/claims/")["results"][0]["same_as"] is None
 
 
+def test_claims_filter_by_verification_and_still_by_its_former_name_status(client):
+    data = make_translation_pair()
+    make_claim(data["en"], "officials said", verification="disputed")
+    for param in ("verification", "status"):
+        found = get(client, f"/api/claims/?{param}=disputed")["results"]
+        assert [(c["text"], c["verification"]) for c in found] == [
+            ("officials said", "disputed")
+        ], param
+        get(client, f"/api/claims/?{param}=bogus", status=400)
+    # Both given, both apply.
+    assert get(client, "/api/claims/?verification=disputed&status=disputed")["count"] == 1
+    assert get(client, "/api/claims/?verification=disputed&status=unverified")["count"] == 0
+
+
 def test_openapi_schema_describes_the_endpoints(client):
     response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
@@ -190,6 +204,7 @@ def test_api_query_counts_do_not_grow(client):
         f"/api/articles/{data['en'].slug}/alignment/{data['ar'].slug}/",
         "/api/entities/",
         "/api/claims/",
+        "/api/claims/?verification=unverified",
     ]
     small = [query_count(client, u) for u in urls]
     for _ in range(10):

@@ -60,3 +60,19 @@ def test_the_schema_is_valid_openapi_and_seed_answers_match_it(client, seeded):
         response = client.get(url, HTTP_ACCEPT="application/json")
         request = DjangoOpenAPIRequest(response.wsgi_request)
         openapi.validate_response(request, DjangoOpenAPIResponse(response))
+
+
+def test_the_claims_verification_filter_is_documented_and_its_former_name_deprecated(client):
+    document = json.loads(client.get("/api/schema/?format=json").content)
+    operation = document["paths"]["/api/claims/"]["get"]
+    params = {p["name"]: p for p in operation["parameters"]}
+    verification, status = params["verification"], params["status"]
+    assert verification["schema"]["enum"] == status["schema"]["enum"]
+    assert set(verification["schema"]["enum"]) == {
+        "unverified",
+        "corroborated",
+        "disputed",
+        "false",
+    }
+    assert status.get("deprecated") is True and not verification.get("deprecated")
+    assert "verification" in status["description"]

@@ -31,12 +31,18 @@ def test_claim_list_filters_by_speaker_subject_kind_status_and_date(client):
         (f"about={data['sarraj'].slug}", "officials said", "we want security"),
         (f"subject={data['sarraj'].slug}", "officials said", "we want security"),
         ("kind=direct_quote", "we want security", "officials said"),
-        ("status=disputed", "officials said", "we want security"),
+        ("verification=disputed", "officials said", "we want security"),
+        ("status=disputed", "officials said", "we want security"),  # its former name
         ("date_from=2021-01-01", "officials said", "we want security"),
     ]:
         html = client.get("/claims/?" + query).content.decode()
         assert shown in html and hidden not in html, query
     assert disputed.pk
+    # The form sends the new name and shows a choice made under either.
+    for query in ("verification=disputed", "status=disputed"):
+        html = client.get("/claims/?" + query).content.decode()
+        assert '<select name="verification">' in html and 'name="status"' not in html
+        assert '<option value="disputed" selected>' in html, query
     assert "No claims match" in client.get("/claims/?speaker=nobody").content.decode()
     assert client.get("/claims/?date_from=not-a-date&kind=zzz").status_code == 200
 

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -27,7 +27,7 @@ from archive.api.serializers import (
     EntitySerializer,
 )
 from archive.formats.linked_data import annotation_collection
-from archive.models import Article, Claim, Entity, EntityRedirect, Mention
+from archive.models import Article, Claim, Entity, EntityRedirect, Mention, Verification
 from archive.reads.alignment import align_articles
 from archive.reads.filters import ArticleFilter, ClaimFilter, EntityFilter
 from archive.reads.pagination import ArchivePagination
@@ -183,8 +183,21 @@ class EntityViewSet(viewsets.ReadOnlyModelViewSet):
             return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "status",
+                str,
+                enum=sorted(Verification.values),
+                deprecated=True,
+                description=ClaimFilter.base_filters["status"].extra["help_text"],
+            )
+        ]
+    )
+)
 class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
-    """Claims on public articles; filter with speaker, about, kind, status, date range."""
+    """Claims on public articles; filter with speaker, about, kind, verification, date range."""
 
     serializer_class = ClaimSerializer
     filterset_class = ClaimFilter

@@ -63,11 +63,19 @@ class ClaimFilter(django_filters.FilterSet):
     about = django_filters.CharFilter(method="filter_about", label=_("About"))
     source = django_filters.CharFilter(field_name="article__source__slug", label=_("Source"))
     language = django_filters.CharFilter(field_name="article__language", label=_("Language"))
-    # The issue calls it "subject"; DESIGN.md's API calls it "about": both work.
+    # The entities a claim is about are its subjects (ClaimSubject): either name is read.
     subject = django_filters.CharFilter(method="filter_about", label=_("About"))
     kind = django_filters.ChoiceFilter(choices=ClaimKind.choices, label=_("Kind"))
-    status = django_filters.ChoiceFilter(
+    verification = django_filters.ChoiceFilter(
         field_name="verification", choices=Verification.choices, label=_("Status")
+    )
+    # Its former name, still read from older links and clients. (A claim's own `status` is
+    # its review status, not this.)
+    status = django_filters.ChoiceFilter(
+        field_name="verification",
+        choices=Verification.choices,
+        label=_("Status"),
+        help_text="The former name of verification, still read.",
     )
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("From"))
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("To"))
@@ -81,6 +89,7 @@ class ClaimFilter(django_filters.FilterSet):
             "source",
             "language",
             "kind",
+            "verification",
             "status",
             "date_from",
             "date_to",
