@@ -6,10 +6,8 @@ archive.formats.linked_data)."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.decorators import method_decorator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -27,13 +25,15 @@ from archive.api.serializers import (
     EntitySerializer,
 )
 from archive.formats.linked_data import annotation_collection
-from archive.models import Article, Claim, Entity, EntityRedirect, Mention, Verification
+from archive.models import Article, Claim, Entity, Mention, Verification
+from archive.reads import selectors
 from archive.reads.alignment import align_articles
 from archive.reads.filters import ArticleFilter, ClaimFilter, EntityFilter
 from archive.reads.pagination import ArchivePagination
 from archive.reads.search import InvalidFilters, clean_query, search, wants_expansion
 from archive.text.align import paragraphs
 from archive.web import caching
+from archive.web.redirects import redirect_merged
 
 
 class WebAnnotationRenderer(JSONRenderer):
@@ -63,21 +63,7 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         qs = Article.objects.public().select_related("source", "story", "translation_of")
         if self.action == "retrieve":
-            return qs.prefetch_related(
-                Prefetch(
-                    "mentions",
-                    Mention.objects.visible().select_related("entity").order_by("start"),
-                    to_attr="visible_mentions",
-                ),
-                Prefetch(
-                    "claims",
-                    Claim.objects.visible()
-                    .select_related("speaker", "article")
-                    .prefetch_related("about")
-                    .order_by("start"),
-                    to_attr="visible_claims",
-                ),
-            )
+            return selectors.with_annotations(qs, claim_subjects=True)
         return qs.listing().newest_first()
 
     def filter_queryset(self, queryset):
@@ -175,12 +161,10 @@ class EntityViewSet(viewsets.ReadOnlyModelViewSet):
         try:
             return super().retrieve(request, *args, **kwargs)
         except Http404:
-            target = EntityRedirect.objects.target(kwargs["slug"])
-            if target is None:
+            redirect = redirect_merged(request, kwargs["slug"], route="archive:api-entity-detail")
+            if redirect is None:
                 raise
-            url = reverse("archive:api-entity-detail", args=[target.slug])
-            query = request.META.get("QUERY_STRING")
-            return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+            return redirect
 
 
 @extend_schema_view(

@@ -7,6 +7,7 @@ from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, TemplateView
 
 from archive.formats import citation
+from archive.formats.highlight import mark_hits
 from archive.formats.rendering import (
     claim_highlight,
     mention_highlight,
@@ -16,22 +17,11 @@ from archive.models import (
     EntityKind,
     Status,
 )
-from archive.pages.common import (
-    filter_options,
-    is_filtered,
-    mark_hits,
-    paginate,
-    stored_count,
-    with_normalized,
-)
+from archive.pages.common import filter_options, is_filtered, paginate, stored_count
 from archive.pages.compare import compare
 from archive.reads import selectors
 from archive.reads.filters import ArticleFilter
-from archive.reads.search import (
-    clean_query,
-    ranked_rows,
-    search_articles,
-)
+from archive.reads.search import clean_query, search
 from archive.web import caching
 
 
@@ -60,13 +50,9 @@ class ArticleListView(TemplateView):
         filterset = ArticleFilter(self.request.GET or None, queryset=base)
         if q:
             # Search the filtered articles: the candidates come from them (archive.reads.search).
-            data = self.request.GET.copy()
-            data.pop("q", None)
-            filtered = ArticleFilter(data, queryset=base).qs
-            results = search_articles(filtered, q)
-            ids = [row[0] for row in ranked_rows(results)]
-            page = paginate(self.request, with_normalized(filtered, ids), count=len(ids))
-            mark_hits(page.object_list, q)
+            result = search(q, self.request.GET, articles=base)
+            page = paginate(self.request, result.articles(for_snippets=True), count=result.total)
+            mark_hits(page.object_list, result.query)
         else:
             page = paginate(
                 self.request,

@@ -9,12 +9,10 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from archive.formats import exports
-from archive.formats.highlight import marked, snippet
 from archive.models import EntityKind
 from archive.reads import selectors
-from archive.reads.filters import entity_id
+from archive.reads.names import entity_id
 from archive.reads.pagination import EstimatedCountPaginator
-from archive.reads.search import in_rank_order
 from archive.web.redirects import redirect_merged
 
 PAGE_SIZE = 20
@@ -100,17 +98,3 @@ def follow_merges(view):
             return redirect
 
     return wrapper
-
-
-def mark_hits(articles, q: str, names: list[str] = ()) -> None:
-    """The shown results only: a snippet around the first hit, and the title with its hits
-    marked (a phrase may match in the title alone)."""
-    for article in articles:
-        article.snippet = snippet(article.body, q, names, normalized=article.body_search)
-        article.title_marked = marked(article.title, q, names)
-
-
-def with_normalized(articles, ids):
-    """The articles `ids` in that order, with the normalized body that lets a snippet find
-    its first hit without normalizing the body again (archive.formats.highlight.snippet)."""
-    return in_rank_order(articles, ids).defer(None).defer("title_search", "search_vector")

@@ -6,8 +6,8 @@ from django.views.generic import TemplateView
 
 from archive.formats import exports
 from archive.formats.highlight import mark_hits
-from archive.models import Article
 from archive.pages.common import ExportMixin, filter_options, paginate
+from archive.reads import selectors
 from archive.reads.search import search, wants_expansion
 
 # Search ---------------------------------------------------------------------------------
@@ -23,7 +23,7 @@ class SearchView(ExportMixin, TemplateView):
         result = search(
             params.get("q"),
             params,
-            articles=Article.objects.public().listing(body=True),  # snippets quote the body
+            articles=selectors.listed_articles(body=True),  # snippets quote the body
             expand=expand,
             details=True,
         )
