@@ -773,7 +773,7 @@ def load_test(
 
 
 def write_import_folder(folder: Path, n: int, seed: int = 1) -> int:
-    """`n` generated texts as files with a manifest.toml (DESIGN.md's format)."""
+    """`n` generated texts as files with a manifest.toml (docs/manifest.md)."""
     from benchmarks.corpus import CorpusGenerator
 
     gen = CorpusGenerator(n, seed)
@@ -863,7 +863,7 @@ def postgres_version(pg) -> str:
 
 
 def evaluate_targets(results: dict) -> list[dict]:
-    """Each target of the issue: its figure and met / missed (or not measured)."""
+    """Each benchmark target: its figure and met / missed (or not measured)."""
     rows = [Row(**r) for r in results["cases"]]
     sizes = sorted({r.size for r in rows})
     largest = max(sizes) if sizes else 0

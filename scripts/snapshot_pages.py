@@ -4,7 +4,7 @@ A refactoring must not change what readers and clients get. Run this before and 
 the same data, then compare the folders (`diff -r before after`):
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/archive_snapshot \\
-        python scripts/snapshot_pages.py --out /tmp/before
+        python scripts/snapshot_pages.py --out snapshots/before
 
 It crawls from the home page and the API roots through every internal link (up to --limit
 addresses), plus a fixed list of searches, filters and error cases, with the page cache off.

@@ -44,7 +44,7 @@ def test_every_case_answers_with_the_same_queries_at_two_sizes(tmp_path):
 
     names = [c.name for c in bench.build_cases(measured[SIZES[0]][0])]
     assert [r.case for r in small] == names == [r.case for r in large]
-    # Every page, endpoint, search and changelist of the issue is there.
+    # Every page, endpoint, search and changelist with a benchmark target is there.
     for wanted in ("home", "article", "compare", "person", "entity feed", "api alignment",
                    "search phrase exclusion", "api search filters", "admin mentions"):  # fmt: skip
         assert wanted in names
