@@ -23,7 +23,7 @@ from rapidfuzz.fuzz import ratio
 
 # Plain text functions (no Django): what a floor must do to a spelling as the archive does.
 from archive.text.arabic import is_arabic
-from archive.text.variants import is_variant, name_tokens
+from archive.text.variants import name_tokens, same_name, within_name
 
 PAGE = 20  # pages and API lists
 ENTITY_PAGE = 100  # entity indexes
@@ -895,13 +895,13 @@ def _search_entities(conn, phrases: list[str], tries: list[dict] = ()) -> list[t
                 continue
             if is_arabic(r[4]) != arabic:
                 across.append(r)
-            elif _close(words, name_tokens(r[4])):
+            elif same_name(words, name_tokens(r[4])):
                 fits.append((0, -ratio(" ".join(words), " ".join(name_tokens(r[4]))), r))
             else:
                 failed.add(r[0])  # not let back in by its name in the other script
         for r in across:
             mine = [name_tokens(n) for n in r[7] if is_arabic(n) == arabic]
-            if r[0] not in failed and (not mine or any(_within(words, n) for n in mine)):
+            if r[0] not in failed and (not mine or any(within_name(words, n) for n in mine)):
                 fits.append((1, 0, r))
         if fits:
             r = min(fits, key=lambda f: (f[0], f[1], len(f[2][4]), f[2][2]))[2]
@@ -909,21 +909,6 @@ def _search_entities(conn, phrases: list[str], tries: list[dict] = ()) -> list[t
             found.append(r)
             covered.add(t["text"])
     return found
-
-
-def _within(words: list[str], name: list[str]) -> bool:
-    """A spelling of the whole name or of a run of its words."""
-    n = len(words)
-    return _close(words, name) or any(
-        _close(words, name[i : i + n]) for i in range(len(name) - n + 1)
-    )
-
-
-def _close(a: list[str], b: list[str]) -> bool:
-    """Every word a spelling of its partner, or the words run together."""
-    if len(a) == len(b):
-        return all(is_variant(x, y, normalized=True) for x, y in zip(a, b, strict=True))
-    return is_variant("".join(a), "".join(b), normalized=True)
 
 
 def _search_where(tsquery, entity_ids, language, source):
