@@ -1,15 +1,17 @@
 """JSON endpoints behind the article annotator, mounted by ArticleAdmin.get_urls under /admin/.
 
-Every view runs inside admin_site.admin_view (staff login, CSRF on POST) and checks the
-model permission it needs. Offsets are Unicode code points (Python str indexes), in the API
-and the annotator alike; they come from the page and the server checks them against the
-stored body (archive.services) before anything is written. Bad input is a 400 with a
-message, a write from a stale page a 409, never a 500.
+DRF views behind admin_site.admin_view, which lets only staff in and, as on every admin
+page, checks the CSRF token of a POST first. Then the session (SessionAuthentication),
+the model permissions (archive.permissions.AnnotatorPermission), the body read as one JSON
+object (JSONObjectParser) and one error handler, `annotator_errors`: bad input is a 400
+with a message, a write from a stale page a 409, never a 500.
+
+Offsets are Unicode code points (Python str indexes), in the API and the annotator alike;
+they come from the page and the server checks them against the stored body
+(archive.services) before anything is written.
 """
 
 from __future__ import annotations
-
-from functools import wraps
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
@@ -25,22 +27,27 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
-from rest_framework import serializers
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import APIException, MethodNotAllowed, ParseError
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from archive import services
 from archive.admin.serializers import (
+    NOT_JSON,
     AnnotationEditInput,
     AnnotationInput,
     ClaimInput,
+    JSONObjectParser,
     MentionInput,
     ReviewInput,
     SpanInput,
     first_error,
-    read_json,
 )
 from archive.models import (
     Alias,
@@ -54,74 +61,30 @@ from archive.models import (
     MentionRole,
     Status,
 )
-from archive.permissions import can_delete_annotation
+from archive.permissions import AnnotatorPermission, can_delete_annotation
 from archive.services.annotations import DuplicateEntity, claim_update, mention_update
 from archive.text.normalize import normalize
 from archive.text.variants import phrase_key
 
-
-def _require(request, *perms: str) -> None:
-    if not all(request.user.has_perm(f"archive.{p}") for p in perms):
-        raise PermissionDenied
+RACED = "Another change to the same words came first. Reload and try again."
 
 
-def _article(request, object_id) -> Article:
-    _require(request, "view_article")
-    try:
-        pk = int(object_id)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    if not 0 < pk <= 2**63 - 1:
-        raise Http404
-    return get_object_or_404(Article, pk=pk)
+# --- what the annotator reads -------------------------------------------------------------
 
 
-def _valid(serializer_class, data: dict, **context):
-    serializer = serializer_class(data=data, context=context)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
-def _json_view(view):
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except serializers.ValidationError as error:
-            return JsonResponse({"error": first_error(error.detail)}, status=400)
-        except DuplicateEntity as error:
-            existing = [_candidate(e) for e in _with_counts(error.entities)]
-            return JsonResponse({"error": error.messages[0], "existing": existing}, status=409)
-        except services.StaleEdit as error:
-            return JsonResponse({"error": " ".join(error.messages)}, status=409)
-        except ValidationError as error:
-            return JsonResponse({"error": " ".join(error.messages)}, status=400)
-        except IntegrityError:
-            # The services check what they can first; this is a write that raced another.
-            message = "Another change to the same words came first. Reload and try again."
-            return JsonResponse({"error": message}, status=409)
-        except PermissionDenied:
-            return JsonResponse({"error": "You do not have permission to do that."}, status=403)
-
-    wrapped.__name__ = view.__name__
-    return wrapped
-
-
-def _annotator_post(*perms: str):
-    """A write of the annotator: POST only, errors as JSON, the article looked up (and
-    viewable), then the user's permissions checked; the view gets the article."""
-
-    def decorate(view):
-        @require_POST
-        @_json_view
-        @wraps(view)
-        def wrapped(request, object_id):
-            article = _article(request, object_id)
-            _require(request, *perms)
-            return view(request, article)
-
-        return wrapped
-
-    return decorate
+def _span(user, span: Mention | Claim) -> dict:
+    """What the annotator holds of any mention or claim: its words, state and edit token."""
+    return {
+        "id": span.pk,
+        "start": span.start,
+        "end": span.end,
+        "text": span.text,
+        "status": span.status,
+        "status_label": str(Status(span.status).label),
+        "is_orphaned": span.is_orphaned,
+        "token": services.edit_token(span),
+        "can_delete": can_delete_annotation(user, span),
+    }
 
 
 def annotations_data(request, article: Article) -> dict:
@@ -139,10 +102,7 @@ def annotations_data(request, article: Article) -> dict:
     return {
         "mentions": [
             {
-                "id": m.pk,
-                "start": m.start,
-                "end": m.end,
-                "text": m.text,
+                **_span(user, m),
                 "entity": {
                     "id": m.entity_id,
                     "name": m.entity.name,
@@ -151,51 +111,27 @@ def annotations_data(request, article: Article) -> dict:
                 },
                 "role": m.role,
                 "role_label": str(MentionRole(m.role).label),
-                "status": m.status,
-                "status_label": str(Status(m.status).label),
-                "is_orphaned": m.is_orphaned,
-                "token": services.edit_token(m),
-                "can_delete": can_delete_annotation(user, m),
             }
             for m in mentions
         ],
         "claims": [
             {
-                "id": c.pk,
-                "start": c.start,
-                "end": c.end,
-                "text": c.text,
+                **_span(user, c),
                 "speaker": c.speaker and {"id": c.speaker_id, "name": c.speaker.name},
                 "kind": c.kind,
                 "kind_label": str(ClaimKind(c.kind).label),
-                "status": c.status,
-                "status_label": str(Status(c.status).label),
-                "is_orphaned": c.is_orphaned,
-                "token": services.edit_token(c),
                 "subjects": [link.entity.name for link in c.subject_links.all()],
                 "url": reverse("admin:archive_claim_change", args=[c.pk]),
-                "can_delete": can_delete_annotation(user, c),
             }
             for c in claims
         ],
     }
 
 
-def _ok(request, article, message: str, status: int = 200) -> JsonResponse:
-    return JsonResponse({"message": message, **annotations_data(request, article)}, status=status)
-
-
-@require_GET
-@_json_view
-def annotations(request, object_id):
-    article = _article(request, object_id)
-    return JsonResponse(annotations_data(request, article))
-
-
 def _exact_keys(query: str) -> set[str]:
     """The normalized spellings an exact match may have. The one place to add spelling
     variants (archive/reads/names.py, the spelling-variant resolver) so they rank as exact:
-    with Alias.variant_key, entity_search's `exact` test gains `| Q(variant_key=...)`."""
+    with Alias.variant_key, EntitySearch's `exact` test gains `| Q(variant_key=...)`."""
     return {normalize(query)} - {""}
 
 
@@ -221,132 +157,260 @@ def _candidate(e: Entity) -> dict:
     }
 
 
-@require_GET
-@_json_view
-def entity_search(request, object_id):
+# --- what every endpoint shares -----------------------------------------------------------
+
+
+def _error(message: str, status: int, **more) -> Response:
+    return Response({"error": message, **more}, status=status)
+
+
+def annotator_errors(exc, context):
+    """The one error handler of these endpoints: a refusal as {"error": message}; None lets
+    Django answer the rest as on any admin page (a 404 page, a 500)."""
+    if isinstance(exc, MethodNotAllowed):
+        return HttpResponseNotAllowed(context["view"].allowed_methods)
+    if isinstance(exc, PermissionDenied):  # the services' (a DRF refusal is an APIException)
+        return _error(AnnotatorPermission.message, 403)
+    if isinstance(exc, APIException):  # the body, the serializers, AnnotatorPermission
+        return _error(first_error(exc.detail), exc.status_code)
+    if isinstance(exc, DuplicateEntity):
+        existing = [_candidate(e) for e in _with_counts(exc.entities)]
+        return _error(exc.messages[0], 409, existing=existing)
+    if isinstance(exc, services.StaleEdit):
+        return _error(" ".join(exc.messages), 409)
+    if isinstance(exc, ValidationError):
+        return _error(" ".join(exc.messages), 400)
+    if isinstance(exc, IntegrityError):
+        # The services check what they can first; this is a write that raced another.
+        return _error(RACED, 409)
+    return None
+
+
+class JSONOnly(DefaultContentNegotiation):
+    """JSON whatever the Accept header or a ?format= asks: the annotator reads nothing else."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class AnnotatorView(APIView):
+    """One endpoint of an article's annotator (`object_id`). A view says which methods it
+    answers and what AnnotatorPermission asks of the user: `permissions` before anything is
+    read, `article_permissions` on the article, and whether it `deletes`."""
+
+    authentication_classes = [SessionAuthentication]
+    permission_classes = [AnnotatorPermission]
+    parser_classes = [JSONObjectParser]
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = JSONOnly
+    throttle_classes = []
+    schema = None  # admin endpoints: not in the public API's OpenAPI schema
+    http_method_names = ["get"]
+    permissions: tuple[str, ...] = ("view_article",)
+    article_permissions: tuple[str, ...] = ()
+    deletes = False
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        view = super().as_view(**initkwargs)
+        # CSRF as on every admin page: the middleware checks a POST first, whoever sends it.
+        view.csrf_exempt = False
+        return view
+
+    def get_exception_handler(self):
+        return annotator_errors
+
+    def initial(self, request, *args, **kwargs):
+        # The method before the user's permissions: a GET to a write is a 405 for anyone.
+        if request.method.lower() not in self.http_method_names:
+            raise MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
+
+    def get_article(self, object_id) -> Article:
+        try:
+            pk = int(object_id)
+        except (TypeError, ValueError):
+            raise Http404 from None
+        if not 0 < pk <= 2**63 - 1:
+            raise Http404
+        article = get_object_or_404(Article, pk=pk)
+        self.check_object_permissions(self.request, article)
+        return article
+
+    def payload(self) -> dict:
+        """The body as a JSON object. DRF reads an empty body as {} and a form the CSRF
+        check has read as its fields, asking no parser: neither is JSON."""
+        data = self.request.data
+        if type(data) is not dict or self.request.stream is None:
+            raise ParseError(NOT_JSON)
+        return data
+
+    def valid(self, serializer_class, **context):
+        serializer = serializer_class(data=self.payload(), context=context)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def answer(self, article: Article, message: str, status: int = 200) -> Response:
+        data = annotations_data(self.request, article)
+        return Response({"message": message, **data}, status=status)
+
+
+class AnnotatorWrite(AnnotatorView):
+    """A write: POST only; `write` gets the article, found and its permissions checked."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, object_id):
+        return self.write(request, self.get_article(object_id))
+
+    def write(self, request, article: Article) -> Response:
+        raise NotImplementedError
+
+
+# --- the endpoints ------------------------------------------------------------------------
+
+
+class Annotations(AnnotatorView):
+    def get(self, request, object_id):
+        return Response(annotations_data(request, self.get_article(object_id)))
+
+
+class EntitySearch(AnnotatorView):
     """Entities whose canonical name or any alias, in any script, holds a word starting
     with the query: exact names first (any script, normalized), then names starting with
     it, then the rest; each with its kind, names, description and mention count. One query.
     """
-    _require(request, "view_entity")
-    query = request.GET.get("q", "")[:100].replace("\x00", "").strip()
-    key = normalize(query)
-    if not key:
-        return JsonResponse({"results": []})
-    aliases = Alias.objects.filter(entity=OuterRef("pk"))
-    # A spelling the archive has not stored (Hifter, Serraj) finds the entity through the
-    # same variant key as the matcher and search (archive.text.variants).
-    variant = Exists(aliases.filter(variant_key=phrase_key(query)[:300]))
-    found = (
-        Exists(aliases.filter(Q(normalized__startswith=key) | Q(normalized__contains=" " + key)))
-        | variant
-    )
-    exact = Exists(aliases.filter(normalized__in=_exact_keys(query))) | Q(name__iexact=query)
-    prefix = Exists(aliases.filter(normalized__startswith=key)) | Q(name__istartswith=query)
-    entities = (
-        Entity.objects.filter(found | Q(name__icontains=query))
-        .annotate(
-            rank=Case(
-                When(exact, then=Value(0)),
-                When(prefix, then=Value(1)),
-                When(variant, then=Value(2)),
-                default=Value(3),
-                output_field=IntegerField(),
-            ),
-            # Stored counts (archive.services.counts): no counting of a million mentions.
-            n_mentions=Coalesce("counts__mentions", 0),
+
+    permissions = ("view_entity",)
+
+    def get(self, request, object_id):
+        query = request.query_params.get("q", "")[:100].replace("\x00", "").strip()
+        key = normalize(query)
+        if not key:
+            return Response({"results": []})
+        aliases = Alias.objects.filter(entity=OuterRef("pk"))
+        # A spelling the archive has not stored (Hifter, Serraj) finds the entity through
+        # the same variant key as the matcher and search (archive.text.variants).
+        variant = Exists(aliases.filter(variant_key=phrase_key(query)[:300]))
+        word = Q(normalized__startswith=key) | Q(normalized__contains=" " + key)
+        found = Exists(aliases.filter(word)) | variant
+        exact = Exists(aliases.filter(normalized__in=_exact_keys(query))) | Q(name__iexact=query)
+        prefix = Exists(aliases.filter(normalized__startswith=key)) | Q(name__istartswith=query)
+        entities = (
+            Entity.objects.filter(found | Q(name__icontains=query))
+            .annotate(
+                rank=Case(
+                    When(exact, then=Value(0)),
+                    When(prefix, then=Value(1)),
+                    When(variant, then=Value(2)),
+                    default=Value(3),
+                    output_field=IntegerField(),
+                ),
+                # Stored counts (archive.services.counts): no counting of a million mentions.
+                n_mentions=Coalesce("counts__mentions", 0),
+            )
+            .order_by("rank", "-n_mentions", "name")[:15]
         )
-        .order_by("rank", "-n_mentions", "name")[:15]
-    )
-    results = []
-    for e in entities:
-        e.match = ("exact", "prefix", "variant", "other")[e.rank]
-        results.append(_candidate(e))
-    return JsonResponse({"results": results})
+        results = []
+        for e in entities:
+            e.match = ("exact", "prefix", "variant", "other")[e.rank]
+            results.append(_candidate(e))
+        return Response({"results": results})
 
 
-@_annotator_post("add_mention")
-def mention_add(request, article):
-    data = _valid(MentionInput, read_json(request))  # start, end, text, role
-    new, entity = data.pop("new_entity", None), data.pop("entity", None)
-    if new:
-        _require(request, "add_entity")
-        mention = services.mention_create_with_entity(
-            article=article, user=request.user, **new, **data
-        )
-    else:
-        mention = services.mention_create(
-            article=article, entity=entity, user=request.user, whole_words=True, **data
-        )
-    name = mention.entity.name
-    if not mention.was_created:  # sent twice (a double click): the first one stands
-        return _ok(request, article, f"“{mention.text}” is tagged as {name}.", status=200)
-    return _ok(request, article, f"Tagged “{mention.text}” as {name}.", status=201)
+class MentionAdd(AnnotatorWrite):
+    article_permissions = ("add_mention",)
+
+    def write(self, request, article):
+        data = self.valid(MentionInput)  # start, end, text, role
+        new, entity = data.pop("new_entity", None), data.pop("entity", None)
+        if new:
+            self.check_object_permissions(request, Entity())  # a new entity: add_entity
+            mention = services.mention_create_with_entity(
+                article=article, user=request.user, **new, **data
+            )
+        else:
+            mention = services.mention_create(
+                article=article, entity=entity, user=request.user, whole_words=True, **data
+            )
+        name = mention.entity.name
+        if not mention.was_created:  # sent twice (a double click): the first one stands
+            return self.answer(article, f"“{mention.text}” is tagged as {name}.")
+        return self.answer(article, f"Tagged “{mention.text}” as {name}.", status=201)
 
 
-@_annotator_post("add_claim")
-def claim_add(request, article):
-    data = _valid(ClaimInput, read_json(request))
-    claim = services.claim_create(article=article, user=request.user, whole_words=True, **data)
-    return _ok(request, article, f"Recorded the claim “{claim.text[:60]}”.", status=201)
+class ClaimAdd(AnnotatorWrite):
+    article_permissions = ("add_claim",)
+
+    def write(self, request, article):
+        data = self.valid(ClaimInput)
+        claim = services.claim_create(article=article, user=request.user, whole_words=True, **data)
+        return self.answer(article, f"Recorded the claim “{claim.text[:60]}”.", status=201)
 
 
-@_annotator_post("change_mention")
-def review(request, article):
+class Review(AnnotatorWrite):
     """Confirm or reject suggested mentions of this article, one or many."""
-    data = _valid(ReviewInput, read_json(request))
-    mentions = list(
-        Mention.objects.filter(article=article, pk__in=data["ids"]).select_related(
-            "article", "entity"
+
+    article_permissions = ("change_mention",)
+
+    def write(self, request, article):
+        data = self.valid(ReviewInput)
+        mentions = list(
+            Mention.objects.filter(article=article, pk__in=data["ids"]).select_related(
+                "article", "entity"
+            )
         )
-    )
-    status = data["status"]
-    n = services.mentions_review(
-        mentions=mentions, status=status, user=request.user, tokens=data.get("tokens")
-    )
-    return _ok(request, article, f"{n} mention(s) {status}.")
+        status = data["status"]
+        n = services.mentions_review(
+            mentions=mentions, status=status, user=request.user, tokens=data.get("tokens")
+        )
+        return self.answer(article, f"{n} mention(s) {status}.")
 
 
-@_annotator_post()
-def place(request, article):
+class Place(AnnotatorWrite):
     """Anchor an orphaned annotation at newly selected words."""
-    payload = read_json(request)
-    annotation = _valid(AnnotationInput, payload, article=article)
-    _require(request, f"change_{annotation._meta.model_name}")
-    span = _valid(SpanInput, payload)
-    services.annotation_place(annotation=annotation, user=request.user, **span)
-    text = span["text"]
-    return _ok(request, article, f"Placed the {annotation._meta.verbose_name} at “{text}”.")
+
+    def write(self, request, article):
+        annotation = self.valid(AnnotationInput, article=article)
+        self.check_object_permissions(request, annotation)
+        span = self.valid(SpanInput)
+        services.annotation_place(annotation=annotation, user=request.user, **span)
+        what = annotation._meta.verbose_name
+        return self.answer(article, f"Placed the {what} at “{span['text']}”.")
 
 
-@_annotator_post()
-def delete(request, article):
-    annotation = _valid(AnnotationInput, read_json(request), article=article)
-    services.annotation_delete(annotation=annotation, user=request.user)
-    return _ok(request, article, f"Deleted the {annotation._meta.verbose_name}.")
+class Delete(AnnotatorWrite):
+    deletes = True
+
+    def write(self, request, article):
+        annotation = self.valid(AnnotationInput, article=article)
+        self.check_object_permissions(request, annotation)
+        services.annotation_delete(annotation=annotation, user=request.user)
+        return self.answer(article, f"Deleted the {annotation._meta.verbose_name}.")
 
 
-@_annotator_post()
-def edit(request, article):
+class Edit(AnnotatorWrite):
     """Change one mention (entity, role, status, words) or claim (speaker, kind, status,
     words) in place, with the stale-edit token the page holds."""
-    data = _valid(AnnotationEditInput, read_json(request), article=article)
-    annotation = data["annotation"]
-    what = annotation._meta.verbose_name
-    _require(request, f"change_{annotation._meta.model_name}")
-    if isinstance(annotation, Mention):
-        annotation = mention_update(
-            mention=annotation, user=request.user, token=data.get("token"),
-            entity=data.get("entity"), role=data.get("role"), status=data.get("status"),
-            span=data["span"],
-        )  # fmt: skip
-    else:
-        speaker = data.get("speaker")
-        changes = {"speaker": None} if data.get("speaker_unknown") else {}
-        if speaker is not None:
-            changes["speaker"] = speaker
-        annotation = claim_update(
-            claim=annotation, user=request.user, token=data.get("token"), kind=data.get("kind"),
-            status=data.get("status"), span=data["span"], **changes,
-        )  # fmt: skip
-    return _ok(request, article, f"Saved the {what} “{annotation.text[:60]}”.")
+
+    def write(self, request, article):
+        data = self.valid(AnnotationEditInput, article=article)
+        annotation = data["annotation"]
+        self.check_object_permissions(request, annotation)
+        what = annotation._meta.verbose_name
+        if isinstance(annotation, Mention):
+            annotation = mention_update(
+                mention=annotation, user=request.user, token=data.get("token"),
+                entity=data.get("entity"), role=data.get("role"), status=data.get("status"),
+                span=data["span"],
+            )  # fmt: skip
+        else:
+            speaker = data.get("speaker")
+            changes = {"speaker": None} if data.get("speaker_unknown") else {}
+            if speaker is not None:
+                changes["speaker"] = speaker
+            annotation = claim_update(
+                claim=annotation, user=request.user, token=data.get("token"),
+                kind=data.get("kind"), status=data.get("status"), span=data["span"], **changes,
+            )  # fmt: skip
+        return self.answer(article, f"Saved the {what} “{annotation.text[:60]}”.")

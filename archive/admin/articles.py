@@ -188,17 +188,17 @@ class ArticleAdmin(LargeTableAdmin):
 
         prefix = "archive_article_annotate"
         views = [
-            ("", annotator.annotations, ""),
-            ("entities/", annotator.entity_search, "_entities"),
-            ("mention/", annotator.mention_add, "_mention"),
-            ("claim/", annotator.claim_add, "_claim"),
-            ("review/", annotator.review, "_review"),
-            ("place/", annotator.place, "_place"),
-            ("delete/", annotator.delete, "_delete"),
-            ("edit/", annotator.edit, "_edit"),
+            ("", annotator.Annotations, ""),
+            ("entities/", annotator.EntitySearch, "_entities"),
+            ("mention/", annotator.MentionAdd, "_mention"),
+            ("claim/", annotator.ClaimAdd, "_claim"),
+            ("review/", annotator.Review, "_review"),
+            ("place/", annotator.Place, "_place"),
+            ("delete/", annotator.Delete, "_delete"),
+            ("edit/", annotator.Edit, "_edit"),
         ]
         custom = [
-            path(f"<path:object_id>/annotate/{route}", wrap(view), name=prefix + suffix)
+            path(f"<path:object_id>/annotate/{route}", wrap(view.as_view()), name=prefix + suffix)
             for route, view, suffix in views
         ]
         custom.insert(0, path("review/", wrap(review.queue), name="archive_review_queue"))

@@ -1,5 +1,6 @@
-"""What the annotator's JSON endpoints accept (archive.admin.annotator): the body read as JSON,
-then one DRF serializer per endpoint; the first error becomes the 400's message.
+"""What the annotator's JSON endpoints accept (archive.admin.annotator): the body read as one
+JSON object by JSONObjectParser, then one DRF serializer per endpoint; the first error becomes
+the 400's message.
 
 Messages name the field ("start is out of range.") and say what to send instead.
 """
@@ -10,45 +11,53 @@ import datetime as dt
 import json
 
 from rest_framework import serializers
+from rest_framework.exceptions import ParseError
 from rest_framework.fields import empty
+from rest_framework.parsers import JSONParser
 
 from archive.models import Claim, ClaimKind, Entity, EntityKind, Mention, MentionRole, Status
 
 MAX_INT = 2**31 - 1
 MAX_DEPTH = 8  # the deepest payload the annotator sends is 2
+NOT_JSON = "The request body is not JSON."
 
 
-def read_json(request) -> dict:
-    """The request body as a JSON object, or a ValidationError. Refused besides: structures
+class JSONObjectParser(JSONParser):
+    """The body as a JSON object, whatever the Content-Type says. Refused besides: structures
     nested deeper than MAX_DEPTH, and text holding a lone surrogate (JSON "\\ud800";
-    PostgreSQL stores UTF-8, which has no encoding for it), in keys as well as values."""
-    try:
-        data = json.loads(request.body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise serializers.ValidationError("The request body is not JSON.") from None
-    except RecursionError:
-        raise serializers.ValidationError("The request body is nested too deeply.") from None
-    if not isinstance(data, dict):
-        raise serializers.ValidationError("The request body must be a JSON object.")
-    stack = [(data, 1)]  # iterative: no recursion to exhaust
-    while stack:
-        value, depth = stack.pop()
-        if isinstance(value, str):
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError:
-                raise serializers.ValidationError(
-                    "The text holds a lone surrogate (not a character)."
-                ) from None
-        elif isinstance(value, dict | list):
-            if depth > MAX_DEPTH:
-                raise serializers.ValidationError("The request body is nested too deeply.")
-            items = value.items() if isinstance(value, dict) else ((None, v) for v in value)
-            for key, item in items:
-                if key is not None:
-                    stack.append((key, depth))
-                stack.append((item, depth + 1))
-    return data
+    PostgreSQL stores UTF-8, which has no encoding for it), in keys as well as values.
+
+    A JSONParser, so DRF hands it the body as Django read it (DATA_UPLOAD_MAX_MEMORY_SIZE
+    holds). Read as UTF-8 whatever charset is named, and refused with messages of its own."""
+
+    media_type = "*/*"
+
+    def parse(self, stream, media_type=None, parser_context=None) -> dict:
+        try:
+            data = json.loads(stream.read().decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise ParseError(NOT_JSON) from None
+        except RecursionError:
+            raise ParseError("The request body is nested too deeply.") from None
+        if not isinstance(data, dict):
+            raise ParseError("The request body must be a JSON object.")
+        stack = [(data, 1)]  # iterative: no recursion to exhaust
+        while stack:
+            value, depth = stack.pop()
+            if isinstance(value, str):
+                try:
+                    value.encode("utf-8")
+                except UnicodeEncodeError:
+                    raise ParseError("The text holds a lone surrogate (not a character).") from None
+            elif isinstance(value, dict | list):
+                if depth > MAX_DEPTH:
+                    raise ParseError("The request body is nested too deeply.")
+                items = value.items() if isinstance(value, dict) else ((None, v) for v in value)
+                for key, item in items:
+                    if key is not None:
+                        stack.append((key, depth))
+                    stack.append((item, depth + 1))
+        return data
 
 
 def first_error(detail) -> str:
