@@ -16,6 +16,20 @@ export function el(tag, attrs, ...children) {
   return node;
 }
 
+// A labelled <select> of [value, label] choices, `value` chosen.
+export function selectField(id, label, choices, value) {
+  return el(
+    "div",
+    { class: "ann-field" },
+    el("label", { for: id, text: label }),
+    el(
+      "select",
+      { id },
+      ...choices.map(([v, l]) => el("option", { value: v, selected: v === value, text: l })),
+    ),
+  );
+}
+
 // Replaces a node's children, skipping the empty ones (null, undefined, false).
 export function fill(node, ...children) {
   node.replaceChildren(...children.filter((c) => c !== null && c !== undefined && c !== false));
@@ -47,6 +61,42 @@ export function noteNear(rect, message) {
   }, 0);
   setTimeout(remove, 8000);
   return note;
+}
+
+// One pop-up at a time. show(popup, rect, opener) puts it in the page by `rect` (placeFixed),
+// in place of the one open; close() removes it and gives the focus back to `opener`, or to
+// `home` when there is none or it is gone. Escape closes it wherever the focus is (a button
+// disabled while saving drops it).
+export function popupSlot(home) {
+  let current = null;
+  let opener = null;
+
+  function onEscape(event) {
+    if (event.key === "Escape" && current) {
+      event.preventDefault();
+      close();
+    }
+  }
+
+  function close() {
+    if (!current) return;
+    current.remove();
+    document.removeEventListener("keydown", onEscape);
+    current = null;
+    if (opener && document.contains(opener)) opener.focus({ preventScroll: true });
+    else home.focus({ preventScroll: true });
+  }
+
+  function show(popup, rect, from) {
+    if (current) current.remove();
+    current = popup;
+    opener = from || null;
+    document.body.append(popup);
+    document.addEventListener("keydown", onEscape);
+    placeFixed(popup, rect);
+  }
+
+  return { show, close };
 }
 
 // Puts a fixed popup under `rect` (or above it), inside the window and clear of `rect`:

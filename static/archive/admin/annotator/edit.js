@@ -2,22 +2,10 @@
  * or status, a claim's speaker, kind or status, widen or narrow either by a word, accept or
  * reject a suggestion in place, or delete it, as the analyst's permissions allow. Every
  * change is one request to the server (archive.services: history, stale-edit marker). */
-import { el, placeFixed } from "./dom.js";
-import { entityPicker } from "./picker.js";
-import { act, review } from "./lists.js";
-
-function choice(id, label, choices, value) {
-  return el(
-    "div",
-    { class: "ann-field" },
-    el("label", { for: id, text: label }),
-    el(
-      "select",
-      { id },
-      ...choices.map(([v, l]) => el("option", { value: v, selected: v === value, text: l })),
-    ),
-  );
-}
+import { el, popupSlot, selectField } from "./dom.js";
+import { entityPicker, pickInto } from "./picker.js";
+import { review } from "./lists.js";
+import { save } from "./server.js";
 
 // The next word boundary from `at` in `direction` (+1 later, -1 earlier), among `edges`.
 function step(words, at, edge, direction) {
@@ -29,25 +17,8 @@ function step(words, at, edge, direction) {
 // `annotator` is the shared state (see main.js). Returns {open(element), close()}.
 export function highlightEditor(annotator) {
   const { config, container, say } = annotator;
-  let popup = null;
-  let opener = null;
-
-  // Escape closes the form wherever the focus is (a button disabled while saving drops it).
-  function onEscape(event) {
-    if (event.key === "Escape" && popup) {
-      event.preventDefault();
-      close();
-    }
-  }
-
-  function close() {
-    if (!popup) return;
-    popup.remove();
-    document.removeEventListener("keydown", onEscape);
-    popup = null;
-    if (opener && document.contains(opener)) opener.focus({ preventScroll: true });
-    else container.focus({ preventScroll: true });
-  }
+  const slot = popupSlot(container);
+  const close = slot.close;
 
   // The annotations a highlight element covers, shortest (innermost) first.
   function covered(element) {
@@ -67,9 +38,7 @@ export function highlightEditor(annotator) {
     const items = covered(element);
     if (!items.length) return;
     const item = items[which || 0];
-    opener = element;
-    if (popup) popup.remove();
-    popup = el("div", {
+    const popup = el("div", {
       class: "annotator-popup ann-editor",
       role: "dialog",
       "aria-modal": "false",
@@ -93,17 +62,9 @@ export function highlightEditor(annotator) {
             ),
           )
         : null;
-    const body = item.type === "mention" ? mentionPart(item.row) : claimPart(item.row);
+    const body = item.type === "mention" ? mentionPart(item.row, element) : claimPart(item.row);
     popup.append(...[switcher, ...body].filter(Boolean));
-    popup.addEventListener("keydown", (event) => {
-      if (event.key === "Escape") {
-        event.preventDefault();
-        close();
-      }
-    });
-    document.body.append(popup);
-    document.addEventListener("keydown", onEscape);
-    placeFixed(popup, element.getBoundingClientRect());
+    slot.show(popup, element.getBoundingClientRect(), element);
     const first = popup.querySelector("#ann-accept, #ann-edit-save, button");
     if (first) first.focus();
   }
@@ -141,8 +102,9 @@ export function highlightEditor(annotator) {
     );
   }
 
-  async function save(payload) {
-    await act(annotator, config.urls.edit, payload);
+  // Every change closes the editor, taken or refused (the status line says which).
+  async function send(url, payload) {
+    await save(annotator, url, payload);
     close();
   }
 
@@ -158,7 +120,8 @@ export function highlightEditor(annotator) {
             text: "Save changes",
             onclick: () => {
               const payload = collect();
-              if (payload) save({ type, id: row.id, token: row.token, ...payload });
+              if (!payload) return;
+              send(config.urls.edit, { type, id: row.id, token: row.token, ...payload });
             },
           })
         : null,
@@ -168,38 +131,32 @@ export function highlightEditor(annotator) {
             class: "button ann-delete",
             id: "ann-edit-delete",
             text: "Delete",
-            onclick: async () => {
-              await act(annotator, config.urls.delete, { type, id: row.id });
-              close();
-            },
+            onclick: () => send(config.urls.delete, { type, id: row.id }),
           })
         : null,
       el("button", { type: "button", class: "button", text: "Close", onclick: close }),
     );
   }
 
-  function mentionPart(m) {
-    const canChange = config.can.review;
-    const state = { start: m.start, end: m.end, text: m.text };
+  // What both editors start from: the words as they stand, an error line, an entity picker
+  // holding `entity` (or empty).
+  function fields(row, label, id, entity) {
+    const state = { start: row.start, end: row.end, text: row.text };
     const error = el("p", { class: "ann-error", role: "alert" });
-    const picker = entityPicker({
-      label: "Entity",
-      id: "ann-edit-entity",
-      url: config.urls.entities,
-      say,
-      onPick: (o, input) => {
-        input.value = o.name;
-        input.dataset.id = o.id;
-      },
-    });
-    picker.input.value = m.entity.name;
-    picker.input.dataset.id = m.entity.id;
+    const picker = entityPicker({ label, id, url: config.urls.entities, say });
+    if (entity) pickInto(entity, picker.input);
+    return { state, error, picker };
+  }
+
+  // `element`: the highlight it was opened on, where the next suggestion is looked for.
+  function mentionPart(m, element) {
+    const canChange = config.can.review;
+    const { state, error, picker } = fields(m, "Entity", "ann-edit-entity", m.entity);
     const suggested = m.status === "suggested" && canChange;
     const decide = (status) => async () => {
-      const before = opener;
       await review(annotator, [m.id], status);
       close();
-      nextSuggestion(annotator, before, 1);
+      nextSuggestion(annotator, element, 1);
     };
     return [
       el("h3", { id: "ann-edit-title", text: "Mention of " + m.entity.name }),
@@ -233,8 +190,8 @@ export function highlightEditor(annotator) {
         : null,
       wordsPart(m, state, canChange),
       canChange ? picker.wrapper : null,
-      canChange ? choice("ann-edit-role", "Role", config.roles, m.role) : null,
-      canChange ? choice("ann-edit-status", "Status", config.statuses, m.status) : null,
+      canChange ? selectField("ann-edit-role", "Role", config.roles, m.role) : null,
+      canChange ? selectField("ann-edit-status", "Status", config.statuses, m.status) : null,
       error,
       buttons(m, "mention", canChange, () => {
         if (!picker.input.dataset.id) {
@@ -253,22 +210,8 @@ export function highlightEditor(annotator) {
 
   function claimPart(c) {
     const canChange = config.can.change_claim;
-    const state = { start: c.start, end: c.end, text: c.text };
-    const error = el("p", { class: "ann-error", role: "alert" });
-    const picker = entityPicker({
-      label: "Speaker (leave empty if unknown)",
-      id: "ann-edit-speaker",
-      url: config.urls.entities,
-      say,
-      onPick: (o, input) => {
-        input.value = o.name;
-        input.dataset.id = o.id;
-      },
-    });
-    if (c.speaker) {
-      picker.input.value = c.speaker.name;
-      picker.input.dataset.id = c.speaker.id;
-    }
+    const label = "Speaker (leave empty if unknown)";
+    const { state, error, picker } = fields(c, label, "ann-edit-speaker", c.speaker);
     return [
       el("h3", {
         id: "ann-edit-title",
@@ -282,8 +225,8 @@ export function highlightEditor(annotator) {
       ),
       wordsPart(c, state, canChange),
       canChange ? picker.wrapper : null,
-      canChange ? choice("ann-edit-kind", "Kind", config.claim_kinds, c.kind) : null,
-      canChange ? choice("ann-edit-status", "Status", config.statuses, c.status) : null,
+      canChange ? selectField("ann-edit-kind", "Kind", config.claim_kinds, c.kind) : null,
+      canChange ? selectField("ann-edit-status", "Status", config.statuses, c.status) : null,
       error,
       buttons(c, "claim", canChange, () => {
         const name = picker.input.value.trim();

@@ -1,43 +1,14 @@
 /* The tagging form: the selected words as a mention (an entity found by any alias, or made
  * on the spot) or as a claim (speaker, kind, the entities it is about, its date). */
-import { el, noteNear, placeFixed } from "./dom.js";
-import { describeEntity, entityPicker } from "./picker.js";
-import { call } from "./server.js";
-
-function select(id, label, choices, value) {
-  return el(
-    "div",
-    { class: "ann-field" },
-    el("label", { for: id, text: label }),
-    el(
-      "select",
-      { id },
-      ...choices.map(([v, l]) => el("option", { value: v, selected: v === value, text: l })),
-    ),
-  );
-}
+import { el, noteNear, popupSlot, selectField } from "./dom.js";
+import { describeEntity, entityPicker, pickInto } from "./picker.js";
+import { save as saveChange } from "./server.js";
 
 // `annotator` is the shared state (see main.js). Returns {open(span), close()}.
 export function tagForm(annotator) {
   const { config, container, say } = annotator;
-  let popup = null;
-
-  // Escape closes the form wherever the focus is (a button disabled while saving drops it).
-  function onEscape(event) {
-    if (event.key === "Escape" && popup) {
-      event.preventDefault();
-      close();
-    }
-  }
-
-  function close() {
-    if (popup) {
-      popup.remove();
-      document.removeEventListener("keydown", onEscape);
-      popup = null;
-      container.focus({ preventScroll: true });
-    }
-  }
+  const slot = popupSlot(container);
+  const close = slot.close;
 
   function open(span) {
     if (!span) return;
@@ -55,12 +26,8 @@ export function tagForm(annotator) {
     const subjectChips = el("ul", { class: "ann-chips", "aria-label": "Subjects" });
     const picker = (label, id, onPick) =>
       entityPicker({ label, id, url: config.urls.entities, say, onPick });
-    const pickOne = (o, input) => {
-      input.value = o.name;
-      input.dataset.id = o.id;
-    };
 
-    const entity = picker("Entity (any alias, any script)", "ann-entity", pickOne);
+    const entity = picker("Entity (any alias, any script)", "ann-entity");
     const newBox = el("input", { type: "checkbox", id: "ann-new" });
     const newFields = el(
       "div",
@@ -71,7 +38,7 @@ export function tagForm(annotator) {
         el("label", { for: "ann-new-name", text: "Name (English)" }),
         el("input", { id: "ann-new-name", class: "vTextField", value: span.text }),
       ),
-      select("ann-new-kind", "Kind", config.kinds, "person"),
+      selectField("ann-new-kind", "Kind", config.kinds, "person"),
       el(
         "div",
         { class: "ann-field" },
@@ -107,10 +74,10 @@ export function tagForm(annotator) {
           )
         : null,
       newFields,
-      select("ann-role", "Role", config.roles, "other"),
+      selectField("ann-role", "Role", config.roles, "other"),
     );
 
-    const speaker = picker("Speaker (leave empty if unknown)", "ann-speaker", pickOne);
+    const speaker = picker("Speaker (leave empty if unknown)", "ann-speaker");
     const subject = picker("About (add each entity)", "ann-subject", (o, input) => {
       input.value = "";
       if (subjects.some((s) => s.id === o.id)) return;
@@ -138,7 +105,7 @@ export function tagForm(annotator) {
       { class: "ann-part", id: "ann-claim-part", hidden: true },
       el("legend", { text: "Claim" }),
       speaker.wrapper,
-      select("ann-claim-kind", "Kind", config.claim_kinds, "direct_quote"),
+      selectField("ann-claim-kind", "Kind", config.claim_kinds, "direct_quote"),
       subject.wrapper,
       subjectChips,
       el(
@@ -236,20 +203,15 @@ export function tagForm(annotator) {
       saving = true;
       const button = document.getElementById("ann-save");
       if (button) button.disabled = true;
-      try {
-        const body = await call(url, payload);
-        annotator.data = body;
-        close();
-        annotator.render();
-        say(body.message);
-      } catch (e) {
+      // A refusal stays in the form, with the entities that already carry a taken name.
+      const saved = await saveChange(annotator, url, payload, (e) => {
         error.replaceChildren(e.message);
         if (e.body && e.body.existing) offerExisting(e.body.existing);
         popup.scrollTop = popup.scrollHeight; // the message and its choices, above Save
-      } finally {
-        saving = false;
-        if (button) button.disabled = false;
-      }
+      });
+      saving = false;
+      if (button) button.disabled = false;
+      if (saved) close();
     }
 
     // The name is taken: offer the entities that carry it, or a deliberate duplicate.
@@ -272,7 +234,7 @@ export function tagForm(annotator) {
                 onclick: () => {
                   newBox.checked = false;
                   newBox.dispatchEvent(new Event("change"));
-                  pickOne(o, entity.input);
+                  pickInto(o, entity.input);
                   save();
                 },
               }),
@@ -282,7 +244,7 @@ export function tagForm(annotator) {
       );
     }
 
-    popup = el(
+    const popup = el(
       "div",
       {
         class: "annotator-popup",
@@ -330,21 +292,13 @@ export function tagForm(annotator) {
       ),
     );
     popup.addEventListener("keydown", (event) => {
-      if (event.key === "Escape") {
-        event.preventDefault();
-        close();
-      } else if (
-        event.key === "Enter" &&
-        event.target.tagName !== "BUTTON" &&
-        event.target.tagName !== "SELECT"
-      ) {
+      const target = event.target.tagName;
+      if (event.key === "Enter" && target !== "BUTTON" && target !== "SELECT") {
         event.preventDefault();
         save();
       }
     });
-    document.body.append(popup);
-    document.addEventListener("keydown", onEscape);
-    place(popup, container);
+    slot.show(popup, selectionRect(container));
     // What the analyst selected may have been half a word: show the whole words tagged.
     if (span.snapped) annotator.text.selectOffsets(span.start, span.end);
     if (config.can.add_mention) {
@@ -360,12 +314,11 @@ export function tagForm(annotator) {
   return { open, close };
 }
 
-// Under the selection (or the text), inside the window: the popup is fixed and never
-// taller than the window (its buttons stay in view; see annotate.css).
-function place(popup, container) {
+// Where the form goes: under the selection (or the text), inside the window. The popup is
+// fixed and never taller than the window (its buttons stay in view; see annotate.css).
+function selectionRect(container) {
   const selection = window.getSelection();
-  const rect = selection.rangeCount
+  return selection.rangeCount
     ? selection.getRangeAt(0).getBoundingClientRect()
     : container.getBoundingClientRect();
-  placeFixed(popup, rect);
 }

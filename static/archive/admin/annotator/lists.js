@@ -1,7 +1,7 @@
 /* The lists under the text: suggested mentions to review (one by one or in bulk),
  * orphaned annotations to place again or delete, and the article's claims. */
 import { el, fill, noteNear } from "./dom.js";
-import { call } from "./server.js";
+import { save } from "./server.js";
 
 // `annotator` is the shared state (see main.js).
 export function renderLists(annotator) {
@@ -10,32 +10,11 @@ export function renderLists(annotator) {
   renderClaims(annotator);
 }
 
-export async function act(annotator, url, payload) {
-  const { config, say } = annotator;
-  try {
-    const body = await call(url, payload);
-    annotator.data = body;
-    annotator.render();
-    say(body.message);
-  } catch (e) {
-    if (e.status === 409) {
-      // Changed by someone else since this page loaded: show the rows as they are now.
-      try {
-        annotator.data = await call(config.urls.annotations);
-        annotator.render();
-      } catch (ignored) {
-        /* keep the old view; the message below says what to do */
-      }
-    }
-    say(e.message, true);
-  }
-}
-
 // Review with the tokens this page was given: a row changed since is refused (409).
 export function review(annotator, ids, status) {
   const tokens = {};
   for (const m of annotator.data.mentions) if (ids.includes(m.id)) tokens[m.id] = m.token;
-  return act(annotator, annotator.config.urls.review, { ids, status, tokens });
+  return save(annotator, annotator.config.urls.review, { ids, status, tokens });
 }
 
 function button(text, onclick, id) {
@@ -123,7 +102,7 @@ function renderOrphans(annotator) {
       say("First select the words where it belongs.", true);
       return;
     }
-    act(annotator, config.urls.place, {
+    save(annotator, config.urls.place, {
       type: o.type,
       id: o.id,
       start: span.start,
@@ -153,7 +132,7 @@ function renderOrphans(annotator) {
               button("Place at selection", () => placeAtSelection(o)),
               o.can_delete
                 ? button("Delete", () =>
-                    act(annotator, config.urls.delete, { type: o.type, id: o.id }),
+                    save(annotator, config.urls.delete, { type: o.type, id: o.id }),
                   )
                 : null,
             ),

@@ -29,9 +29,16 @@ export function describeEntity(o) {
   );
 }
 
-// `onPick(option, input)` receives the chosen entity ({id, name, name_ar, kind_label, …}).
-// Returns {wrapper, input}; wrapper.search() looks up what the input holds now.
-export function entityPicker({ label, id, url, say, onPick }) {
+// Shows an entity as the picker's choice: its name, and its id for the form to send.
+export function pickInto(o, input) {
+  input.value = o.name;
+  input.dataset.id = o.id;
+}
+
+// `onPick(option, input)` receives the chosen entity ({id, name, name_ar, kind_label, …});
+// by default it becomes the input's choice (pickInto). Returns {wrapper, input};
+// wrapper.search() looks up what the input holds now.
+export function entityPicker({ label, id, url, say, onPick = pickInto }) {
   const input = el("input", {
     type: "search",
     id,

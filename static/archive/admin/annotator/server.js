@@ -1,4 +1,5 @@
-/* Requests to the admin's annotation endpoints: JSON in, JSON out, Django's CSRF token. */
+/* Requests to the admin's annotation endpoints: JSON in, JSON out, Django's CSRF token;
+ * and the one way a change is saved. */
 
 function csrfToken() {
   const input = document.querySelector("[name=csrfmiddlewaretoken]");
@@ -19,7 +20,7 @@ export async function call(url, payload) {
   let body = {};
   try {
     body = await response.json();
-  } catch (e) {
+  } catch {
     body = { error: "The server answered " + response.status + "." };
   }
   if (!response.ok) {
@@ -29,4 +30,33 @@ export async function call(url, payload) {
     throw error;
   }
   return body;
+}
+
+// Sends one change. The answer (the article's annotations) becomes annotator.data, is drawn,
+// and its message said: true. A refusal goes to `onRefused(error)` when given, else to the
+// status line, after a 409 (changed by someone else since the page loaded) has redrawn the
+// annotations as they are now: false.
+export async function save(annotator, url, payload, onRefused) {
+  try {
+    const body = await call(url, payload);
+    annotator.data = body;
+    annotator.render();
+    annotator.say(body.message);
+    return true;
+  } catch (e) {
+    if (onRefused) {
+      onRefused(e);
+      return false;
+    }
+    if (e.status === 409) {
+      try {
+        annotator.data = await call(annotator.config.urls.annotations);
+        annotator.render();
+      } catch {
+        /* keep the old view; the message below says what to do */
+      }
+    }
+    annotator.say(e.message, true);
+    return false;
+  }
 }
