@@ -62,10 +62,12 @@ from archive.models import (
     Status,
 )
 from archive.permissions import AnnotatorPermission, can_delete_annotation
+from archive.reads.names import EXACT, VARIANT, resolve_name
 from archive.services.annotations import DuplicateEntity, claim_update, mention_update
 from archive.text.normalize import normalize
-from archive.text.variants import phrase_key
 
+SHOWN = 15  # entities the picker lists
+NAMED = 100  # entities resolve_name may mark exact or variant, so the most mentioned come first
 RACED = "Another change to the same words came first. Reload and try again."
 
 
@@ -126,13 +128,6 @@ def annotations_data(request, article: Article) -> dict:
             for c in claims
         ],
     }
-
-
-def _exact_keys(query: str) -> set[str]:
-    """The normalized spellings an exact match may have. The one place to add spelling
-    variants (archive/reads/names.py, the spelling-variant resolver) so they rank as exact:
-    with Alias.variant_key, EntitySearch's `exact` test gains `| Q(variant_key=...)`."""
-    return {normalize(query)} - {""}
 
 
 def _with_counts(entities):
@@ -277,8 +272,10 @@ class Annotations(AnnotatorView):
 
 class EntitySearch(AnnotatorView):
     """Entities whose canonical name or any alias, in any script, holds a word starting
-    with the query: exact names first (any script, normalized), then names starting with
-    it, then the rest; each with its kind, names, description and mention count. One query.
+    with the query, and those the query names in another spelling (resolve_name among every
+    entity: Hifter, Serraj): exact names first (any script, normalized), then names starting
+    with it, then other spellings, then the rest; each with its kind, names, description and
+    mention count. Two queries: resolve_name's, then the entities.
     """
 
     permissions = ("view_entity",)
@@ -288,19 +285,17 @@ class EntitySearch(AnnotatorView):
         key = normalize(query)
         if not key:
             return Response({"results": []})
+        named = resolve_name(query, among=Entity.objects.all(), fuzzy=False, limit=NAMED)
+        exact = Q(pk__in=[m.entity.pk for m in named if m.how == EXACT])
+        variant = Q(pk__in=[m.entity.pk for m in named if m.how == VARIANT])
         aliases = Alias.objects.filter(entity=OuterRef("pk"))
-        # A spelling the archive has not stored (Hifter, Serraj) finds the entity through
-        # the same variant key as the matcher and search (archive.text.variants).
-        variant = Exists(aliases.filter(variant_key=phrase_key(query)[:300]))
         word = Q(normalized__startswith=key) | Q(normalized__contains=" " + key)
-        found = Exists(aliases.filter(word)) | variant
-        exact = Exists(aliases.filter(normalized__in=_exact_keys(query))) | Q(name__iexact=query)
         prefix = Exists(aliases.filter(normalized__startswith=key)) | Q(name__istartswith=query)
         entities = (
-            Entity.objects.filter(found | Q(name__icontains=query))
+            Entity.objects.filter(Exists(aliases.filter(word)) | variant | Q(name__icontains=query))
             .annotate(
                 rank=Case(
-                    When(exact, then=Value(0)),
+                    When(exact | Q(name__iexact=query), then=Value(0)),
                     When(prefix, then=Value(1)),
                     When(variant, then=Value(2)),
                     default=Value(3),
@@ -309,7 +304,7 @@ class EntitySearch(AnnotatorView):
                 # Stored counts (archive.services.counts): no counting of a million mentions.
                 n_mentions=Coalesce("counts__mentions", 0),
             )
-            .order_by("rank", "-n_mentions", "name")[:15]
+            .order_by("rank", "-n_mentions", "name")[:SHOWN]
         )
         results = []
         for e in entities:

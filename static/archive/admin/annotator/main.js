@@ -8,7 +8,8 @@
  *   form.js        the tagging form (mention or claim)
  *   edit.js        an existing highlight opened: change, widen/narrow, accept, delete
  *   lists.js       suggestions to review, orphans to place again, claims
- *   dom.js, server.js  small helpers: elements, the status line, JSON requests
+ *   dom.js         elements, the status line, notes, the one pop-up at a time
+ *   server.js      JSON requests, and the one way a change is saved
  * This module holds the shared state and wires them together.
  */
 import { statusLine } from "./dom.js";
