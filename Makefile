@@ -50,6 +50,7 @@ lint: install .env node_modules/.package-lock.json
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 	node_modules/.bin/prettier --check static/archive
+	node_modules/.bin/eslint static/archive static/js
 
 # Rewrite the lock files from pyproject.toml, keeping every pin that still fits; newer
 # versions with LOCK_ARGS=--upgrade (or --upgrade-package NAME). base.txt starts from
