@@ -465,6 +465,106 @@ def test_a_folder_of_the_manifest_reached_through_a_symbolic_link_works(outside,
     assert Article.objects.filter(slug="talks").exists()
 
 
+# -- hard links, and files swapped while the import reads them --------------------------------
+
+
+def _hard_link_from_outside(folder: Path) -> str:
+    os.link(folder.parent / "secret.txt", folder / "linked.txt")
+    return "linked.txt"
+
+
+def _hard_link_inside(folder: Path) -> str:
+    os.link(folder / "good.txt", folder / "again.txt")
+    return "again.txt"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "make", [_hard_link_from_outside, _hard_link_inside], ids=["from-outside", "inside"]
+)
+def test_a_hard_linked_text_is_refused_and_nothing_is_written(outside, make):
+    """A hard link has no target to resolve: the file it names may live anywhere. One name
+    inside the folder does not make the file the folder's, so any second name is refused."""
+    name = make(outside)
+    write_manifest(outside, [GOOD, {"file": name, "language": "en", "slug": "leak"}])
+    err = run_failing(outside)
+    assert (
+        f"{outside / name}: a hard link (2 names for one file): "
+        "copy the file into the folder instead"
+    ) in err.splitlines()
+    assert "root:x" not in err
+    assert nothing_written()
+
+
+@pytest.mark.django_db
+def test_a_hard_linked_manifest_is_refused(outside):
+    elsewhere = outside.parent / "elsewhere"
+    write_manifest(elsewhere, [GOOD])
+    os.link(elsewhere / "manifest.toml", outside / "manifest.toml")
+    err = run_failing(outside)
+    assert err.startswith(f"{outside / 'manifest.toml'}: a hard link (2 names for one file)")
+    assert nothing_written()
+
+
+@pytest.mark.django_db
+def test_a_manifest_that_is_a_symbolic_link_out_of_its_folder_is_refused(outside):
+    elsewhere = outside.parent / "elsewhere"
+    write_manifest(elsewhere, [{**GOOD, "file": "secret.txt"}])
+    os.symlink(elsewhere / "manifest.toml", outside / "manifest.toml")
+    err = run_failing(outside)
+    assert err.startswith(f"{outside / 'manifest.toml'}: a symbolic link to")
+    assert nothing_written()
+
+
+@pytest.mark.django_db
+def test_a_fifo_is_refused_without_waiting_for_a_writer(outside):
+    os.mkfifo(outside / "pipe.txt")
+    write_manifest(outside, [{"file": "pipe.txt", "language": "en"}])
+    assert f"{outside / 'pipe.txt'}: not a regular file" in run_failing(outside)
+
+
+def _swap_file(folder: Path) -> None:
+    (folder / "good.txt").unlink()
+    os.symlink(folder.parent / "secret.txt", folder / "good.txt")
+
+
+def _swap_folder(folder: Path) -> None:
+    (folder / "texts").rename(folder / "texts.old")
+    shutil.copy(folder.parent / "secret.txt", folder.parent / "elsewhere" / "good.txt")
+    os.symlink(folder.parent / "elsewhere", folder / "texts")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("swap", "name"),
+    [(_swap_file, "good.txt"), (_swap_folder, "texts/good.txt")],
+    ids=["file", "folder"],
+)
+def test_a_path_swapped_for_a_symbolic_link_after_its_check_is_not_followed(
+    outside, monkeypatch, swap, name
+):
+    """Whoever can write in the folder may swap a checked path for a link before it is
+    opened: the file is opened without following links, and checked on what was opened."""
+    from archive.ingest import manifest
+
+    (outside / "texts").mkdir()
+    shutil.copy(outside / "good.txt", outside / "texts" / "good.txt")
+    checked = manifest.inside_folder
+
+    def check_then_swap(folder, file):
+        real = checked(folder, file)
+        if file == name:
+            swap(outside)
+        return real
+
+    monkeypatch.setattr(manifest, "inside_folder", check_then_swap)
+    write_manifest(outside, [{"file": name, "language": "en", "slug": "leak"}])
+    err = run_failing(outside)
+    assert f"{outside / name}: a symbolic link" in err
+    assert "root:x" not in err
+    assert nothing_written()
+
+
 # -- not public: the manifest's `public = false` and --hidden ---------------------------------
 
 

@@ -7,7 +7,10 @@ writes to the database (archive.ingest.importing does, once every entry is sound
   database, and returns the planned entries plus every problem as (path, what is wrong).
 
 Only files inside the manifest's folder are read (no absolute paths, no `..` out of it, no
-symbolic links that lead out of it), and no body may exceed `ARCHIVE_MAX_BODY_CHARS`.
+symbolic links that lead out of it, no hard links), and no body may exceed
+`ARCHIVE_MAX_BODY_CHARS`. The manifest itself obeys the same rules. A file is checked on the
+descriptor it is read from, opened one folder at a time without following symbolic links, so
+a path swapped for a link after its check is refused, not read.
 
 The stored `Article.sha256` is the SHA-256 of the body as stored (the article text, after
 header lines went to their fields), so `verify_fixity` can check it from the database alone.
@@ -19,9 +22,11 @@ import calendar
 import datetime as dt
 import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -160,19 +165,17 @@ def max_file_bytes() -> int:
     return 4 * max_body_chars() + 64 * 1024
 
 
-def read_text_file(path: Path) -> str:
-    """The file's text, or ValueError saying what is wrong (missing, empty, binary, not UTF-8)."""
-    if not path.exists():
-        raise ValueError("file not found")
-    if not path.is_file():
-        raise ValueError("not a regular file")
-    size = path.stat().st_size
-    if size > max_file_bytes():
+def read_text(file: BinaryIO) -> str:
+    """The text of an open file, or ValueError saying what is wrong (too large, empty,
+    binary, not UTF-8)."""
+    limit = max_file_bytes()
+    data = file.read(limit + 1)  # bounded: the file may grow while it is read
+    if len(data) > limit:
+        size = max(os.fstat(file.fileno()).st_size, len(data))
         raise ValueError(
             f"file too large ({size:,} bytes): an article body may have at most "
             f"{max_body_chars():,} characters (ARCHIVE_MAX_BODY_CHARS)"
         )
-    data = path.read_bytes()
     if not data.strip():
         raise ValueError("empty file")
     if b"\x00" in data:
@@ -189,6 +192,76 @@ def read_text_file(path: Path) -> str:
     if not text.strip():
         raise ValueError("empty file")
     return text
+
+
+_OPEN = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC
+_SWAPPED = (
+    "a symbolic link appeared on the way to it after it was checked: nothing is read "
+    "through it (files must lie inside the manifest's folder)"
+)
+
+
+def open_inside(folder: Path, real: Path) -> BinaryIO:
+    """The regular file at `real` (a path `inside_folder` returned), opened for reading.
+
+    Opened one folder at a time from the folder's real path without following symbolic
+    links, and checked on the descriptor that is then read, so nothing can be swapped in
+    between the check and the read. ValueError: not found, not a regular file, a symbolic
+    link on the way, or a hard link (a second name: the file may be anything, anywhere).
+    """
+    try:
+        root = folder.resolve()
+        fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except (OSError, RuntimeError) as exc:
+        raise ValueError(f"cannot open the manifest's folder ({exc})") from None
+    if real == root or not real.is_relative_to(root):  # the folder, or it moved since
+        os.close(fd)
+        raise ValueError("not a regular file" if real == root else "outside the manifest's folder")
+    parts = real.relative_to(root).parts
+    try:
+        for i, part in enumerate(parts):
+            last = i == len(parts) - 1
+            try:
+                # O_NONBLOCK: a FIFO is refused below instead of waiting for a writer.
+                flags = _OPEN | (os.O_NONBLOCK if last else os.O_DIRECTORY)
+                next_fd = os.open(part, flags, dir_fd=fd)
+            except FileNotFoundError:
+                raise ValueError("file not found") from None
+            except OSError as exc:
+                if _is_link(part, fd):
+                    raise ValueError(_SWAPPED) from None
+                if isinstance(exc, NotADirectoryError):
+                    raise ValueError("file not found") from None
+                raise ValueError(f"cannot open it ({exc.strerror})") from None
+            os.close(fd)
+            fd = next_fd
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError("not a regular file")
+        if info.st_nlink > 1:
+            raise ValueError(
+                f"a hard link ({info.st_nlink} names for one file): "
+                "copy the file into the folder instead"
+            )
+        os.set_blocking(fd, True)
+        file = os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+    return file
+
+
+def _is_link(name: str, dir_fd: int) -> bool:
+    try:
+        return stat.S_ISLNK(os.stat(name, dir_fd=dir_fd, follow_symlinks=False).st_mode)
+    except OSError:
+        return False
+
+
+def read_inside(folder: Path, real: Path) -> str:
+    """The text of the file at `real` inside `folder` (see `open_inside`, `read_text`)."""
+    with open_inside(folder, real) as file:
+        return read_text(file)
 
 
 @dataclass
@@ -259,7 +332,13 @@ def read_manifest(path: Path) -> tuple[list[Entry], list[Problem]]:
         what = "no manifest.toml in this folder" if Path(path).is_dir() else "file not found"
         return [], [Problem(where, what)]
     try:
-        data = tomllib.loads(read_text_file(manifest))
+        # The manifest obeys the rules of the files it names: inside its folder, one name.
+        file = open_inside(manifest.parent, inside_folder(manifest.parent, manifest.name))
+    except ValueError as exc:
+        return [], [Problem(where, str(exc))]
+    try:
+        with file:
+            data = tomllib.loads(read_text(file))
     except ValueError as exc:  # tomllib.TOMLDecodeError is a ValueError too
         return [], [Problem(where, f"malformed manifest: {exc}")]
     problems: list[Problem] = []
@@ -317,7 +396,7 @@ def read_manifest(path: Path) -> tuple[list[Entry], list[Problem]]:
             except ValidationError:
                 problems.append(Problem(label, f"bad url {url!r}"))
         try:
-            raw = read_text_file(real_path)  # the checked path, not the link
+            raw = read_inside(manifest.parent, real_path)  # the checked path, not the link
         except ValueError as exc:
             problems.append(Problem(label, str(exc)))
             continue
