@@ -1,15 +1,20 @@
 """The archive's data: outlets, stories, articles, entities and their annotations.
 
-Visibility rules live once, in QuerySet methods (`Article.objects.public()`,
-`Mention.objects.visible()`), so pages, feeds, search and the API agree.
+What a reader may see is declared once (`ARTICLE_PUBLIC`, `SPAN_VISIBLE`): the QuerySet
+methods (`Article.objects.public()`, `Mention.objects.visible()`, `visible_q`) filter by it,
+so pages, feeds, search and the API agree, and the stored counts' triggers
+(archive.services.counts) are written from it as SQL.
 
-One file on purpose (STYLE.md: until it hurts): the models are read together, and most of
-its length is database constraints and their help texts.
+One file on purpose (until it hurts): the models are read together, and most of its length
+is database constraints and their help texts.
 """
 
 from __future__ import annotations
 
 import hashlib
+from functools import reduce
+from operator import and_
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
@@ -144,9 +149,69 @@ NEWEST_FIRST = (models.F("published").desc(nulls_last=True), models.F("id").desc
 LISTING_DEFERRED = ("body", "title_search", "body_search", "search_vector")
 
 
+class Status(models.TextChoices):
+    SUGGESTED = "suggested", _("Suggested")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Rejected")
+
+
+# What a reader may see, declared once -------------------------------------------------------
+# The QuerySets (`visible_q`, `public()`, `visible()`) filter by these rules as Q objects, and
+# the stored counts' triggers (archive.services.counts) are written from the same rules as
+# SQL, so a public list and its stored count cannot disagree. Every condition is on a NOT NULL
+# column, where SQL's `<>` means what Django's negated Q does.
+
+
+class Condition(NamedTuple):
+    """A row is shown when its `field` equals `value` (with `equal=False`: differs from it)."""
+
+    field: str
+    value: bool | str
+    equal: bool = True
+
+
+# An article is public when it is not embargoed or unlicensed.
+ARTICLE_PUBLIC = (Condition("is_public", True),)
+# A mention or claim is shown when it is not rejected and is placed (an orphan's words are
+# gone from an updated text: its stored offsets point at other words now), on a public
+# article (visible_q adds ARTICLE_PUBLIC through the span's article).
+SPAN_VISIBLE = (
+    Condition("status", Status.REJECTED, equal=False),
+    Condition("is_orphaned", False),
+)
+
+
+def rule_q(rule: tuple[Condition, ...], prefix: str = "") -> Q:
+    """`rule` as a Q; `prefix` reaches the rows through a relation ("article")."""
+    at = f"{prefix}__" if prefix else ""
+    unequal = [~Q(**{f"{at}{c.field}": c.value}) for c in rule if not c.equal]
+    return reduce(and_, [*unequal, Q(**{f"{at}{c.field}": c.value for c in rule if c.equal})])
+
+
+def rule_sql(rule: tuple[Condition, ...], alias: str = "") -> str:
+    """`rule` as an SQL condition on the table named `alias` (none: unqualified columns)."""
+    at = f"{alias}." if alias else ""
+    terms = []
+    for c in rule:
+        if isinstance(c.value, bool):
+            terms.append(f"{at}{c.field}" if c.value == c.equal else f"NOT {at}{c.field}")
+        else:
+            literal = "'" + str(c.value).replace("'", "''") + "'"
+            terms.append(f"{at}{c.field} {'=' if c.equal else '<>'} {literal}")
+    return " AND ".join(terms)
+
+
+def visible_q(prefix: str = "") -> Q:
+    """What public surfaces show of mentions and claims: confirmed and suggested, on public
+    articles, placed (SPAN_VISIBLE and the article's ARTICLE_PUBLIC). `prefix` reaches the
+    spans through a relation ("mentions" from Entity)."""
+    through = tuple(c._replace(field=f"article__{c.field}") for c in ARTICLE_PUBLIC)
+    return rule_q(SPAN_VISIBLE + through, prefix)
+
+
 class ArticleQuerySet(models.QuerySet):
     def public(self):
-        return self.filter(is_public=True)
+        return self.filter(rule_q(ARTICLE_PUBLIC))
 
     def newest_first(self):
         return self.order_by(*NEWEST_FIRST)
@@ -164,11 +229,6 @@ class ArticleQuerySet(models.QuerySet):
         """
         deferred = LISTING_DEFERRED[1:] if body else LISTING_DEFERRED
         return self.select_related("source").defer(*deferred)
-
-
-class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
 
 
 def _search_vector(config: str):
@@ -244,7 +304,7 @@ class Article(SlugKeyed, models.Model):
     )
 
     history = HistoricalRecords(excluded_fields=["title_search", "body_search", "search_vector"])
-    objects = ArticleManager()
+    objects = SlugNaturalKeyManager.from_queryset(ArticleQuerySet)()
 
     class Meta:
         ordering = NEWEST_FIRST
@@ -255,19 +315,19 @@ class Article(SlugKeyed, models.Model):
             # The date archive's order: a year's first page without sorting its articles.
             models.Index(
                 fields=["published", "published_precision", "id"],
-                condition=Q(is_public=True),
+                condition=rule_q(ARTICLE_PUBLIC),
                 name="article_date_archive_idx",
             ),
             # Public lists page newest first by OFFSET: an index-only scan over these
             # (archive.reads.pagination's ids_first) skips 80,000 entries in milliseconds.
             models.Index(
-                *NEWEST_FIRST, name="article_public_newest_idx", condition=Q(is_public=True)
+                *NEWEST_FIRST, name="article_public_newest_idx", condition=rule_q(ARTICLE_PUBLIC)
             ),
             models.Index(
                 "language",
                 *NEWEST_FIRST,
                 name="article_public_lang_newest_idx",
-                condition=Q(is_public=True),
+                condition=rule_q(ARTICLE_PUBLIC),
             ),
         ]
         constraints = [
@@ -463,25 +523,6 @@ class Alias(models.Model):
         return (*self.entity.natural_key(), self.name, self.language)
 
     natural_key.dependencies = ["archive.entity"]
-
-
-class Status(models.TextChoices):
-    SUGGESTED = "suggested", _("Suggested")
-    CONFIRMED = "confirmed", _("Confirmed")
-    REJECTED = "rejected", _("Rejected")
-
-
-def visible_q(prefix: str = "") -> Q:
-    """What public surfaces show of mentions and claims: confirmed and suggested, on public
-    articles, placed. `prefix` reaches the spans through a relation ("mentions" from Entity).
-
-    An orphan (its words are gone from an updated text) is shown nowhere public until an
-    analyst places it again: its stored offsets point at other words now.
-    """
-    at = f"{prefix}__" if prefix else ""
-    return ~Q(**{f"{at}status": Status.REJECTED}) & Q(
-        **{f"{at}article__is_public": True, f"{at}is_orphaned": False}
-    )
 
 
 class SpanQuerySet(models.QuerySet):
@@ -820,10 +861,11 @@ class EntityRedirect(models.Model):
 
 
 # Stored counts -----------------------------------------------------------------------------
-# Kept exact by PostgreSQL statement triggers (migration 0007_counts, archive.services.counts)
-# on every write to articles, mentions, claims and claim subjects, whatever wrote it (the ORM,
-# QuerySet.update(), bulk_create, COPY, SQL). Pages read them instead of counting a million
-# mentions per request. Only what a reader may see is counted (visible_q, public articles).
+# Kept exact by PostgreSQL statement triggers (archive.services.counts, installed by migration
+# 0007_counts) on every write to articles, mentions, claims and claim subjects, whatever wrote
+# it (the ORM, QuerySet.update(), bulk_create, COPY, SQL). Pages read them instead of counting
+# a million mentions per request. Only what a reader may see is counted: the triggers are
+# written from SPAN_VISIBLE and ARTICLE_PUBLIC, the rules visible_q and public() filter by.
 
 
 class EntityCount(models.Model):
