@@ -1,9 +1,12 @@
-"""Stored counts kept exact by statement triggers (archive.services.counts), backfilled."""
+"""Stored counts kept exact by statement triggers (archive.services.counts), backfilled.
+
+The SQL is the text this migration ran when it was made, frozen (frozen/counts_0007.py), not
+the live module's: a later change of the triggers is installed by a migration of its own."""
 
 import django.db.models.deletion
 from django.db import migrations, models
 
-from archive.services.counts import DROP_TRIGGERS_SQL, REBUILD_SQL, TRIGGERS_SQL
+from archive.migrations.frozen.counts_0007 import DROP_TRIGGERS_SQL, REBUILD_SQL, TRIGGERS_SQL
 
 
 def backfill(apps, schema_editor):

@@ -1,10 +1,14 @@
 """Alias.variant_key: phrase_key(name), one key for every spelling and script of a name,
 stored and indexed so name look-ups (archive.names) find Gadhafi from Gaddafi in one query.
-Existing rows are filled here, in batches (the historical table keeps its past rows' "")."""
+Existing rows are filled here, in batches (the historical table keeps its past rows' "").
+
+The key is computed by the phrase_key this migration ran when it was made, frozen
+(frozen/variant_key_0010.py), not the live archive.text.variants: a later change of the key
+is stored again by a migration of its own."""
 
 from django.db import migrations, models
 
-from archive.text.variants import phrase_key
+from archive.migrations.frozen.variant_key_0010 import phrase_key
 
 BATCH = 2000
 
