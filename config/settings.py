@@ -13,9 +13,10 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 
-# A production start: docker/start.sh exports DJANGO_PRODUCTION=1, and a process serving
-# through gunicorn (the production server) counts as one too. It fails closed: the checkout's
-# .env is never read, DEBUG must be off and the secret key must be a real one.
+# A production start: docker/start.sh exports DJANGO_PRODUCTION=1, and so does config.wsgi
+# when any WSGI server imports it; gunicorn counts as one too (even when its settings load
+# first). It fails closed: the checkout's .env is never read, DEBUG must be off and the
+# secret key must be a real one.
 PRODUCTION = env.bool("DJANGO_PRODUCTION", default=False) or "gunicorn" in sys.modules
 
 if not PRODUCTION:
@@ -27,7 +28,7 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 if PRODUCTION:
-    _why = "a production start (docker/start.sh or gunicorn) refuses to run"
+    _why = "a production start (a WSGI server, or docker/start.sh) refuses to run"
     if DEBUG:
         raise ImproperlyConfigured(
             f"DJANGO_DEBUG is on: {_why} with DEBUG (it shows code, settings and data to "

@@ -1,5 +1,6 @@
 """The production start script and gunicorn, run for real outside Docker."""
 
+import importlib
 import os
 import shutil
 import subprocess
@@ -222,3 +223,107 @@ def test_gunicorn_in_a_checkout_refuses_the_development_env_file(tmp_path):
     assert code != 0, output
     assert "ImproperlyConfigured: DJANGO_SECRET_KEY must be set" in output, output
     assert "Worker failed to boot" in output
+
+
+# -- any WSGI server is a production start ----------------------------------------------------
+
+NOWHERE = "postgres://nobody@127.0.0.1:1/none"  # settings only: never connected to
+DEVELOPMENT_KEY = "django-insecure-development-only-key-never-use-in-production"
+# What uwsgi (--module config.wsgi), mod_wsgi (the file) and waitress (config.wsgi:application)
+# do: import the module and take `application`, with nothing loaded before.
+IMPORT_WSGI = (
+    "import config.wsgi; from django.conf import settings; "
+    "assert callable(config.wsgi.application); print('DEBUG', settings.DEBUG)"
+)
+# What `manage.py runserver` does: the settings first, then the application they name.
+RUNSERVER_WSGI = (
+    "import os, django; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings'); "
+    "django.setup(); from django.conf import settings; "
+    "from django.core.servers.basehttp import get_internal_wsgi_application; "
+    "get_internal_wsgi_application(); "
+    "print('DEBUG', settings.DEBUG, os.environ.get('DJANGO_PRODUCTION'))"
+)
+
+
+def python_in(checkout: Path, code: str, **environment) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=checkout,  # `python -c` puts it first on sys.path: its config/ is imported
+        env=checkout_env(DATABASE_URL=NOWHERE, **environment),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    "env_file, environment, message",
+    [
+        # A development .env, nothing in the environment: .env is not read, so no key.
+        (DEVELOPMENT_ENV_FILE, {}, "DJANGO_SECRET_KEY must be set"),
+        (
+            DEVELOPMENT_ENV_FILE + f"DJANGO_SECRET_KEY={DEVELOPMENT_KEY}\n",
+            {},
+            "DJANGO_SECRET_KEY must be set",
+        ),
+        ("", {"DJANGO_DEBUG": "1", "DJANGO_SECRET_KEY": REAL_KEY}, "DJANGO_DEBUG is on"),
+        # The environment cannot say "not production" to a WSGI server.
+        (
+            DEVELOPMENT_ENV_FILE + f"DJANGO_SECRET_KEY={DEVELOPMENT_KEY}\n",
+            {"DJANGO_PRODUCTION": "0"},
+            "DJANGO_SECRET_KEY must be set",
+        ),
+        (
+            "",
+            {"DJANGO_PRODUCTION": "0", "DJANGO_DEBUG": "1", "DJANGO_SECRET_KEY": REAL_KEY},
+            "DJANGO_DEBUG is on",
+        ),
+        ("", {"DJANGO_SECRET_KEY": "change-me"}, "DJANGO_SECRET_KEY is not a real secret key"),
+    ],
+    ids=[
+        "env-file-debug",
+        "env-file-key",
+        "debug-in-environment",
+        "production-0-env-file",
+        "production-0-debug",
+        "placeholder-key",
+    ],
+)
+def test_importing_config_wsgi_is_a_production_start_whatever_the_server(
+    tmp_path, env_file, environment, message
+):
+    """uwsgi, mod_wsgi and waitress import config.wsgi as gunicorn does: never the .env."""
+    checkout = checkout_with_env_file(tmp_path, env_file)
+    result = python_in(checkout, IMPORT_WSGI, **environment)
+    assert result.returncode != 0, result.stdout
+    assert f"ImproperlyConfigured: {message}" in result.stderr, result.stderr
+
+
+def test_importing_config_wsgi_with_a_real_key_starts_with_debug_off(tmp_path):
+    checkout = checkout_with_env_file(tmp_path, DEVELOPMENT_ENV_FILE)
+    result = python_in(checkout, IMPORT_WSGI, DJANGO_SECRET_KEY=REAL_KEY)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["DEBUG", "False"]
+
+
+def test_runserver_keeps_reading_the_env_file_of_a_checkout(tmp_path):
+    """Development: the settings are loaded (with .env) before runserver imports config.wsgi."""
+    checkout = checkout_with_env_file(
+        tmp_path, DEVELOPMENT_ENV_FILE + f"DJANGO_SECRET_KEY={DEVELOPMENT_KEY}\n"
+    )
+    result = python_in(checkout, RUNSERVER_WSGI)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["DEBUG", "True", "None"]
+
+
+def test_importing_config_wsgi_after_the_settings_changes_nothing_here():
+    """A process that loaded its settings first (the test suite, runserver) keeps them, and
+    its child processes get no production flag from the import."""
+    from django.conf import settings
+
+    before = dict(os.environ)
+    sys.modules.pop("config.wsgi", None)  # imported afresh, even if another test did
+    wsgi = importlib.import_module("config.wsgi")
+    assert callable(wsgi.application)
+    assert settings.configured
+    assert dict(os.environ) == before
