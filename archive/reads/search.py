@@ -58,12 +58,13 @@ from django.db.models.functions import Coalesce
 from archive.models import (
     NEWEST_FIRST,
     SEARCH_CONFIGS,
+    SPAN_VISIBLE,
     Alias,
     Article,
     Entity,
     EntityCount,
     Mention,
-    Status,
+    rule_q,
 )
 from archive.reads.names import MAX_TYPED, clean_typed, exact_aliases, resolve_name
 from archive.text.arabic import ARTICLE, PREFIXES, is_arabic
@@ -331,9 +332,7 @@ def _criteria(
         if (named["n"] or 0) >= RARE_NAME_ARTICLES:
             parts.append(qs.filter(Exists(_naming(entity_ids))))
         else:
-            mentions = Mention.objects.filter(
-                ~Q(status=Status.REJECTED), entity_id__in=entity_ids, is_orphaned=False
-            )
+            mentions = Mention.objects.filter(rule_q(SPAN_VISIBLE), entity_id__in=entity_ids)
             parts.append(qs.filter(pk__in=mentions.values("article_id")))
     return _Criteria(tsquery, entities or [], entity_ids, excluded, parts)
 
@@ -343,10 +342,7 @@ def _naming(entity_ids: list[int]) -> QuerySet:
     the caller's public queryset, so `visible_q`'s join back to the article (is_public) is
     left out: it doubled the cost of each probe on the newest-first walk."""
     return Mention.objects.filter(
-        ~Q(status=Status.REJECTED),
-        article=OuterRef("pk"),
-        entity_id__in=entity_ids,
-        is_orphaned=False,
+        rule_q(SPAN_VISIBLE), article=OuterRef("pk"), entity_id__in=entity_ids
     )
 
 

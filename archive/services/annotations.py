@@ -15,6 +15,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from archive.models import (
+    SPAN_VISIBLE,
     Article,
     Claim,
     ClaimKind,
@@ -23,6 +24,7 @@ from archive.models import (
     Mention,
     MentionRole,
     Status,
+    rule_q,
 )
 from archive.permissions import can_delete_annotation
 from archive.services.entities import entity_create
@@ -85,7 +87,7 @@ def check_not_crossing(article: Article, start: int, end: int, exclude=None) -> 
     crossing = Q(start__lt=start, end__gt=start, end__lt=end) | Q(
         start__gt=start, start__lt=end, end__gt=end
     )
-    live = ~Q(status=Status.REJECTED) & Q(is_orphaned=False, article=article)
+    live = rule_q(SPAN_VISIBLE) & Q(article=article)
     for model in (Mention, Claim):
         rows = model.objects.filter(live & crossing)
         if isinstance(exclude, model):
