@@ -10,7 +10,18 @@ from __future__ import annotations
 import calendar
 import datetime
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    prefetch_related_objects,
+)
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, Upper
 from django.db.models.functions import Left as LeftChars
 
@@ -127,15 +138,19 @@ def related_articles(article: Article, *, limit: int = 50) -> list[dict]:
     return related
 
 
-def with_annotations(articles, *, claim_subjects: bool = False):
+def with_annotations(articles, *, claim_subjects: bool = False, claim_same_as: bool = False):
     """`articles` with their visible mentions (each with its entity) as `visible_mentions`
     and their visible claims (each with its speaker) as `visible_claims`, both in reading
     order: two queries however many articles, and a third for the claims' subjects
-    (`about`) with `claim_subjects`. A QuerySet is returned to prefetch them when it is
-    read; a list of fetched articles gets them at once (and is returned)."""
+    (`about`) with `claim_subjects`. With `claim_same_as`, each claim says whether the claim
+    it repeats is visible (`with_same_as_shown`), in the same query. A QuerySet is returned
+    to prefetch them when it is read; a list of fetched articles gets them at once (and is
+    returned)."""
     claims = Claim.objects.visible().select_related("speaker").order_by("start")
     if claim_subjects:
         claims = claims.prefetch_related("about")
+    if claim_same_as:
+        claims = with_same_as_shown(claims)
     lookups = (
         Prefetch(
             "mentions",
@@ -169,6 +184,27 @@ def named_in(mentions: list[Mention]) -> list[dict]:
         entry["count"] += 1
         entry["suggested"] = entry["suggested"] and m.status == Status.SUGGESTED
     return sorted(named.values(), key=lambda e: (-e["count"], e["entity"].name))
+
+
+# References to other rows -----------------------------------------------------------------
+# A row a reader may see can point at one they may not: a translation at its embargoed
+# original (whose slug is made from its headline), a claim at a rejected claim or at one in a
+# hidden article. Whether the row pointed at is shown is read in the same query as the rows,
+# by the same rules (public(), visible()); a reference to a row not shown is shown as none.
+
+
+def with_public_original(articles: QuerySet) -> QuerySet:
+    """`articles` with `original_slug`: the slug of the article each translates when that
+    article is public, else None (a subquery by primary key, in the same query)."""
+    originals = Article.objects.public().filter(pk=OuterRef("translation_of_id")).order_by()
+    return articles.annotate(original_slug=Subquery(originals.values("slug")))
+
+
+def with_same_as_shown(claims: QuerySet) -> QuerySet:
+    """`claims` with `same_as_shown`: whether the claim each repeats (`same_as`) is visible
+    (false when it repeats none), in the same query."""
+    repeated = Claim.objects.visible().filter(pk=OuterRef("same_as_id")).order_by()
+    return claims.annotate(same_as_shown=Exists(repeated))
 
 
 # Claims -----------------------------------------------------------------------------------
