@@ -23,12 +23,12 @@ class EntityRefSerializer(serializers.ModelSerializer):
 
 class ArticleListSerializer(serializers.ModelSerializer):
     published = serializers.SerializerMethodField()
-    # Null when unknown (no outlet, no story) or when the article is an original.
+    # Null when unknown (no outlet, no story) or when the article is an original. A public
+    # article's outlet is public; its original may not be (embargoed): then null too, read
+    # with the articles (selectors.with_public_original).
     source = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     story = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
-    translation_of = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True, allow_null=True
-    )
+    translation_of = serializers.CharField(source="original_slug", read_only=True, allow_null=True)
 
     class Meta:
         model = Article
@@ -55,11 +55,26 @@ class MentionSerializer(serializers.ModelSerializer):
         fields = ["entity", "start", "end", "text", "role", "status"]
 
 
+class ShownSameAsField(serializers.PrimaryKeyRelatedField):
+    """The claim this one repeats, or null when that claim is not visible (rejected, or in
+    a hidden article): read with the claims (selectors.with_same_as_shown); not read, not
+    shown. Declared as the model's field would be, so the schema says what it said."""
+
+    def get_attribute(self, claim):
+        return super().get_attribute(claim) if getattr(claim, "same_as_shown", False) else None
+
+
 class ClaimSerializer(serializers.ModelSerializer):
     speaker = EntityRefSerializer(allow_null=True)
     about = EntityRefSerializer(many=True)
     article = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     url = serializers.SerializerMethodField()
+    same_as = ShownSameAsField(
+        queryset=Claim.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text=Claim._meta.get_field("same_as").help_text,
+    )
 
     class Meta:
         model = Claim
@@ -106,7 +121,9 @@ class ArticleDetailSerializer(ArticleListSerializer):
         return paragraphs(article.body)
 
     def get_translations(self, article) -> list[dict]:
-        others = selectors.translations(article).listing().select_related("story", "translation_of")
+        others = selectors.with_public_original(
+            selectors.translations(article).listing().select_related("story")
+        )
         return ArticleListSerializer(others, many=True).data
 
 

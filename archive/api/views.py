@@ -61,9 +61,11 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = ArchivePagination
 
     def get_queryset(self):
-        qs = Article.objects.public().select_related("source", "story", "translation_of")
+        qs = selectors.with_public_original(
+            Article.objects.public().select_related("source", "story")
+        )
         if self.action == "retrieve":
-            return selectors.with_annotations(qs, claim_subjects=True)
+            return selectors.with_annotations(qs, claim_subjects=True, claim_same_as=True)
         return qs.listing().newest_first()
 
     def filter_queryset(self, queryset):
@@ -186,7 +188,7 @@ class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ClaimSerializer
     filterset_class = ClaimFilter
     pagination_class = ArchivePagination
-    queryset = (
+    queryset = selectors.with_same_as_shown(
         Claim.objects.visible()
         .select_related("speaker", "article")
         .prefetch_related("about")
