@@ -476,10 +476,27 @@ class Entity(SlugKeyed, models.Model):
             return self.name_ar, "ar"
         return self.name, "en"
 
+    def own_names(self) -> list[tuple[str, str]]:
+        """[(name, language)] the entity is found by without anyone typing an alias: its name
+        (English) and its Arabic name. The one rule; archive.services.entities.entity_names_sync
+        keeps the entity's "own" alias rows equal to it."""
+        names = [(self.name.strip(), "en"), (self.name_ar.strip(), "ar")]
+        return [(name, language) for name, language in names if name]
+
 
 class AliasManager(models.Manager):
     def get_by_natural_key(self, entity_slug, name, language):
         return self.get(entity__slug=entity_slug, name=name, language=language)
+
+
+class AliasOrigin(models.TextChoices):
+    """Where an alias row comes from; only "own" rows are written and removed by the code."""
+
+    OWN = "own", _("the entity's own name")
+    ANALYST = "analyst", _("typed by an analyst")
+    LEARNED = "learned", _("accepted from a proposal")
+    WIKIDATA = "wikidata", _("from Wikidata")
+    COUNTRY = "country", _("from a country-name list")
 
 
 class Alias(models.Model):
@@ -501,6 +518,13 @@ class Alias(models.Model):
         db_default="",
         help_text="phrase_key(name): one key for every spelling and script of the name "
         "(Gadhafi, Qaddafi, القذافي), for name look-ups.",
+    )
+    origin = models.CharField(
+        max_length=12,
+        choices=AliasOrigin.choices,
+        default=AliasOrigin.ANALYST,
+        db_default=AliasOrigin.ANALYST,
+        help_text="Own rows follow the entity's name and Arabic name; the others stay as made.",
     )
 
     history = HistoricalRecords()
