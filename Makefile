@@ -10,9 +10,9 @@ PIP_TOOLS := pip-tools==7.6.2
 PIP_COMPILE = $(PY) -m piptools compile --quiet --generate-hashes --strip-extras \
 	--no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
 
-.PHONY: run test setup install db lint lock bench clean-db backup restore
+.PHONY: run test test-fast setup install db lint lock bench clean-db backup restore
 
-# Exactly the versions (and hashes) of requirements/dev.txt: main, dev, embedded and bench.
+# Exactly the versions (and hashes) of requirements/dev.txt: main, dev and embedded.
 # The project itself goes on top without dependencies, so nothing unpinned slips in.
 $(VENV)/.installed: requirements/dev.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,12 @@ $(VENV)/.installed: requirements/dev.txt pyproject.toml
 	@touch $@
 
 install: $(VENV)/.installed
+
+# The benchmark's load tool (locust), for `make bench` only: requirements/bench.txt is
+# dev.txt with the `bench` extra, at the same pins.
+$(VENV)/.bench-installed: requirements/bench.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet --require-hashes -r requirements/bench.txt
+	@touch $@
 
 # Prettier, at the version of package-lock.json: `npm ci` whenever the lock is newer.
 node_modules/.package-lock.json: package-lock.json
@@ -41,9 +47,16 @@ setup: db
 run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-# The HTML and accessibility checkers (vnu-jar, axe-core) come from npm when it is here.
+# The suite on every core: pytest-xdist workers, each on a test database of its own
+# (TEST_WORKERS=0: one process). The HTML and accessibility checkers (vnu-jar, axe-core)
+# come from npm when it is here.
+TEST_WORKERS ?= logical
 test: install .env $(if $(shell command -v $(NPM)),node_modules/.package-lock.json)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+# The inner loop: the suite without Chromium, servers of its own or generated corpora.
+test-fast: install .env
+	$(PY) -m pytest -n $(TEST_WORKERS) -m "not browser and not slow and not corpus" $(PYTEST_ARGS)
 
 lint: install .env node_modules/.package-lock.json
 	$(VENV)/bin/ruff check .
@@ -54,16 +67,19 @@ lint: install .env node_modules/.package-lock.json
 
 # Rewrite the lock files from pyproject.toml, keeping every pin that still fits; newer
 # versions with LOCK_ARGS=--upgrade (or --upgrade-package NAME). base.txt starts from
-# dev.txt so both files pin the same versions of what they share.
+# dev.txt, and dev.txt from bench.txt (all extras), so the files pin the same versions of
+# what they share.
 lock:
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet '$(PIP_TOOLS)'
-	$(PIP_COMPILE) --extra dev --extra embedded --extra bench -o requirements/dev.txt pyproject.toml
+	$(PIP_COMPILE) --extra dev --extra embedded --extra bench -o requirements/bench.txt pyproject.toml
+	cp requirements/bench.txt requirements/dev.txt
+	$(PIP_COMPILE) --extra dev --extra embedded -o requirements/dev.txt pyproject.toml
 	cp requirements/dev.txt requirements/base.txt
 	$(PIP_COMPILE) -o requirements/base.txt pyproject.toml
 
 # Builds its own databases (bench_archive_<size>) and writes benchmarks/RESULTS.md.
-bench: install .env
+bench: install .env $(VENV)/.bench-installed
 	$(PY) benchmarks/bench.py $(BENCH_ARGS)
 	$(PY) benchmarks/bench_matcher.py
 

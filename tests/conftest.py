@@ -1,5 +1,8 @@
-"""Shared pytest fixtures. Tests run on real PostgreSQL: embedded, or DATABASE_URL's."""
+"""Shared pytest fixtures and markers. Tests run on real PostgreSQL: embedded, or
+DATABASE_URL's; under pytest-xdist (`make test`) each worker has a test database of its own
+(pytest-django names it after the worker: test_archive_gw0, test_archive_gw1, ...)."""
 
+import inspect
 import os
 import shutil
 from pathlib import Path
@@ -8,7 +11,15 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
+ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = ROOT / "screenshots"
+SERVERS = ROOT / "tests" / "servers.py"
+BENCHMARKS = ROOT / "benchmarks"
+# A test with none of these and no django_db mark cannot reach the test database.
+DATABASE_FIXTURES = {
+    "db", "transactional_db", "live_server", "django_db_setup",
+    "django_db_reset_sequences", "django_db_serialized_rollback",
+}  # fmt: skip
 CHROMIUM_ARGS = [
     "--no-sandbox",  # root in containers and CI
     "--disable-gpu",
@@ -18,6 +29,52 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+def _defined_in(value) -> Path | None:
+    """The file a module, function or class of a test module's namespace comes from."""
+    try:
+        module = value if inspect.ismodule(value) else inspect.getmodule(value)
+    except Exception:  # noqa: BLE001 - a lazy object that cannot say: not ours
+        return None
+    path = getattr(module, "__file__", None)
+    return Path(path).resolve() if path else None
+
+
+def _borrows(module, where: Path) -> bool:
+    """Whether `module` imported something defined in the file or folder `where`."""
+    for value in vars(module).values():
+        path = _defined_in(value)
+        if path is not None and (path == where or path.is_relative_to(where)):
+            return True
+    return False
+
+
+def pytest_collection_modifyitems(config, items):
+    """Markers from what a test uses, so that `make test-fast` can leave the slow kinds out:
+    browser: drives Chromium (the `browser` fixture); slow: its module starts servers of
+    its own (with tests/servers.py); corpus: its module generates a synthetic corpus (with
+    benchmarks/). And nodb: it uses no test database, so which PostgreSQL the suite runs on
+    makes no difference to it (CI runs it once, not on both)."""
+    modules: dict[object, tuple[bool, bool]] = {}
+    for item in items:
+        module = getattr(item, "module", None)
+        if module not in modules:
+            modules[module] = (
+                module is not None and _borrows(module, SERVERS),
+                module is not None and _borrows(module, BENCHMARKS),
+            )
+        servers, corpus = modules[module]
+        if "browser" in item.fixturenames:
+            item.add_marker(pytest.mark.browser)
+        if servers:
+            item.add_marker(pytest.mark.slow)
+        if corpus:
+            item.add_marker(pytest.mark.corpus)
+        if item.get_closest_marker("django_db") is None and not (
+            DATABASE_FIXTURES & set(item.fixturenames)
+        ):
+            item.add_marker(pytest.mark.nodb)
 
 
 def query_count(client, url) -> int:
