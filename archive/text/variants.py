@@ -62,6 +62,8 @@ _TOKEN_RE = re.compile(r"[^\W_]+")
 # Ordered: longer digraphs before their parts.
 _LATIN_RULES = (
     ("x", "ks"),
+    ("dsch", "j"),  # German: Dschidda (Jeddah), Dschandschawid
+    ("tsch", "x"),
     ("sch", "x"),
     ("sh", "x"),
     ("ch", "x"),
@@ -75,7 +77,13 @@ _LATIN_RULES = (
     ("dj", "j"),
     ("zh", "j"),
     ("ou", "u"),
+    # d before t is said t, in Arabic too (idgham: دت reads تّ): Hemedti, Hemetti, Hemeti.
+    ("dt", "t"),
 )
+# French writes a silent final -e after n so that the n is said (Burhane, Hamdane, Slimane,
+# Amine for أمين), and keeps the -e of French words after two consonants (Égypte, Syrte).
+# A final -e after one other consonant may be said (Salame is سلامة, not Salem).
+_SILENT_E = re.compile(r"(?:(?<=[aeiouy]n)|(?<=[^aeiouy][^aeiouy]))e$")
 # Abdul/Abdel/Abd al- + name: the article inside the compound is not part of the name.
 _LATIN_ABD = re.compile(r"^abd(?:ou|u|e|a|oul)l(?=.)")
 _ARABIC_ABD = "عبدال"
@@ -142,6 +150,8 @@ _NOT_LATIN = re.compile(r"[^a-z]")
 
 def _latin_letters(tok: str) -> str:
     s = _NOT_LATIN.sub("", tok)  # ʿ ʾ and other marks of scholarly transliteration (Muʿammar)
+    if len(s) > 3:
+        s = _SILENT_E.sub("", s)
     for a, b in _LATIN_RULES:
         s = s.replace(a, b)
     s = _LATIN_ABD.sub("abd", s)  # after the digraphs: Abdulhamid must not read "abdamid"
@@ -150,7 +160,7 @@ def _latin_letters(tok: str) -> str:
 
 
 def _arabic_letters(tok: str) -> str:
-    s = _strip_arabic_article(tok)
+    s = _strip_arabic_article(tok).replace("دت", "ت")  # as the Latin dt
     if s.startswith(_ARABIC_ABD) and len(s) > len(_ARABIC_ABD) + 1:
         s = "عبد" + s[len(_ARABIC_ABD) :]
     out = s.translate(_ARABIC_TABLE)
