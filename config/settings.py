@@ -6,6 +6,7 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.functional import lazy
 
 from config.database import database_settings, replica_settings
 
@@ -117,6 +118,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.request",
                 "archive.pages.context_processors.query_params",
+                "archive.pages.context_processors.site",
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -179,6 +181,28 @@ IPWARE_STRICT = False  # a client-sent prefix must not void the chain our proxie
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ar", "العربية")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The archive's own words: its topic is a deployment's choice, not the code's. Each in
+# English and in Arabic (the _AR value), chosen by the active language
+# (archive.pages.context_processors.site_text).
+ARCHIVE_SITE_NAME = env.str("ARCHIVE_SITE_NAME", default="News Archive")
+ARCHIVE_SITE_NAME_AR = env.str("ARCHIVE_SITE_NAME_AR", default="أرشيف الأخبار")
+ARCHIVE_SITE_DESCRIPTION = env.str(
+    "ARCHIVE_SITE_DESCRIPTION",
+    default="News in English and Arabic, with the people, organizations and places they "
+    "name, and who said what.",
+)
+ARCHIVE_SITE_DESCRIPTION_AR = env.str(
+    "ARCHIVE_SITE_DESCRIPTION_AR",
+    default="أخبار بالإنجليزية والعربية، مع الأشخاص والمنظمات والأماكن التي تذكرها، ومن قال ماذا.",
+)
+ARCHIVE_HOME_INTRO = env.str(
+    "ARCHIVE_HOME_INTRO", default="Read, link and compare news across outlets and languages."
+)
+ARCHIVE_HOME_INTRO_AR = env.str(
+    "ARCHIVE_HOME_INTRO_AR", default="اقرأ الأخبار واربطها وقارنها بين الوسائل واللغات."
+)
+# og:locale of the Arabic pages (language_TERRITORY): the territory is the deployment's.
+ARCHIVE_OG_LOCALE_AR = env.str("ARCHIVE_OG_LOCALE_AR", default="ar_AR")
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -222,8 +246,17 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+
+
+def _api_title() -> str:
+    # Read at each request (the active language, and settings tests override).
+    from archive.pages.context_processors import site_text
+
+    return f"{site_text('ARCHIVE_SITE_NAME')} API"
+
+
 SPECTACULAR_SETTINGS = {
-    "TITLE": "Annotated news archive API",
+    "TITLE": lazy(_api_title, str)(),
     "DESCRIPTION": "Read-only access to articles, entities, mentions and claims.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -76,7 +76,11 @@ def test_start_script_migrates_loads_and_serves_with_gunicorn_on_real_postgres(t
     port = free_port()
     process = spawn(
         ["sh", "docker/start.sh"],
-        production_env(DATABASE_URL=EXTERNAL + name, BIND=f"127.0.0.1:{port}"),
+        production_env(
+            DATABASE_URL=EXTERNAL + name,
+            BIND=f"127.0.0.1:{port}",
+            ARCHIVE_SITE_NAME="Libya News Archive",  # the fixtures' topic, from the environment
+        ),
     )
     try:
         status, html = wait_for(f"http://127.0.0.1:{port}/", process)

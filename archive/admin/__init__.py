@@ -3,6 +3,7 @@
     articles     sources, stories, articles (text edits re-anchor; the annotator's URLs)
     entities     entities, aliases, merges
     annotations  mentions and claims, with stale-edit refusal
+    names        names learned from the texts (proposals), unknown names
     annotator    the annotator's JSON endpoints; serializers: what they accept
 
 Permissions come from the Analyst and Editor groups (migration 0003_groups):
@@ -19,4 +20,14 @@ Large tables never count every row on a page load; per-row counts come from subq
 annotated in get_queryset (one query per page).
 """
 
-from archive.admin import annotations, articles, entities  # noqa: F401 - each registers its models
+from django.contrib import admin
+from django.utils.functional import lazy
+
+from archive.admin import annotations, articles, entities, names  # noqa: F401 - each registers its models
+from archive.pages.context_processors import site_text
+
+# The archive's name (a setting) in the admin's header and <title>, read per request:
+# the active language chooses the English or Arabic one.
+_site_name = lazy(lambda: site_text("ARCHIVE_SITE_NAME"), str)
+admin.site.site_header = _site_name()
+admin.site.site_title = _site_name()

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from archive.pages.context_processors import site_text
 from archive.reads import selectors
 
 
@@ -29,15 +30,20 @@ class ArchiveAtomFeed(Atom1Feed):
 
 class EntityFeed(Feed):
     feed_type = ArchiveAtomFeed
+
     # RFC 4287 §4.1.1: a feed names an author unless every entry does; the archive
     # compiles the feed, the outlets and bylines are each entry's own authors.
-    author_name = "Libya News Archive"
+    def author_name(self):
+        return site_text("ARCHIVE_SITE_NAME")
 
     def get_object(self, request, slug, kind):
         return get_object_or_404(selectors.public_entities(kind), slug=slug)
 
     def title(self, entity):
-        return _("%(name)s in the Libya News Archive") % {"name": entity.name}
+        return _("%(name)s in the %(site)s") % {
+            "name": entity.name,
+            "site": site_text("ARCHIVE_SITE_NAME"),
+        }
 
     def link(self, entity):
         return entity.get_absolute_url()
