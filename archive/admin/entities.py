@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from archive import services
 from archive.admin.base import LargeTableAdmin
-from archive.models import Alias, Claim, Entity, EntityMerge, EntityRedirect, Mention
+from archive.models import Alias, AliasOrigin, Claim, Entity, EntityMerge, EntityRedirect, Mention
 from archive.text.normalize import normalize
 
 
@@ -33,12 +33,19 @@ class AliasForm(forms.ModelForm):
         except ValidationError as error:
             raise forms.ValidationError(error.messages) from None
 
+    def save(self, commit=True):
+        # An own row edited by hand is the analyst's from now on: the sync would remove it.
+        if self.instance.origin == AliasOrigin.OWN and self.has_changed():
+            self.instance.origin = AliasOrigin.ANALYST
+        return super().save(commit)
+
 
 class AliasInline(admin.TabularInline):
     model = Alias
     form = AliasForm
     extra = 1
-    fields = ["name", "language"]
+    fields = ["name", "language", "origin"]
+    readonly_fields = ["origin"]
 
 
 class MergeForm(forms.Form):
@@ -104,6 +111,11 @@ class EntityAdmin(LargeTableAdmin):
                 old_slug=old_slug,
                 defaults={"entity": obj, "old_kind": form.initial.get("kind") or obj.kind},
             )
+
+    def save_related(self, request, form, formsets, change):
+        """After the aliases typed in the form: the entity's own names as its alias rows."""
+        super().save_related(request, form, formsets, change)
+        services.entity_names_sync(entity=form.instance)
 
     def get_search_results(self, request, queryset, search_term):
         """The name, the slug or any alias in any script, spelled as the matcher normalizes
@@ -174,11 +186,30 @@ class EntityAdmin(LargeTableAdmin):
 @admin.register(Alias)
 class AliasAdmin(LargeTableAdmin):
     form = AliasForm
-    list_display = ["name", "language", "entity"]
-    list_filter = ["language"]
     list_select_related = ["entity"]
     search_fields = ["name", "normalized"]
     autocomplete_fields = ["entity"]
+    list_display = ["name", "language", "origin", "entity"]
+    list_filter = ["language", "origin"]
+    readonly_fields = ["origin"]
+
+    # A row removed or moved here may have stood for an entity's own name: sync both ends.
+    def save_model(self, request, obj, form, change):
+        before = form.initial.get("entity")
+        super().save_model(request, obj, form, change)
+        for entity in Entity.objects.filter(pk__in={before, obj.entity_id} - {None}):
+            services.entity_names_sync(entity=entity)
+
+    def delete_model(self, request, obj):
+        entity = obj.entity
+        super().delete_model(request, obj)
+        services.entity_names_sync(entity=entity)
+
+    def delete_queryset(self, request, queryset):
+        entities = list(Entity.objects.filter(pk__in=queryset.values("entity_id")))
+        super().delete_queryset(request, queryset)
+        for entity in entities:
+            services.entity_names_sync(entity=entity)
 
 
 @admin.register(EntityMerge)

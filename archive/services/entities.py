@@ -1,4 +1,5 @@
-"""Entities: made on the spot from words of an article, and merged when one has two rows."""
+"""Entities: made on the spot from words of an article, merged when one has two rows, and
+their own names kept as alias rows (so the matcher, search and filters find them)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from simple_history.utils import bulk_update_with_history
 
 from archive.models import (
     Alias,
+    AliasOrigin,
     Claim,
     ClaimSubject,
     Entity,
@@ -36,12 +38,41 @@ def check_name(name: str, what: str = "A name") -> str:
     return name
 
 
+def entity_names_sync(*, entity: Entity) -> None:
+    """Make the entity's "own" alias rows equal Entity.own_names(): add the missing ones,
+    delete those of a name changed or cleared. Rows of any other origin are never touched;
+    one with the same name and language already stands for the name (no twin is added).
+    Call it after every write that creates or edits an entity."""
+    wanted = {
+        (name, language)
+        for name, language in entity.own_names()
+        if len(normalize(name)) <= NAME_MAX  # a name that cannot be an alias row stays out
+    }
+    own, others = {}, set()
+    for alias in Alias.objects.filter(entity_id=entity.pk):
+        if alias.origin == AliasOrigin.OWN:
+            own[alias.name, alias.language] = alias
+        else:
+            others.add((alias.name, alias.language))
+    for key, alias in own.items():
+        if key not in wanted:
+            alias.delete()
+    for name, language in sorted(wanted - others - own.keys()):
+        try:
+            with transaction.atomic():  # a savepoint: a concurrent sync may have made it
+                Alias.objects.create(
+                    entity=entity, name=name, language=language, origin=AliasOrigin.OWN
+                )
+        except IntegrityError:
+            continue
+
+
 def entity_create(*, name: str, kind: str, words: str, language: str) -> Entity:
     """A new entity for `words` of an article in `language`, with a unique slug.
 
     Its name is `name`, or the words themselves when no name is given. Its aliases: the
-    words, in the article's language, and the name, when it differs from them, in English
-    (the annotator's form takes canonical names in English).
+    words, in the article's language, and its own name (entity_names_sync: the annotator's
+    form takes canonical names in English).
     """
     name = name.strip() or words.strip()
     if not name:
@@ -65,9 +96,10 @@ def entity_create(*, name: str, kind: str, words: str, language: str) -> Entity:
             continue
     else:
         raise ValidationError("Could not find a free slug for the new entity; try again.")
-    for alias_name, language in dict.fromkeys(aliases):
-        if alias_name:
-            Alias.objects.get_or_create(entity=entity, name=alias_name, language=language)
+    words = aliases[0]
+    if words[0] and words not in entity.own_names():
+        Alias.objects.get_or_create(entity=entity, name=words[0], language=words[1])
+    entity_names_sync(entity=entity)
     return entity
 
 
@@ -123,11 +155,15 @@ def entity_merge(*, survivor: Entity, merged: Entity, user=None) -> EntityMerge:
         if (alias.name, alias.language) in have:
             continue
         alias.entity = survivor
+        if alias.origin == AliasOrigin.OWN:  # the merged names stay names of the survivor
+            alias.origin = AliasOrigin.ANALYST
         alias.save()
         have.add((alias.name, alias.language))
         aliases_moved += 1
-    if (merged.name, "en") not in have:
-        Alias.objects.create(entity=survivor, name=merged.name, language="en")
+    for name, language in merged.own_names():
+        if (name, language) not in have:
+            Alias.objects.create(entity=survivor, name=name, language=language)
+            have.add((name, language))
 
     record = EntityMerge.objects.create(
         survivor=survivor,
@@ -157,4 +193,5 @@ def entity_merge(*, survivor: Entity, merged: Entity, user=None) -> EntityMerge:
             entity._history_user = user
     survivor.save()
     merged.delete()
+    entity_names_sync(entity=survivor)
     return record

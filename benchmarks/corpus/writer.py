@@ -357,13 +357,19 @@ def _write_entities(cur, gen: CorpusGenerator) -> tuple[dict[str, list[int]], in
         for e, eid in zip(ents, entity_ids[kind], strict=True):
             name_ar = next((name for name, lang in e.aliases if lang == "ar"), "")
             entities.append((eid, kind, e.name, name_ar, e.slug, e.description, ""))
-            for name, lang in e.aliases:
+            # The entity's own names (Entity.own_names) are "own" rows, as the admin makes them.
+            own = [(name, lang) for name, lang in [(e.name, "en"), (name_ar, "ar")] if name]
+            names = [*own, *(a for a in e.aliases if a not in own)]
+            for name, lang in names:
                 key = phrase_key(name)[:300]  # as Alias.save() fills it
-                aliases.append((eid, name, lang, normalize(name), key))
+                origin = "own" if (name, lang) in own else "analyst"
+                aliases.append((eid, name, lang, normalize(name), key, origin))
     _copy(
         cur, "archive_entity", "id, kind, name, name_ar, slug, description, wikidata_id", entities
     )
-    _copy(cur, "archive_alias", "entity_id, name, language, normalized, variant_key", aliases)
+    _copy(
+        cur, "archive_alias", "entity_id, name, language, normalized, variant_key, origin", aliases
+    )
     return entity_ids, len(aliases)
 
 

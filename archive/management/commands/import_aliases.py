@@ -2,9 +2,9 @@
 
 Reads `Special:EntityData/Q….json` or the JSON dump (archive/ingest/wikidata.py) and adds every
 label and alias of the entities whose Wikidata id the archive holds (`Entity.wikidata_id`)
-as their aliases, with the language tag Wikidata gives (fr, it, arz, zh-hans …). A name
-already there is left alone, so running it twice adds nothing. One transaction: a file
-that is not entity JSON writes nothing.
+as their aliases (origin "wikidata"), with the language tag Wikidata gives (fr, it, arz,
+zh-hans …). A name already there is left alone, so running it twice adds nothing. One
+transaction: a file that is not entity JSON writes nothing.
 """
 
 from collections import Counter
@@ -16,7 +16,8 @@ from tqdm import tqdm
 
 from archive.ingest.suggest import create_with_history
 from archive.ingest.wikidata import WikidataError, names, read_entities
-from archive.models import Alias, Entity
+from archive.models import Alias, AliasOrigin, Entity
+from archive.services.entities import entity_names_sync
 from archive.text.normalize import normalize
 from archive.text.variants import phrase_key
 
@@ -59,7 +60,9 @@ class Command(BaseCommand):
                         present += 1
                         continue
                     have.add((pk, name, language))
-                    alias = Alias(entity_id=pk, name=name, language=language)
+                    alias = Alias(
+                        entity_id=pk, name=name, language=language, origin=AliasOrigin.WIKIDATA
+                    )
                     # What the pre_save receiver fills, for a COPY that skips save().
                     alias.normalized = normalize(name)
                     alias.variant_key = phrase_key(name)[:300]
@@ -69,6 +72,9 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: {error}; nothing written.") from error
         with transaction.atomic():
             create_with_history(new, Alias, reason=REASON)
+            # The entities' own names beside Wikidata's (a label equal to one is not twinned).
+            for entity in Entity.objects.filter(pk__in=by_qid.values()):
+                entity_names_sync(entity=entity)
         entities_named = len({a.entity_id for a in new})
         self.stdout.write(
             f"{len(new)} names added to {entities_named} entities"
