@@ -650,6 +650,16 @@ class Mention(Span):
 
     entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="mentions")
     role = models.CharField(max_length=7, choices=MentionRole.choices, default=MentionRole.OTHER)
+    # A suggestion made with a name still under review: accepting the name clears the mark,
+    # rejecting it rejects the suggestion.
+    proposal = models.ForeignKey(
+        "NameProposal",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mentions",
+        help_text="Suggested because of this proposed name, not yet accepted.",
+    )
 
     history = HistoricalRecords()
 
@@ -949,3 +959,66 @@ class DateCount(models.Model):
 
     def __str__(self):
         return f"{self.published} ({self.precision}): {self.articles}"
+
+
+class ProposalOrigin(models.TextChoices):
+    DEFINITION = "definition", _("defined in a text")
+    UNKNOWN = "unknown", _("a recurring unknown name")
+    WIKIDATA = "wikidata", _("from Wikidata")
+
+
+class ProposalStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+class NameProposal(models.Model):
+    """A name the archive learned from its texts, waiting for an analyst: accepted, it
+    becomes an alias; rejected, it is never proposed again. Admin only: its evidence
+    quotes articles whatever their visibility."""
+
+    entity = models.ForeignKey(
+        Entity,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="name_proposals",
+        help_text="Empty for a name no entity has yet.",
+    )
+    name = models.CharField(max_length=300)
+    language = models.CharField(
+        max_length=35, validators=[alias_language_validator], help_text="BCP 47 tag: en, ar, arz."
+    )
+    origin = models.CharField(max_length=12, choices=ProposalOrigin.choices)
+    status = models.CharField(
+        max_length=8, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED
+    )
+    count = models.PositiveIntegerField(default=0, help_text="Occurrences seen so far.")
+    evidence = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='A few places it was seen: [{"article": id, "sentence": "..."}].',
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-count", "name"]
+        indexes = [
+            models.Index(fields=["status", "-count"], name="nameproposal_status_count_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entity", "name", "language"],
+                name="nameproposal_unique",
+                nulls_distinct=False,
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ProposalStatus.values), name="nameproposal_status_valid"
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="nameproposal_name_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.language})"

@@ -241,3 +241,66 @@ def suggest_mentions(
                 found.append((article.pk, entity_id, start, end, text))
         created += _store(found, user)
     return created
+
+
+PROPOSAL_REASON = "suggested with a proposed name"
+
+
+def suggest_from_proposals(articles: Iterable[Article], *, user=None, proposals=None) -> int:
+    """Suggested mentions from names still under review (`NameProposal`, status proposed,
+    with an entity), each marked with its proposal; return how many were created.
+
+    A separate pass from `suggest_mentions`, with a matcher of proposed names only: each
+    name is entered under its proposal's id, so a find says which proposal made it. A span
+    that touches any mention already there (any status) is left alone. `proposals` limits
+    the pass to those (a queryset or list); by default every open one.
+    """
+    from archive.models import NameProposal, ProposalStatus
+
+    if proposals is None:
+        proposals = NameProposal.objects.filter(
+            status=ProposalStatus.PROPOSED, entity__isnull=False
+        )
+    rows = {
+        p.pk: (p.entity_id, p.name, p.entity.kind)
+        for p in (
+            proposals.select_related("entity")
+            if hasattr(proposals, "select_related")
+            else proposals
+        )
+        if p.entity_id is not None and p.status == ProposalStatus.PROPOSED
+    }
+    if not rows:
+        return 0
+    matcher = Matcher(AliasEntry(pk, name, kind) for pk, (_, name, kind) in rows.items())
+    created = 0
+    for chunk in _chunks(articles):
+        found_all = find_all(matcher, [a.body for a in chunk])
+        spans: dict[int, list[tuple[int, int]]] = {}
+        for article_id, start, end in Mention.objects.filter(
+            article__in=[a.pk for a in chunk]
+        ).values_list("article_id", "start", "end"):
+            spans.setdefault(article_id, []).append((start, end))
+        made = []
+        for article, found in zip(chunk, found_all, strict=True):
+            taken = spans.setdefault(article.pk, [])
+            for proposal_id, start, end, text in found:
+                if any(start < e and s < end for s, e in taken):
+                    continue
+                taken.append((start, end))
+                made.append(
+                    Mention(
+                        article_id=article.pk,
+                        entity_id=rows[proposal_id][0],
+                        proposal_id=proposal_id,
+                        start=start,
+                        end=end,
+                        text=text,
+                        role=MentionRole.OTHER,
+                        status=Status.SUGGESTED,
+                    )
+                )
+        if made:
+            create_with_history(made, Mention, user=user, reason=PROPOSAL_REASON)
+            created += len(made)
+    return created

@@ -1,0 +1,399 @@
+"""Names the archive learns from its texts, as proposals an analyst accepts or rejects.
+
+    names_learn          definitions in articles ("Rapid Support Forces (RSF)") -> proposals
+    proposal_accept      a proposal becomes an alias ("learned"); its mentions are suggested
+    proposal_reject      never proposed again; the suggestions it caused are rejected
+    unknown_names        names that recur in public texts and belong to no entity
+    unknown_name_adopt   an unknown name made an entity, or a spelling of one
+
+A definition pairs a long form with a short one. When one side is a name the archive knows
+(any alias, own names included, exact or as a variant spelling) and the other is not, the
+other is proposed as a name of the same entity. A proposed name counts as known for the next
+definition, so chains go through (FSR -> Forces de soutien rapide -> RSF -> Rapid Support
+Forces) whatever the order the articles come in.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from archive.ingest.suggest import suggest_from_proposals, suggest_mentions
+from archive.models import (
+    Alias,
+    AliasOrigin,
+    Article,
+    Entity,
+    Mention,
+    NameProposal,
+    ProposalOrigin,
+    ProposalStatus,
+    Status,
+)
+from archive.reads.names import EXACT, VARIANT, resolve_name
+from archive.text.arabic import is_arabic
+from archive.text.normalize import normalize
+from archive.text.variants import phrase_key
+
+EVIDENCE = 5  # places kept per proposal
+SENTENCE = 400  # characters kept of a sentence
+CHUNK = 500
+ACCEPT_REASON = "accepted name"
+
+
+def _definitions(text: str, language: str):
+    from archive.text.definitions import find_definitions
+
+    return find_definitions(text, language)
+
+
+def _candidates(text: str, language: str):
+    from archive.text.candidates import candidate_names
+
+    return candidate_names(text, language)
+
+
+def _group_key(name: str) -> str:
+    from archive.text.candidates import group_key
+
+    return group_key(name)
+
+
+def _stream(articles: Iterable[Article], *fields: str) -> Iterator[Article]:
+    if hasattr(articles, "iterator"):  # a queryset: stream it, only what is read
+        return articles.select_related(None).only("id", *fields).iterator(chunk_size=CHUNK)
+    return iter(articles)
+
+
+class _Names:
+    """Which entity a name stands for: the archive's names (resolve_name, exact or variant,
+    among every entity), else the open proposals, looked up once per name."""
+
+    def __init__(self):
+        self.cache: dict[str, int | None] = {}
+        self.proposed: dict[str, int] = {}  # normalized name or "key:" variant key -> entity
+
+    def known(self, name: str) -> int | None:
+        if name not in self.cache:
+            found = [
+                m
+                for m in resolve_name(name, limit=5, fuzzy=False, among=Entity.objects.all())
+                if m.how in (EXACT, VARIANT)
+            ]
+            # Two entities with that name: which one is meant cannot be told.
+            self.cache[name] = found[0].entity.pk if len(found) == 1 else None
+        return self.cache[name]
+
+    def proposal(self, name: str) -> int | None:
+        key = phrase_key(name)
+        return self.proposed.get(normalize(name)) or (
+            self.proposed.get("key:" + key) if key else None
+        )
+
+    def propose(self, name: str, entity_id: int) -> None:
+        self.proposed.setdefault(normalize(name), entity_id)
+        key = phrase_key(name)
+        if key:
+            self.proposed.setdefault("key:" + key, entity_id)
+
+
+@dataclass
+class _Seen:
+    count: int = 0
+    evidence: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class LearnResult:
+    definitions: int = 0
+    proposed: int = 0  # proposals made
+    updated: int = 0  # proposals seen again
+    suggested: int = 0  # mentions suggested with proposed names
+
+
+def names_learn(*, articles: Iterable[Article], recount: bool = False, suggest: bool = True):
+    """Propose the names the articles define (see the module docstring); return a
+    LearnResult. Counts and evidence add to what earlier runs found; `recount` (a run over
+    the whole archive) sets the counts to what this run found instead. A rejected proposal
+    is never made again. With `suggest`, the articles then get suggestions from every open
+    proposal (marked with it)."""
+    result = LearnResult()
+    found: list[tuple[int, str, str, str, str]] = []  # article, language, long, short, sentence
+    ids: list[int] = []
+    for article in _stream(articles, "body", "language"):
+        if suggest:
+            ids.append(article.pk)
+        for d in _definitions(article.body, article.language):
+            long, short = d.long.strip(), d.short.strip()
+            if long and short and normalize(long) != normalize(short):
+                found.append((article.pk, article.language, long, short, d.sentence[:SENTENCE]))
+    result.definitions = len(found)
+    names = _Names()
+    existing = {
+        (p.entity_id, p.name, p.language): p
+        for p in NameProposal.objects.filter(entity__isnull=False)
+    }
+    for (entity_id, name, _), p in existing.items():
+        if p.status == ProposalStatus.PROPOSED:
+            names.propose(name, entity_id)
+    seen: dict[tuple[int, str, str], _Seen] = {}
+    todo = found
+    while todo:  # again while a new proposal makes another definition resolvable
+        left = []
+        for row in todo:
+            article_id, language, long, short, sentence = row
+            known = {name: names.known(name) for name in (long, short)}
+            if all(known.values()):
+                continue  # both names of the archive: nothing to learn
+            entities = {known[name] or names.proposal(name) for name in (long, short)} - {None}
+            if not entities:
+                left.append(row)  # perhaps once another definition is read
+                continue
+            if len(entities) > 1:
+                continue  # the two sides name different entities
+            (entity_id,) = entities
+            # Each side the archive has no alias for (a proposal seen again counts again).
+            for name in (long, short):
+                if known[name]:
+                    continue
+                key = (entity_id, name, language)
+                if key in existing and existing[key].status == ProposalStatus.REJECTED:
+                    continue
+                names.propose(name, entity_id)
+                s = seen.setdefault(key, _Seen())
+                s.count += 1
+                if len(s.evidence) < EVIDENCE:
+                    s.evidence.append({"article": article_id, "sentence": sentence})
+        if len(left) == len(todo):
+            break
+        todo = left
+    with transaction.atomic():
+        for (entity_id, name, language), s in seen.items():
+            p = existing.get((entity_id, name, language))
+            if p is None:
+                NameProposal.objects.create(
+                    entity_id=entity_id,
+                    name=name,
+                    language=language,
+                    origin=ProposalOrigin.DEFINITION,
+                    count=s.count,
+                    evidence=s.evidence,
+                )
+                result.proposed += 1
+                continue
+            if p.status == ProposalStatus.REJECTED:
+                continue
+            p.count = s.count if recount else p.count + s.count
+            places = {e.get("article") for e in p.evidence}
+            p.evidence = (p.evidence + [e for e in s.evidence if e["article"] not in places])[
+                :EVIDENCE
+            ]
+            p.save(update_fields=["count", "evidence", "updated"])
+            result.updated += 1
+    if suggest and ids:
+        result.suggested = suggest_from_proposals(Article.objects.filter(pk__in=ids))
+    return result
+
+
+def _containing(name: str):
+    """Articles whose text may hold `name` (its normalized form, an Arabic name without
+    its article, which a proclitic may have fused: للحكومة)."""
+    needle = normalize(name)
+    if is_arabic(name) and needle.startswith("ال") and len(needle) > 4:
+        needle = needle[2:]
+    return Article.objects.filter(body_search__contains=needle)
+
+
+@transaction.atomic
+def proposal_accept(*, proposal: NameProposal, user=None) -> int:
+    """The proposed name becomes an alias of its entity (origin "learned"); its mentions
+    across the archive are suggested and the ones it suggested already lose their mark.
+    Return how many mentions were suggested."""
+    proposal = NameProposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.entity_id is None:
+        raise ValueError("A proposal without an entity cannot be accepted as an alias.")
+    Alias.objects.get_or_create(
+        entity_id=proposal.entity_id,
+        name=proposal.name,
+        language=proposal.language,
+        defaults={"origin": AliasOrigin.LEARNED},
+    )
+    proposal.status = ProposalStatus.ACCEPTED
+    proposal.save(update_fields=["status", "updated"])
+    Mention.objects.filter(proposal=proposal).update(proposal=None)
+    return suggest_mentions(_containing(proposal.name), user=user)
+
+
+@transaction.atomic
+def proposal_reject(*, proposal: NameProposal, user=None) -> int:
+    """Reject the proposal (never proposed again) and the suggestions it caused; return how
+    many suggestions were rejected."""
+    from archive.services.annotations import mentions_review
+
+    proposal = NameProposal.objects.select_for_update().get(pk=proposal.pk)
+    proposal.status = ProposalStatus.REJECTED
+    proposal.save(update_fields=["status", "updated"])
+    caused = list(Mention.objects.filter(proposal=proposal, status=Status.SUGGESTED))
+    if caused:
+        mentions_review(mentions=caused, status=Status.REJECTED, user=user)
+    return len(caused)
+
+
+# --- unknown names --------------------------------------------------------------------
+
+
+@dataclass
+class UnknownName:
+    name: str  # the most frequent spelling
+    language: str  # of the articles it is most often found in
+    count: int
+    articles: list[str]  # slugs, first few
+    spellings: list[str]  # most frequent first
+    article_count: int = 0
+
+    def as_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "language": self.language,
+            "count": self.count,
+            "article_count": self.article_count,
+            "articles": self.articles,
+            "spellings": self.spellings,
+        }
+
+
+MAX_SLUGS = 20
+
+
+@dataclass
+class _Group:
+    count: int = 0
+    spellings: Counter = field(default_factory=Counter)
+    languages: Counter = field(default_factory=Counter)
+    articles: int = 0
+    slugs: list[str] = field(default_factory=list)
+    last: int | None = None
+
+
+def _known_names() -> tuple[set[str], set[str]]:
+    """Every alias's normalized form and variant key (one query, streamed)."""
+    normalized, keys = set(), set()
+    for norm, key in Alias.objects.values_list("normalized", "variant_key").iterator(
+        chunk_size=5000
+    ):
+        normalized.add(norm)
+        if key:
+            keys.add(key)
+    return normalized, keys
+
+
+def unknown_names(
+    *, language: str | None = None, limit: int | None = 100, min_count: int = 2
+) -> list[UnknownName]:
+    """Names that recur in the public articles (`candidate_names`) and that no entity has
+    (no alias, own name or spelling of one: same normalized form or variant key), grouped
+    across spellings and scripts (`group_key`), most useful first: found in the most
+    articles, then most often. Articles are streamed; what is kept is one small row per
+    distinct name."""
+    groups: dict[str, _Group] = {}
+    articles = Article.objects.public().order_by("pk")
+    if language:
+        articles = articles.filter(language=language)
+    for article in _stream(articles, "slug", "body", "language"):
+        for candidate in _candidates(article.body, article.language):
+            key = _group_key(candidate.name)
+            if not key:
+                continue
+            g = groups.get(key)
+            if g is None:
+                g = groups[key] = _Group()
+            g.count += 1
+            g.spellings[candidate.name] += 1
+            g.languages[article.language] += 1
+            if g.last != article.pk:
+                g.last = article.pk
+                g.articles += 1
+                if len(g.slugs) < MAX_SLUGS:
+                    g.slugs.append(article.slug)
+    normalized, keys = _known_names()
+
+    def known(spelling: str) -> bool:
+        key = phrase_key(spelling)
+        return normalize(spelling) in normalized or bool(key and key in keys)
+
+    ranked = sorted(
+        (g for g in groups.values() if g.count >= min_count),
+        key=lambda g: (-g.articles, -g.count, g.spellings.most_common(1)[0][0]),
+    )
+    rows: list[UnknownName] = []
+    for g in ranked:
+        spellings = [s for s, _ in g.spellings.most_common()]
+        if any(known(s) for s in spellings):
+            continue
+        rows.append(
+            UnknownName(
+                name=spellings[0],
+                language=g.languages.most_common(1)[0][0],
+                count=g.count,
+                articles=g.slugs,
+                spellings=spellings,
+                article_count=g.articles,
+            )
+        )
+        if limit and len(rows) >= limit:
+            break
+    return rows
+
+
+@transaction.atomic
+def unknown_name_adopt(
+    *,
+    name: str,
+    spellings: list[str],
+    kind: str = "",
+    entity: Entity | None = None,
+    language: str = "en",
+) -> Entity:
+    """Make an entity named `name` (of `kind`) with its `spellings` as aliases, or (given
+    `entity`) add the spellings to that entity. A spelling in Arabic script is an Arabic
+    name; the others are in `language` (undetermined, "und", when that is Arabic). Return
+    the entity."""
+    from archive.services.entities import check_name, entity_create
+
+    spellings = list(dict.fromkeys(s.strip() for s in [name, *spellings] if s and s.strip()))
+    if not spellings:
+        raise ValidationError("A name is needed.")
+
+    def language_of(spelling: str) -> str:
+        if is_arabic(spelling):
+            return "ar"
+        return language if language != "ar" else "und"  # a Latin spelling in Arabic texts
+
+    if entity is None:
+        entity = entity_create(
+            name=spellings[0], kind=kind, words=spellings[0], language=language_of(spellings[0])
+        )
+    for spelling in spellings:
+        check_name(spelling, f"The alias {spelling[:40]!r}")
+        Alias.objects.get_or_create(
+            entity=entity,
+            name=spelling,
+            language=language_of(spelling),
+            defaults={"origin": AliasOrigin.ANALYST},
+        )
+    return entity
+
+
+__all__ = [
+    "LearnResult",
+    "UnknownName",
+    "names_learn",
+    "proposal_accept",
+    "proposal_reject",
+    "unknown_name_adopt",
+    "unknown_names",
+]
