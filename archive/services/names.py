@@ -267,6 +267,7 @@ class UnknownName:
 
 
 MAX_SLUGS = 20
+MAX_IDS = 200  # articles remembered per name, to tell a surname from a name of its own
 
 
 @dataclass
@@ -276,11 +277,30 @@ class _Group:
     languages: Counter = field(default_factory=Counter)
     articles: int = 0
     slugs: list[str] = field(default_factory=list)
+    ids: set[int] = field(default_factory=set)
     last: int | None = None
+
+    @property
+    def complete(self) -> bool:  # every article it is in is in `ids`
+        return self.articles <= MAX_IDS
+
+    def absorb(self, other: _Group) -> None:
+        self.count += other.count
+        self.spellings.update(other.spellings)
+        self.languages.update(other.languages)
+        both = self.ids | other.ids
+        if self.complete and other.complete:
+            self.articles = len(both)
+        else:
+            self.articles = max(self.articles, other.articles, len(both))
+        self.ids = set(sorted(both)[:MAX_IDS]) if len(both) > MAX_IDS else both
+        self.slugs += [slug for slug in other.slugs if slug not in self.slugs]
+        del self.slugs[MAX_SLUGS:]
 
 
 def _known_names() -> tuple[set[str], set[str]]:
-    """Every alias's normalized form and variant key (one query, streamed)."""
+    """The normalized form and variant key of every alias and every entity's own names
+    (Entity.own_names, whether or not their alias rows are there yet), streamed."""
     normalized, keys = set(), set()
     for norm, key in Alias.objects.values_list("normalized", "variant_key").iterator(
         chunk_size=5000
@@ -288,7 +308,68 @@ def _known_names() -> tuple[set[str], set[str]]:
         normalized.add(norm)
         if key:
             keys.add(key)
+    for entity in Entity.objects.only("pk", "name", "name_ar").iterator(chunk_size=5000):
+        for name, _language in entity.own_names():
+            normalized.add(normalize(name))
+            key = phrase_key(name)
+            if key:
+                keys.add(key)
     return normalized, keys
+
+
+def _find(parent: dict[str, str], key: str) -> str:
+    while parent.get(key, key) != key:
+        parent[key] = parent.get(parent[key], parent[key])
+        key = parent[key]
+    return key
+
+
+def _merged(groups: dict[str, _Group], same: set[tuple[str, str]]) -> list[_Group]:
+    """The groups after two merges. A definition says its two sides are one name (Southern
+    Transitional Council (STC)). A one-word name seen only in articles that also hold a
+    longer name ending with it is that name's surname (Grundberg after Hans Grundberg), as
+    the matcher reads a surname only after the full name."""
+    parent: dict[str, str] = {}
+    for a, b in same:
+        if a in groups and b in groups:
+            ra, rb = _find(parent, a), _find(parent, b)
+            if ra != rb:
+                parent[rb] = ra
+    roots: dict[str, _Group] = {}
+    for key, group in groups.items():
+        root = _find(parent, key)
+        if root in roots:
+            roots[root].absorb(group)
+        else:
+            roots[root] = group
+    from archive.text.definitions import FUNCTION_WORDS
+
+    by_last: dict[str, list[_Group]] = {}
+    for group in roots.values():
+        for spelling in group.spellings:
+            words = spelling.split()
+            # A person's name, not an institution's (Conseil de transition du Sud).
+            if len(words) > 1 and not FUNCTION_WORDS & {normalize(w) for w in words}:
+                last = _group_key(words[-1])
+                if last and group not in by_last.setdefault(last, []):
+                    by_last[last].append(group)
+
+    def words(group: _Group) -> int:
+        return max(len(s.split()) for s in group.spellings)
+
+    kept = []
+    for key, group in roots.items():
+        if group.spellings and group.complete:
+            longer = [
+                g
+                for g in by_last.get(key, [])
+                if g is not group and g.complete and group.ids <= g.ids and words(g) > words(group)
+            ]
+            if longer:
+                max(longer, key=lambda g: (g.articles, g.count)).absorb(group)
+                continue
+        kept.append(group)
+    return kept
 
 
 def unknown_names(
@@ -296,10 +377,11 @@ def unknown_names(
 ) -> list[UnknownName]:
     """Names that recur in the public articles (`candidate_names`) and that no entity has
     (no alias, own name or spelling of one: same normalized form or variant key), grouped
-    across spellings and scripts (`group_key`), most useful first: found in the most
-    articles, then most often. Articles are streamed; what is kept is one small row per
-    distinct name."""
+    across spellings and scripts (`group_key`), with the two sides of a definition and a
+    surname with its full name, most useful first: found in the most articles, then most
+    often. Articles are streamed; what is kept is one small row per distinct name."""
     groups: dict[str, _Group] = {}
+    same: set[tuple[str, str]] = set()
     articles = Article.objects.public().order_by("pk")
     if language:
         articles = articles.filter(language=language)
@@ -317,8 +399,14 @@ def unknown_names(
             if g.last != article.pk:
                 g.last = article.pk
                 g.articles += 1
+                if len(g.ids) < MAX_IDS:
+                    g.ids.add(article.pk)
                 if len(g.slugs) < MAX_SLUGS:
                     g.slugs.append(article.slug)
+        for d in _definitions(article.body, article.language):
+            a, b = _group_key(d.long), _group_key(d.short)
+            if a and b and a != b:
+                same.add((a, b))
     normalized, keys = _known_names()
 
     def known(spelling: str) -> bool:
@@ -326,7 +414,7 @@ def unknown_names(
         return normalize(spelling) in normalized or bool(key and key in keys)
 
     ranked = sorted(
-        (g for g in groups.values() if g.count >= min_count),
+        (g for g in _merged(groups, same) if g.count >= min_count),
         key=lambda g: (-g.articles, -g.count, g.spellings.most_common(1)[0][0]),
     )
     rows: list[UnknownName] = []
