@@ -32,3 +32,34 @@ def test_eval_set_needs_a_readable_file(tmp_path):
     bad.write_text("{not json", encoding="utf-8")
     with pytest.raises(CommandError, match="x.json"):
         call_command("evaluate_matcher", "--eval-set", str(bad), stderr=StringIO())
+
+
+NEWTOPIC = Path(settings.BASE_DIR) / "tests" / "data" / "newtopic" / "articles.json"
+
+
+def scores(out: str) -> dict[str, tuple[float, float]]:
+    found = {}
+    for line in out.splitlines()[1:]:
+        label = line.split(" ")[0].rstrip(":")
+        precision = float(line.split("precision ")[1].split(",")[0])
+        recall = float(line.split("recall ")[1].split(",")[0])
+        found[label] = (precision, recall)
+    return found
+
+
+def test_a_set_of_entities_made_with_their_names_only_is_scored_before_and_after():
+    """The Yemen set's entities (slug, kind, name, name_ar) as the admin makes them: their
+    own names are what the matcher knows; without them it knows nothing of the topic."""
+    runs = {}
+    for label, without in {
+        "before": ["--without", "own-names", "--without", "short-forms"],
+        "own names": ["--without", "short-forms"],
+        "all": [],
+    }.items():
+        out = StringIO()
+        call_command("evaluate_matcher", "--eval-set", str(NEWTOPIC), *without, stdout=out)
+        runs[label] = scores(out.getvalue())
+        assert set(runs[label]) == {"ar", "en", "fr", "all"}
+    assert runs["before"]["all"][1] == 0.0
+    assert runs["own names"]["all"][1] > 0.6
+    assert runs["all"]["all"][1] >= runs["own names"]["all"][1]

@@ -24,6 +24,7 @@ from simple_history.utils import bulk_create_with_history
 
 from archive.models import Alias, Article, Mention, MentionRole, Status
 from archive.text.matcher import AliasEntry, Matcher
+from archive.text.short_forms import with_short_forms
 
 CHUNK = 500
 CHANGE_REASON = "suggested by the matcher"
@@ -73,9 +74,11 @@ def find_all_one(matcher: Matcher, text: str, normalized=None) -> list[tuple[int
 
 
 def build_matcher() -> Matcher:
-    """One Matcher from every alias, in one query."""
+    """One Matcher from every alias, in one query, and the short forms of people's names
+    (surname, first and last name) that name one entity only among all of them."""
     rows = Alias.objects.values_list("entity_id", "name", "entity__kind").iterator(chunk_size=5000)
-    return Matcher(AliasEntry(entity_id, name, kind) for entity_id, name, kind in rows)
+    entries = [AliasEntry(entity_id, name, kind) for entity_id, name, kind in rows]
+    return Matcher(with_short_forms(entries))
 
 
 def _chunks(articles: Iterable[Article]) -> Iterator[list[Article]]:

@@ -48,6 +48,12 @@ Matching rules (see the tests for examples):
   in the span (``al-Sarraj``).
 * Abbreviations: ``<match> (ABC)`` defines ``ABC`` (all-caps Latin, 2–12 letters) as that
   entity for the rest of the text; the parenthesised abbreviation itself is a mention.
+* Short forms (``AliasEntry.short``: a person's surname or first and last name, derived
+  when the matcher is built, see :mod:`archive.text.short_forms`) match like aliases, with
+  two limits: an Arabic surname written with ``ال`` needs it in the text (البشير, not بشير),
+  and a one-word one does not match inside a longer name: right after a given or middle
+  name the archive knows (Mohamed Bashir, Mansur Hadi) or before a name particle (Bashir
+  Abu-Namo).
 * Overlaps: longest candidate (in characters) wins, then the earliest.
 """
 
@@ -78,6 +84,7 @@ class AliasEntry:
     entity_id: int | str
     name: str
     kind: str  # "person" | "organization" | "place"
+    short: bool = False  # a short form of a longer name (archive.text.short_forms)
 
 
 @dataclass(frozen=True)
@@ -103,6 +110,7 @@ _STOPWORD_TEXT = """
 _TOKEN_RE = re.compile(r"[^\W_]+")
 # Apostrophe: French and Italian elision inside a name (Gouvernement d'union nationale).
 _GAP_RE = re.compile(r"[\s\-\u2010-\u2014']+|\.\s*")
+_JOINED = re.compile(r"[ \-\u2010\u2011]+")  # two words of one name
 _ABBR_RE = re.compile(r"\s*\(\s*([^\W\d_]{2,12})\s*\)")
 
 BARE_SURNAME = 5  # letters a one-word Arabic name needs to be found without its ال
@@ -149,6 +157,7 @@ class _Alias:
     keys: tuple[str, ...]
     flags: tuple[int, ...]
     dot: bool = False  # the alias ends with its own full stop (U.S., U.N.)
+    short: bool = False  # AliasEntry.short, one word: not inside a longer name
 
 
 @lru_cache(maxsize=100_000)
@@ -208,6 +217,8 @@ class Matcher:
         self._surnames: dict[str, set[int | str]] = defaultdict(set)
         self._fuzzy: dict[str, set[str]] = defaultdict(set)
         self._fuzzy_cache: dict[str, tuple[str, ...]] = {}
+        # Spelling keys of the words before a surname in people's names (Omar, Hassan, عمر).
+        self._given: set[str] = set()
         # Each distinct word of the texts normalized once: the words of news text repeat.
         self._words: dict[str, tuple[str, list[int]]] = {}
         self._token_keys: dict[str, tuple[str, bool]] = {}  # token → (key, is Arabic)
@@ -236,7 +247,11 @@ class Matcher:
             else:
                 s, e = original_span(offsets, m.start(), m.end())
                 flags.append(_flag(entry.name[s:e]))
-        if entry.kind == "person" and (len(keys) >= 2 or len(keys[0]) >= BARE_SURNAME):
+        if (
+            entry.kind == "person"
+            and (len(keys) >= 2 or len(keys[0]) >= BARE_SURNAME)
+            and not (entry.short and len(keys) == 1)
+        ):
             # In a person's name ال is optional: عبد الحميد دبيبة and دبيبة are الدبيبة. A
             # short name alone keeps its article: الكبير is a name, كبير the word "big"
             # (المنفي, منفي "exiled"; السراج, سراج "lamp").
@@ -252,7 +267,11 @@ class Matcher:
         elif len(keys) == 1 and keys[0] in STOPWORDS:
             return
         dot = entry.name.rstrip().endswith(".") and len(keys) >= 2
-        self._index_alias(_Alias(entry.entity_id, entry.kind, keys, tuple(flags), dot), seen)
+        short = entry.short and len(keys) == 1
+        alias = _Alias(entry.entity_id, entry.kind, keys, tuple(flags), dot, short)
+        self._index_alias(alias, seen)
+        if entry.kind == "person" and len(keys) >= 2:
+            self._given.update(token_key(k, normalized=True) for k in keys[:-1])
         word = keys[0]
         if len(keys) == 1 and flags[0] == ALLCAPS and 2 <= len(word) <= 4 and word.isascii():
             # An acronym is also written with full stops: UN as U.N., US as U.S.
@@ -411,6 +430,8 @@ class Matcher:
                     last = self._match_rest(norm, toks, p, alias)
                     if last is None:
                         continue
+                    if alias.short and self._inside_name(norm, toks, p, shift):
+                        continue
                     s, e = tok.start + shift, toks[last].end
                     if alias.dot and norm[e : e + 1] == ".":
                         e += 1
@@ -473,6 +494,32 @@ class Matcher:
             if not self._case_ok(t, flag):
                 return None
         return j
+
+    def _inside_name(self, norm: str, toks: list[_Tok], p: int, shift: int) -> bool:
+        """Whether the one word at `p` stands inside a longer name: after a given or middle
+        name the archive knows (Mohamed Bashir, Mansur Hadi), or before a name particle
+        (Bashir Abu-Namo). "President Hadi" is no name: titles are in no one's name."""
+        q = p - 1
+        if q >= 0 and not toks[p].arabic and _is_latin_article(toks[q].key):
+            q -= 1  # Mohamed al-Bashir
+        if shift == 0 and q >= 0 and toks[q].arabic == toks[p].arabic:
+            prev = toks[q]
+            if (
+                (prev.arabic or prev.capitalised)
+                and _JOINED.fullmatch(norm[prev.end : toks[q + 1].start])
+                and token_key(prev.key, normalized=True) in self._given
+            ):
+                return True
+        if p + 1 < len(toks):
+            nxt = toks[p + 1]
+            if (
+                not nxt.arabic
+                and nxt.capitalised
+                and nxt.key in _NAME_PARTICLES
+                and _JOINED.fullmatch(norm[toks[p].end : nxt.start])
+            ):
+                return True
+        return False
 
     @staticmethod
     def _article_before(norm: str, toks: list[_Tok], p: int) -> bool:
@@ -557,6 +604,9 @@ class Matcher:
             covered.add(p)
         return extra
 
+
+# Words that go on a person's name (Bashir Abu-Namo, Salman bin Abdulaziz).
+_NAME_PARTICLES = frozenset({"abu", "abou", "bin", "ibn", "ben", "ould"})
 
 # Small words inside a name ("Government of National Accord", "Armée nationale de …").
 _NAME_LINKS = frozenset(  # not "and": it joins two names more often than it is in one

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from archive.text.matcher import AliasEntry, Match, Matcher, evaluate
+from archive.text.short_forms import with_short_forms
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -431,7 +432,8 @@ ROOT = DATA.parents[1]
 
 
 def eval_matcher(data: dict) -> Matcher:
-    """The fixtures' aliases plus the evaluation set's own, entities by slug."""
+    """The fixtures' aliases plus the evaluation set's own, entities by slug, and the short
+    forms of people's names."""
     fixtures = json.loads((ROOT / "fixtures" / "04_entities.json").read_text(encoding="utf-8"))
     kinds = {
         o["fields"]["slug"]: o["fields"]["kind"] for o in fixtures if o["model"] == "archive.entity"
@@ -444,7 +446,7 @@ def eval_matcher(data: dict) -> Matcher:
     entries += [
         AliasEntry(r["entity"], n, r["kind"]) for r in data["aliases"] for n, _ in r["names"]
     ]
-    return Matcher(entries)
+    return Matcher(with_short_forms(entries))  # as build_matcher makes it
 
 
 def test_eval_set_gold_spans_are_exact_and_sources_cited():

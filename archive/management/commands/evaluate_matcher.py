@@ -5,7 +5,11 @@ computed in memory (nothing is written). Run it on a database loaded with the fi
 
 With ``--eval-set FILE`` (``tests/data/eval/articles.json``) it scores the matcher on
 excerpts of published articles instead, overall and per language: the aliases are every
-alias in the database plus the set's own alias list, entities are compared by slug.
+alias in the database plus the set's own alias list, entities are compared by slug. A set
+that lists its entities as an analyst makes them (``tests/data/newtopic/``: slug, kind,
+name, name_ar and nothing else) gives them their own names (Entity.own_names), as the
+admin does; ``--without own-names`` or ``--without short-forms`` scores the matcher
+without them (the archive before entities' names were names; no derived short forms).
 """
 
 import json
@@ -16,8 +20,11 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from archive.ingest.suggest import build_matcher
-from archive.models import Alias, Article, Mention, Status
+from archive.models import Alias, Article, Entity, Mention, Status
 from archive.text.matcher import AliasEntry, Matcher, evaluate
+from archive.text.short_forms import with_short_forms
+
+PARTS = ("own-names", "short-forms")
 
 
 def load_eval_set(path: str | Path) -> dict:
@@ -31,6 +38,28 @@ def eval_set_aliases(data: dict) -> list[AliasEntry]:
         for row in data.get("aliases", ())
         for name, _language in row["names"]
     ]
+
+
+def eval_set_entities(data: dict) -> list[AliasEntry]:
+    """The own names of the set's entities (slug, kind, name, name_ar), keyed by slug."""
+    out = []
+    for row in data.get("entities", ()):
+        entity = Entity(kind=row["kind"], name=row["name"], name_ar=row.get("name_ar", ""))
+        out += [AliasEntry(row["slug"], name, row["kind"]) for name, _lang in entity.own_names()]
+    return out
+
+
+def eval_set_matcher(
+    data: dict, database: Iterable[AliasEntry] = (), *, without: Iterable[str] = ()
+) -> Matcher:
+    """The matcher an archive holding `database` and the set's aliases and entities would
+    build (build_matcher's rules), leaving out the PARTS named in `without`."""
+    entries = [*database, *eval_set_aliases(data)]
+    if "own-names" not in without:
+        entries += eval_set_entities(data)
+    if "short-forms" not in without:
+        entries = with_short_forms(entries)
+    return Matcher(entries)
 
 
 def score_eval_set(matcher: Matcher, data: dict) -> tuple[dict, dict, list[tuple]]:
@@ -69,10 +98,17 @@ class Command(BaseCommand):
             metavar="FILE",
             help="Score on a JSON evaluation set (tests/data/eval/articles.json), per language.",
         )
+        parser.add_argument(
+            "--without",
+            action="append",
+            choices=PARTS,
+            default=[],
+            help="With --eval-set: leave the entities' own names or the short forms out.",
+        )
 
-    def handle(self, *args, show, eval_set=None, **options):
+    def handle(self, *args, show, eval_set=None, without=(), **options):
         if eval_set:
-            return self._eval_set(eval_set, show)
+            return self._eval_set(eval_set, show, without)
         gold = set(
             Mention.objects.filter(status=Status.CONFIRMED, is_orphaned=False).values_list(
                 "article_id", "entity_id", "start", "end"
@@ -104,7 +140,7 @@ class Command(BaseCommand):
                     slug, body = bodies[art]
                     self.stdout.write(f"{label}: {slug} {s}-{e} {body[s:e]!r} → {names[ent]}")
 
-    def _eval_set(self, path: str, show: bool) -> None:
+    def _eval_set(self, path: str, show: bool, without=()) -> None:
         try:
             data = load_eval_set(path)
             articles = data["articles"]
@@ -112,9 +148,9 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: {exc}", returncode=1) from exc
         rows: Iterable = Alias.objects.values_list("entity__slug", "name", "entity__kind")
         entries = [AliasEntry(slug, name, kind) for slug, name, kind in rows]
-        if not entries:
+        if not entries and not data.get("entities"):
             raise CommandError("No aliases: load the fixtures first.", returncode=1)
-        matcher = Matcher(entries + eval_set_aliases(data))
+        matcher = eval_set_matcher(data, entries, without=without)
         total, per_language, diffs = score_eval_set(matcher, data)
         self.stdout.write(f"{len(articles)} articles")
         for lang, s in per_language.items():

@@ -1,0 +1,136 @@
+"""Short forms of a person's name that texts use alone: the surname (Bashir, al-Bashir,
+البشير) and the first and last names without the middle ones (Omar al-Bashir for Omar Hassan
+Ahmad al-Bashir). Plain Python, no Django.
+
+`short_forms(name, kind)` derives them from one name; `unique_short_forms(entries)` keeps
+those that name one entity only among all the names of all entities (a surname two people
+share, or that another entity's name holds as a word, names nobody). They are matcher
+entries made when the matcher is built, never alias rows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+from .arabic import ARTICLE, is_arabic
+from .matcher import AliasEntry
+from .normalize import normalize
+from .variants import LATIN_ARTICLES, phrase_key
+
+# Words that open a compound given name (Abd al-Rahman, Abu Bakr, عبد ربه).
+GIVEN_COMPOUNDS = frozenset({"abd", "abdel", "abdul", "abdal", "abu", "abou", "عبد", "ابو"})
+# Words that belong to the surname after them (bin Mubarak, von der Leyen, ابن سلمان).
+SURNAME_PARTICLES = (
+    frozenset(
+        {"bin", "ibn", "ben", "bint", "ould", "abu", "abou", "van", "von", "der", "de", "du"}
+        | {"da", "di", "del", "della", "dos", "la", "le", "bin", "بن", "ابن", "بنت", "ابو", "ال"}
+    )
+    | LATIN_ARTICLES
+)
+LATIN_SURNAME_MIN = 4  # letters a surname alone needs (Hadi yes, Ali no)
+ARABIC_SURNAME_MIN = 5  # without ال (as the matcher's BARE_SURNAME); with it, 3
+
+_WORD_SPLIT = re.compile(r"[\s\-\u2010\u2011]+")
+_BRACKETS = re.compile(r"\s*[(\[].*$")
+
+
+def _words(name: str) -> list[str]:
+    return name.split()
+
+
+def _name_words(name: str) -> list[str]:
+    """The words of a name as the matcher compares them: normalized, hyphens split
+    (Abu-Namo), without articles (al-, ال)."""
+    out = []
+    for part in _WORD_SPLIT.split(normalize(name)):
+        if not part or part in LATIN_ARTICLES:
+            continue
+        if is_arabic(part) and part.startswith(ARTICLE) and len(part) >= 4:
+            part = part[len(ARTICLE) :]
+        out.append(part)
+    return out
+
+
+def _bare(word: str) -> str:
+    """The letters of a surname's last word, without its article (al-Bashir → bashir)."""
+    parts = _name_words(word)
+    return parts[-1] if parts else ""
+
+
+def _surname_ok(surname: list[str]) -> bool:
+    """A one-word surname long enough to stand alone (several words always are)."""
+    if len([w for w in surname if normalize(w) not in LATIN_ARTICLES]) > 1:
+        return True
+    word = surname[-1]
+    letters = _bare(word)
+    if is_arabic(word):
+        has_article = normalize(word).startswith(ARTICLE)
+        return len(letters) >= (3 if has_article else ARABIC_SURNAME_MIN)
+    return len(letters) >= LATIN_SURNAME_MIN and letters.isalpha()
+
+
+def short_forms(name: str, kind: str) -> list[str]:
+    """The surname and the first-and-last name of a person's `name`, as written in it;
+    nothing for other kinds, one-word names, or names written surname first (a comma)."""
+    if kind != "person" or "," in name:
+        return []
+    words = _words(_BRACKETS.sub("", name).strip())
+    if len(words) < 2:
+        return []
+    keys = [normalize(w) for w in words]
+    if keys[0] in GIVEN_COMPOUNDS and len(words) == 2:
+        return []  # Abu Mazen, عبد الله: one given name, no surname
+    given = 2 if keys[0] in GIVEN_COMPOUNDS else 1
+    last = len(words) - 1
+    while last > given and keys[last - 1] in SURNAME_PARTICLES:
+        last -= 1
+    surname = words[last:]
+    forms = []
+    if _surname_ok(surname):
+        forms.append(" ".join(surname))
+    if last > given:  # middle names between: the given name and the surname alone
+        forms.append(" ".join(words[:given] + surname))
+    return forms
+
+
+def unique_short_forms(entries: Iterable[tuple[object, str, str]]) -> list[tuple[object, str]]:
+    """[(entity_id, short form)] of `entries` [(entity_id, name, kind)] that name one entity
+    only: no other entity has a name or a short form with the same spelling key, and for a
+    one-word surname, no other entity's name has a word that is it or begins with it
+    (Houthi and Houthis). The input's order is kept."""
+    owners: dict[str, set] = defaultdict(set)  # phrase key → entities named so
+    words: dict[str, set] = defaultdict(set)  # word → entities whose names hold it
+    derived: list[tuple[object, str]] = []
+    for entity_id, name, kind in entries:
+        owners[phrase_key(name)].add(entity_id)
+        for word in _name_words(name):
+            words[word].add(entity_id)
+        for form in short_forms(name, kind):
+            derived.append((entity_id, form))
+            owners[phrase_key(form)].add(entity_id)
+    surnames = {_bare(form) for _e, form in derived}
+    by_prefix: dict[str, set] = defaultdict(set)  # surname → entities with a longer word
+    for word, ids in words.items():
+        for n in range(3, len(word)):
+            if word[:n] in surnames:
+                by_prefix[word[:n]] |= ids
+
+    def unique(entity_id, form: str) -> bool:
+        if owners[phrase_key(form)] != {entity_id}:
+            return False
+        if len([w for w in _words(form) if normalize(w) not in LATIN_ARTICLES]) > 1:
+            return True
+        bare = _bare(form)
+        return (words.get(bare, set()) | by_prefix.get(bare, set())) <= {entity_id}
+
+    return [(e, form) for e, form in dict.fromkeys(derived) if unique(e, form)]
+
+
+def with_short_forms(entries: Iterable[AliasEntry]) -> list[AliasEntry]:
+    """`entries` and after them the unique short forms of their names, as entries marked
+    `short` (what a matcher is built from)."""
+    entries = list(entries)
+    found = unique_short_forms((e.entity_id, e.name, e.kind) for e in entries)
+    return entries + [AliasEntry(e, form, "person", short=True) for e, form in found]
