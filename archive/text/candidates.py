@@ -159,6 +159,8 @@ def _latin_candidates(text: str, language: str) -> list[Candidate]:
     romance = language.split("-")[0].lower() in _ROMANCE
     found: list[Candidate] = []
     run: list[tuple[int, int, str]] = []
+    openers: set[int] = set()  # where a sentence opens with a capitalised word
+    inside: set[str] = set()  # capitalised words written inside a sentence
 
     def close() -> None:
         while run and _word_kind(run[-1][2]) == "particle":
@@ -223,13 +225,24 @@ def _latin_candidates(text: str, language: str) -> list[Candidate]:
             run.append((start, end, word))
             close()
         elif kind == "name" or (kind == "particle" and (run or low in ("al", "el"))):
+            if sentence_start:
+                openers.add(start)
+            elif kind == "name":
+                inside.add(word)
             run.append((start, end, word))
         else:
             close()
         if possessive or end != m.end():
             close()
     close()
-    return found
+    # One capitalised word opening a sentence and never written so inside one is more often
+    # a participle or an adverb (Speaking, Disparu, Visé) than a name said once.
+    return [
+        c
+        for c in found
+        if not (c.start in openers and " " not in c.name and c.name not in inside)
+        or sum(ch.isupper() for ch in c.name) >= 2
+    ]
 
 
 def _arabic_words(text: str) -> list[tuple[int, int, str]]:
