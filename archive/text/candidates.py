@@ -23,6 +23,7 @@ a topic's names):
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from .arabic import is_arabic
@@ -235,12 +236,14 @@ def _latin_candidates(text: str, language: str) -> list[Candidate]:
         if possessive or end != m.end():
             close()
     close()
-    # One capitalised word opening a sentence and never written so inside one is more often
-    # a participle or an adverb (Speaking, Disparu, Visé) than a name said once.
+    # One capitalised word opening a sentence, written nowhere else in the text, is more
+    # often a participle or an adverb (Speaking, Disparu, Visé) than a name said once.
+    said = Counter(c.name for c in found)
     return [
         c
         for c in found
         if not (c.start in openers and " " not in c.name and c.name not in inside)
+        or said[c.name] > 1
         or sum(ch.isupper() for ch in c.name) >= 2
     ]
 

@@ -100,6 +100,13 @@ def test_candidate_names(text, language, expected):
     assert _names(text, language) == expected
 
 
+def test_a_word_opening_sentences_is_a_name_when_said_again_not_once():
+    assert _names("Speaking to reporters, he left. Hemedti spoke. Hemedti left.", "en") == [
+        "Hemedti",
+        "Hemedti",
+    ]
+
+
 def test_candidates_are_spans_of_the_text():
     for article in NEWTOPIC["articles"]:
         text = article["text"]
