@@ -3,8 +3,7 @@ them, and the suggestions a proposed name makes are marked until then."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -12,39 +11,10 @@ from django.urls import reverse
 
 from archive.ingest.suggest import suggest_from_proposals
 from archive.models import Alias, AliasOrigin, Mention, NameProposal, ProposalStatus, Status
-from archive.services import names as names_service
 from archive.services.names import names_learn, proposal_accept, proposal_reject
 from tests.factories import make_article, make_entity, make_mention
 
 pytestmark = pytest.mark.django_db
-
-
-@dataclass
-class _Definition:
-    long: str
-    short: str
-    start: int
-    end: int
-    sentence: str
-
-
-_LONG_SHORT = re.compile(r"\b(?:[Tt]he|[Ll]es|[Ll]a|[Ll]e) (.+?) \(([A-Z]{2,8})\)")
-
-
-def _stand_in_definitions(text, language):
-    """'the Long Name (ABBR)' only: enough to drive the service in these tests."""
-    return [
-        _Definition(m.group(1), m.group(2), m.start(1), m.end(), text[: m.end()])
-        for m in _LONG_SHORT.finditer(text)
-    ]
-
-
-@pytest.fixture(autouse=True)
-def definitions(monkeypatch):
-    try:
-        from archive.text.definitions import find_definitions  # noqa: F401
-    except ImportError:  # not there yet: a stand-in of the same shape
-        monkeypatch.setattr(names_service, "_definitions", _stand_in_definitions)
 
 
 @pytest.fixture
@@ -246,3 +216,41 @@ def test_admin_actions_accept_and_reject(client, staff, rsf):
     assert (rsf_name.status, sla_name.status) == ("accepted", "rejected")
     assert Alias.objects.filter(entity=rsf, name="RSF", origin="learned").exists()
     assert not Alias.objects.filter(name="SLA").exists()
+
+
+# --- import and the command -------------------------------------------------------------
+
+
+def test_an_import_learns_the_names_its_texts_define(tmp_path, rsf):
+    from django.core.management import call_command
+
+    def import_text(slug, text):
+        folder = tmp_path / slug
+        folder.mkdir()
+        (folder / "a.txt").write_text(text, encoding="utf-8")
+        (folder / "manifest.toml").write_text(
+            f'[[article]]\nfile = "a.txt"\nlanguage = "en"\nslug = "{slug}"\n', encoding="utf-8"
+        )
+        call_command("import_articles", str(folder), stdout=StringIO(), stderr=StringIO())
+
+    import_text("darfur", "Fighting in Darfur\nThe Rapid Support Forces (RSF) took the town.")
+    proposal = NameProposal.objects.get()
+    assert (proposal.entity, proposal.name, proposal.count) == (rsf, "RSF", 1)
+    # A later import: the proposed name is suggested there, marked.
+    import_text("el-fasher", "El Fasher\nRSF fighters left El Fasher on Monday.")
+    marked = Mention.objects.get(article__slug="el-fasher")
+    assert (marked.text, marked.entity, marked.proposal) == ("RSF", rsf, proposal)
+
+
+def test_learn_names_reads_the_whole_archive_and_counts_once_however_often_run(rsf):
+    from django.core.management import call_command
+
+    for _ in range(3):
+        make_article(body="The Rapid Support Forces (RSF) took the town.", language="en")
+    for _ in range(2):
+        out = StringIO()
+        call_command("learn_names", stdout=out, stderr=StringIO())
+        proposal = NameProposal.objects.get()
+        assert proposal.count == 3
+    assert "3 definitions read" in out.getvalue()
+    assert Mention.objects.filter(proposal=proposal).count() == 3

@@ -20,7 +20,7 @@ from django.db import IntegrityError, connection, transaction
 from archive.ingest import suggest
 from archive.ingest.manifest import Entry, Problem, manifest_path, read_manifest
 from archive.models import Article, Mention, Source, Story
-from archive.services import article_text_replace, unique_slug
+from archive.services import article_text_replace, names_learn, unique_slug
 
 # Every import takes this PostgreSQL advisory lock (transaction scope) before it looks at
 # the database, so two runs at once are serialized rather than racing on the same slugs.
@@ -115,6 +115,9 @@ def import_manifests(
             _write(entries, existing, result, progress)
             if result.problems:
                 raise ImportAborted
+            # Names the new texts define become proposals; their mentions are suggested, marked.
+            written = Article.objects.filter(slug__in=result.new + result.updated)
+            result.suggested += names_learn(articles=written).suggested
     except ImportAborted:
         _written_nothing(result)
     except IntegrityError as exc:
