@@ -12,7 +12,7 @@ from django.urls import reverse
 from archive.ingest.suggest import suggest_from_proposals
 from archive.models import Alias, AliasOrigin, Mention, NameProposal, ProposalStatus, Status
 from archive.services.names import names_learn, proposal_accept, proposal_reject
-from tests.factories import make_article, make_entity, make_mention
+from tests.factories import make_article, make_entity, make_mention, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -254,3 +254,16 @@ def test_learn_names_reads_the_whole_archive_and_counts_once_however_often_run(r
         assert proposal.count == 3
     assert "3 definitions read" in out.getvalue()
     assert Mention.objects.filter(proposal=proposal).count() == 3
+
+
+def test_an_analyst_reviews_proposals_and_adopts_unknown_names(client, rsf):
+    client.force_login(make_user("ana", group="Analyst"))
+    names_learn(articles=[make_article(body="The Rapid Support Forces (RSF) left.")])
+    proposal = NameProposal.objects.get()
+    url = reverse("admin:archive_nameproposal_changelist")
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"action": "accept_selected", "_selected_action": [proposal.pk]})
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.ACCEPTED
+    assert client.get(reverse("admin:archive_nameproposal_unknown")).status_code == 200
