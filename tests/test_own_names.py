@@ -162,26 +162,26 @@ def test_load_initial_data_gives_every_entity_its_own_names():
 
 
 def test_import_aliases_marks_wikidata_names_and_syncs_the_own_names(tmp_path):
-    entity = make_entity(name="Yemen", name_ar="اليمن", kind="place", wikidata_id="Q805")
+    entity = make_entity(name="Hans Grundberg", name_ar="هانس غروندبرغ", wikidata_id="Q5650240")
     data = {
         "entities": {
-            "Q805": {
-                "id": "Q805",
+            "Q5650240": {
+                "id": "Q5650240",
                 "labels": {
-                    "en": {"language": "en", "value": "Yemen"},
-                    "fr": {"language": "fr", "value": "Yémen"},
+                    "en": {"language": "en", "value": "Hans Grundberg"},
+                    "fr": {"language": "fr", "value": "Hans Grundberg"},
                 },
                 "aliases": {},
             }
         }
     }
-    path = tmp_path / "Q805.json"
+    path = tmp_path / "Q5650240.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     call_command("import_aliases", str(path), stdout=StringIO())
     assert rows(entity) == {
-        ("Yemen", "en", "wikidata"),
-        ("Yémen", "fr", "wikidata"),
-        ("اليمن", "ar", "own"),
+        ("Hans Grundberg", "en", "wikidata"),
+        ("Hans Grundberg", "fr", "wikidata"),
+        ("هانس غروندبرغ", "ar", "own"),
     }
 
 

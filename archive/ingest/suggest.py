@@ -76,9 +76,13 @@ def find_all_one(matcher: Matcher, text: str, normalized=None) -> list[tuple[int
 def build_matcher() -> Matcher:
     """One Matcher from every alias, in one query, and the short forms of people's names
     (surname, first and last name) that name one entity only among all of them."""
-    rows = Alias.objects.values_list("entity_id", "name", "entity__kind").iterator(chunk_size=5000)
-    entries = [AliasEntry(entity_id, name, kind) for entity_id, name, kind in rows]
-    return Matcher(with_short_forms(entries))
+    rows = Alias.objects.values_list("entity_id", "name", "entity__kind", "variant_key")
+    entries, keys = [], {}
+    for entity_id, name, kind, key in rows.iterator(chunk_size=5000):
+        entries.append(AliasEntry(entity_id, name, kind))
+        if key and len(key) < 300:  # phrase_key(name), unless cut to the column's length
+            keys[name] = key
+    return Matcher(with_short_forms(entries, keys))
 
 
 def _chunks(articles: Iterable[Article]) -> Iterator[list[Article]]:

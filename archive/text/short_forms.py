@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 from .arabic import ARTICLE, is_arabic
 from .matcher import AliasEntry
@@ -40,17 +41,27 @@ def _words(name: str) -> list[str]:
     return name.split()
 
 
-def _name_words(name: str) -> list[str]:
-    """The words of a name as the matcher compares them: normalized, hyphens split
-    (Abu-Namo), without articles (al-, ال)."""
+# The words of names repeat (Mohamed, al-, عبد): each is normalized once.
+_norm = lru_cache(maxsize=200_000)(normalize)
+_key = lru_cache(maxsize=200_000)(phrase_key)  # a surname comes from every spelling
+
+
+@lru_cache(maxsize=200_000)
+def _word_parts(word: str) -> tuple[str, ...]:
     out = []
-    for part in _WORD_SPLIT.split(normalize(name)):
+    for part in _WORD_SPLIT.split(_norm(word)):
         if not part or part in LATIN_ARTICLES:
             continue
         if is_arabic(part) and part.startswith(ARTICLE) and len(part) >= 4:
             part = part[len(ARTICLE) :]
         out.append(part)
-    return out
+    return tuple(out)
+
+
+def _name_words(name: str) -> list[str]:
+    """The words of a name as the matcher compares them: normalized, hyphens split
+    (Abu-Namo), without articles (al-, ال)."""
+    return [part for word in _words(name) for part in _word_parts(word)]
 
 
 def _bare(word: str) -> str:
@@ -61,12 +72,12 @@ def _bare(word: str) -> str:
 
 def _surname_ok(surname: list[str]) -> bool:
     """A one-word surname long enough to stand alone (several words always are)."""
-    if len([w for w in surname if normalize(w) not in LATIN_ARTICLES]) > 1:
+    if len([w for w in surname if _norm(w) not in LATIN_ARTICLES]) > 1:
         return True
     word = surname[-1]
     letters = _bare(word)
     if is_arabic(word):
-        has_article = normalize(word).startswith(ARTICLE)
+        has_article = _norm(word).startswith(ARTICLE)
         return len(letters) >= (3 if has_article else ARABIC_SURNAME_MIN)
     return len(letters) >= LATIN_SURNAME_MIN and letters.isalpha()
 
@@ -79,7 +90,7 @@ def short_forms(name: str, kind: str) -> list[str]:
     words = _words(_BRACKETS.sub("", name).strip())
     if len(words) < 2:
         return []
-    keys = [normalize(w) for w in words]
+    keys = [_norm(w) for w in words]
     if keys[0] in GIVEN_COMPOUNDS and len(words) == 2:
         return []  # Abu Mazen, عبد الله: one given name, no surname
     given = 2 if keys[0] in GIVEN_COMPOUNDS else 1
@@ -95,21 +106,25 @@ def short_forms(name: str, kind: str) -> list[str]:
     return forms
 
 
-def unique_short_forms(entries: Iterable[tuple[object, str, str]]) -> list[tuple[object, str]]:
+def unique_short_forms(
+    entries: Iterable[tuple[object, str, str]], keys: Mapping[str, str] | None = None
+) -> list[tuple[object, str]]:
     """[(entity_id, short form)] of `entries` [(entity_id, name, kind)] that name one entity
     only: no other entity has a name or a short form with the same spelling key, and for a
     one-word surname, no other entity's name has a word that is it or begins with it
-    (Houthi and Houthis). The input's order is kept."""
+    (Houthi and Houthis). The input's order is kept. `keys`: phrase_key of names already
+    known (the stored Alias.variant_key), to spare working them out again."""
+    keys = keys or {}
     owners: dict[str, set] = defaultdict(set)  # phrase key → entities named so
     words: dict[str, set] = defaultdict(set)  # word → entities whose names hold it
     derived: list[tuple[object, str]] = []
     for entity_id, name, kind in entries:
-        owners[phrase_key(name)].add(entity_id)
+        owners[keys.get(name) or phrase_key(name)].add(entity_id)
         for word in _name_words(name):
             words[word].add(entity_id)
         for form in short_forms(name, kind):
             derived.append((entity_id, form))
-            owners[phrase_key(form)].add(entity_id)
+            owners[_key(form)].add(entity_id)
     surnames = {_bare(form) for _e, form in derived}
     by_prefix: dict[str, set] = defaultdict(set)  # surname → entities with a longer word
     for word, ids in words.items():
@@ -118,9 +133,9 @@ def unique_short_forms(entries: Iterable[tuple[object, str, str]]) -> list[tuple
                 by_prefix[word[:n]] |= ids
 
     def unique(entity_id, form: str) -> bool:
-        if owners[phrase_key(form)] != {entity_id}:
+        if owners[_key(form)] != {entity_id}:
             return False
-        if len([w for w in _words(form) if normalize(w) not in LATIN_ARTICLES]) > 1:
+        if len([w for w in _words(form) if _norm(w) not in LATIN_ARTICLES]) > 1:
             return True
         bare = _bare(form)
         return (words.get(bare, set()) | by_prefix.get(bare, set())) <= {entity_id}
@@ -128,9 +143,11 @@ def unique_short_forms(entries: Iterable[tuple[object, str, str]]) -> list[tuple
     return [(e, form) for e, form in dict.fromkeys(derived) if unique(e, form)]
 
 
-def with_short_forms(entries: Iterable[AliasEntry]) -> list[AliasEntry]:
+def with_short_forms(
+    entries: Iterable[AliasEntry], keys: Mapping[str, str] | None = None
+) -> list[AliasEntry]:
     """`entries` and after them the unique short forms of their names, as entries marked
-    `short` (what a matcher is built from)."""
+    `short` (what a matcher is built from); `keys` as for unique_short_forms."""
     entries = list(entries)
-    found = unique_short_forms((e.entity_id, e.name, e.kind) for e in entries)
+    found = unique_short_forms(((e.entity_id, e.name, e.kind) for e in entries), keys)
     return entries + [AliasEntry(e, form, "person", short=True) for e, form in found]
