@@ -249,10 +249,12 @@ REST_FRAMEWORK = {
 
 
 def _api_title() -> str:
-    # Read at each request (the active language, and settings tests override).
-    from archive.pages.context_processors import site_text
+    # Read at each request (settings tests override). English in either language: the
+    # title also names the schema's file in a Content-Disposition header, which cannot carry
+    # Arabic letters as they are.
+    from django.conf import settings
 
-    return f"{site_text('ARCHIVE_SITE_NAME')} API"
+    return f"{settings.ARCHIVE_SITE_NAME} API"
 
 
 SPECTACULAR_SETTINGS = {
