@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from archive import services
 from archive.models import Alias, Article, Entity, Mention
+from archive.text.variants import phrase_key
 from tests.factories import make_article, make_entity, make_mention, make_user
 
 pytestmark = pytest.mark.django_db
@@ -240,3 +241,23 @@ def test_importing_an_article_suggests_the_entity(tmp_path, alimi):
     article = Article.objects.get(slug="alimi-meets")
     found = Mention.objects.filter(article=article, entity=alimi, status="suggested")
     assert found.exists()
+
+
+def test_migration_0015_gives_existing_entities_their_own_names():
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = import_module("archive.migrations.0015_alias_origin")
+    entity = make_entity(
+        name="Hans Grundberg", name_ar="هانس غروندبرغ", aliases={"en": ["Hans Grundberg"]}
+    )
+    bare = make_entity(name="Aden", kind="place")
+
+    editor = type("Editor", (), {"connection": connection})()  # what RunPython hands over
+    migration.add_own_names(apps, editor)
+    assert rows(entity) == {("Hans Grundberg", "en", "analyst"), ("هانس غروندبرغ", "ar", "own")}
+    assert rows(bare) == {("Aden", "en", "own")}
+    own = Alias.objects.get(entity=bare)
+    assert (own.normalized, own.variant_key) == ("aden", phrase_key("Aden"))

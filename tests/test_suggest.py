@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from archive.ingest.suggest import suggest_mentions
-from archive.models import Article, Mention
+from archive.models import Alias, Article, Mention
 from tests.factories import make_article, make_entity, make_mention
 
 pytestmark = pytest.mark.django_db
@@ -120,3 +120,18 @@ def test_many_articles_matched_in_worker_processes_get_the_same_suggestions(peop
     assert set(history.values_list("id", flat=True)) == set(
         Mention.objects.values_list("id", flat=True)
     )
+
+
+def test_the_matcher_finds_a_persons_unique_surname_alone_and_not_a_shared_one():
+    from archive.ingest.suggest import build_matcher
+
+    bashir = make_entity(
+        name="Omar Hassan Ahmad al-Bashir", aliases={"en": ["Omar Hassan Ahmad al-Bashir"]}
+    )
+    make_entity(name="Ali Abdullah Saleh", aliases={"en": ["Ali Abdullah Saleh"]})
+    make_entity(name="Tareq Saleh", aliases={"en": ["Tareq Saleh"]})
+    found = [
+        (m.entity_id, m.text) for m in build_matcher().find("Bashir and Saleh met Omar al-Bashir.")
+    ]
+    assert found == [(bashir.pk, "Bashir"), (bashir.pk, "Omar al-Bashir")]
+    assert not Alias.objects.filter(name__in=["Bashir", "al-Bashir", "Omar al-Bashir"]).exists()
