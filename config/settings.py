@@ -314,3 +314,14 @@ LOGGING = {
 
 # The longest article body (characters) the importer and the admin accept.
 ARCHIVE_MAX_BODY_CHARS = env.int("ARCHIVE_MAX_BODY_CHARS", default=200_000)
+
+# The languages an entity's names are kept in beside its own: a place named like a country or
+# territory gets that territory's names in these (alias rows of origin "country", from CLDR).
+ARCHIVE_NAME_LANGUAGES = env.list(
+    "ARCHIVE_NAME_LANGUAGES", default=["en", "ar", "fr", "it", "es", "de"]
+)
+# Where `manage.py fetch_aliases` reads an entity's Wikidata labels and aliases ("{id}" is the
+# Q-id), e.g. https://www.wikidata.org/wiki/Special:EntityData/{id}.json; empty: never online.
+ARCHIVE_WIKIDATA_ENTITY_URL = env.str("ARCHIVE_WIKIDATA_ENTITY_URL", default="")
+ARCHIVE_WIKIDATA_TIMEOUT_SECONDS = env.float("ARCHIVE_WIKIDATA_TIMEOUT_SECONDS", default=10.0)
+ARCHIVE_WIKIDATA_MAX_BYTES = env.int("ARCHIVE_WIKIDATA_MAX_BYTES", default=5 * 1024 * 1024)

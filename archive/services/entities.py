@@ -3,11 +3,13 @@ their own names kept as alias rows (so the matcher, search and filters find them
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from archive.ingest.countries import territory_names, territory_of
 from archive.models import (
     Alias,
     AliasOrigin,
@@ -39,32 +41,50 @@ def check_name(name: str, what: str = "A name") -> str:
 
 
 def entity_names_sync(*, entity: Entity) -> None:
-    """Make the entity's "own" alias rows equal Entity.own_names(): add the missing ones,
-    delete those of a name changed or cleared. Rows of any other origin are never touched;
-    one with the same name and language already stands for the name (no twin is added).
+    """Make the entity's "own" alias rows equal Entity.own_names(), and its "country" rows
+    equal country_names(entity): add the missing ones, delete those of a name changed or
+    cleared. Rows of any other origin are never touched; one with the same name and language
+    already stands for the name (no twin is added; an own name stands for a country one).
     Call it after every write that creates or edits an entity."""
+    own_wanted = _fit(entity.own_names())
     wanted = {
-        (name, language)
-        for name, language in entity.own_names()
-        if len(normalize(name)) <= NAME_MAX  # a name that cannot be an alias row stays out
+        AliasOrigin.OWN: own_wanted,
+        AliasOrigin.COUNTRY: _fit(country_names(entity)) - own_wanted,
     }
-    own, others = {}, set()
+    rows: dict[str, dict] = {origin: {} for origin in wanted}
+    others = set()
     for alias in Alias.objects.filter(entity_id=entity.pk):
-        if alias.origin == AliasOrigin.OWN:
-            own[alias.name, alias.language] = alias
+        if alias.origin in rows:
+            rows[alias.origin][alias.name, alias.language] = alias
         else:
             others.add((alias.name, alias.language))
-    for key, alias in own.items():
-        if key not in wanted:
-            alias.delete()
-    for name, language in sorted(wanted - others - own.keys()):
-        try:
-            with transaction.atomic():  # a savepoint: a concurrent sync may have made it
-                Alias.objects.create(
-                    entity=entity, name=name, language=language, origin=AliasOrigin.OWN
-                )
-        except IntegrityError:
-            continue
+    for origin, have in rows.items():
+        for key, alias in have.items():
+            if key not in wanted[origin]:
+                alias.delete()
+    for origin, names in wanted.items():
+        for name, language in sorted(names - others - rows[origin].keys()):
+            try:
+                with transaction.atomic():  # a savepoint: a concurrent sync may have made it
+                    Alias.objects.create(entity=entity, name=name, language=language, origin=origin)
+            except IntegrityError:
+                continue
+
+
+def _fit(names) -> set[tuple[str, str]]:
+    # A name that cannot be an alias row stays out.
+    return {(name, language) for name, language in names if len(normalize(name)) <= NAME_MAX}
+
+
+def country_names(entity: Entity) -> list[tuple[str, str]]:
+    """[(name, language)]: for a place whose name or Arabic name is a country's or territory's
+    (CLDR, archive.ingest.countries), that territory's names in ARCHIVE_NAME_LANGUAGES."""
+    if entity.kind != EntityKind.PLACE:
+        return []
+    code = territory_of(name for name, _language in entity.own_names())
+    if code is None:
+        return []
+    return territory_names(code, settings.ARCHIVE_NAME_LANGUAGES)
 
 
 def entity_create(*, name: str, kind: str, words: str, language: str) -> Entity:
