@@ -127,3 +127,25 @@ def test_names_reads_labels_then_aliases_once_each():
     assert skipped == 2  # xx_BAD, and a blank alias
     with pytest.raises(WikidataError):
         list(read_entities(DATA / "README.md"))
+
+
+def test_wikidata_names_and_country_names_are_never_twins():
+    """A place named like a country has CLDR's names (origin country); Wikidata's same names
+    are already there (left alone, as any name already there), its others are added."""
+    from archive import services
+    from archive.models import AliasOrigin
+
+    libya = make_entity(
+        name="Libya", name_ar="ليبيا", slug="libya", kind="place", wikidata_id="Q1016"
+    )
+    services.entity_names_sync(entity=libya)
+    assert ("Libyen", "de") in set(
+        libya.aliases.filter(origin=AliasOrigin.COUNTRY).values_list("name", "language")
+    )
+    run(DATA / "entitydata-libya.json")
+    rows = list(libya.aliases.values_list("name", "language", "origin"))
+    assert len(rows) == len({(name, language) for name, language, _ in rows})
+    by_key = {(name, language): origin for name, language, origin in rows}
+    assert by_key["Libya", "en"] == by_key["ليبيا", "ar"] == AliasOrigin.OWN
+    assert by_key["Libye", "fr"] == AliasOrigin.COUNTRY
+    assert by_key["State of Libya", "en"] == AliasOrigin.WIKIDATA

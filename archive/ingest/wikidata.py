@@ -9,6 +9,8 @@ Two shapes are read, as Wikidata publishes them:
 Each entity gives its labels and aliases in every language Wikidata has:
 ``names(entity) → [("Libye", "fr"), ("ليبيا", "ar"), ("Libyen", "de"), …]``. A dump is read
 line by line, so a file of any size costs the memory of one entity at a time.
+``fetch_entity`` reads one entity's Special:EntityData JSON over HTTP, with a timeout and a
+size limit (`manage.py fetch_aliases`).
 """
 
 from __future__ import annotations
@@ -119,3 +121,53 @@ def _name(item, language: str) -> tuple[str | None, str]:
     if not value or len(value) > MAX_NAME:
         return None, tag
     return value, tag
+
+
+_QID = re.compile(r"^[QPL][1-9][0-9]{0,11}$")
+
+
+def fetch_entity(pattern: str, qid: str, *, timeout: float, max_bytes: int) -> dict:
+    """The entity `qid` from Special:EntityData JSON at `pattern` ("{id}" replaced by the id):
+    one request, at most `timeout` seconds per read and `max_bytes` of answer. Answered under
+    the asked id even when Wikidata redirects it to another. Raises WikidataError."""
+    # Imported here: a program that only reads files never loads the HTTP client.
+    import http.client
+    import urllib.error
+    import urllib.request
+
+    if not _QID.match(qid):
+        raise WikidataError(f"{qid!r} is not a Wikidata id")
+    url = pattern.replace("{id}", qid)
+    if not url.startswith(("https://", "http://")):
+        raise WikidataError(f"{url}: only http and https addresses are fetched")
+    request = urllib.request.Request(
+        url, headers={"Accept": "application/json", "User-Agent": "news-archive fetch_aliases"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            length = response.headers.get("Content-Length")
+            if length and length.isdigit() and int(length) > max_bytes:
+                raise WikidataError(f"{url}: answer of {length} bytes, more than {max_bytes}")
+            body = response.read(max_bytes + 1)
+    except urllib.error.HTTPError as error:
+        raise WikidataError(f"{url}: HTTP {error.code} {error.reason}") from error
+    except TimeoutError as error:
+        raise WikidataError(f"{url}: no answer within {timeout:g} seconds") from error
+    except (urllib.error.URLError, http.client.HTTPException, OSError) as error:
+        reason = getattr(error, "reason", error)
+        if isinstance(reason, TimeoutError):
+            raise WikidataError(f"{url}: no answer within {timeout:g} seconds") from error
+        raise WikidataError(f"{url}: cannot fetch it ({reason})") from error
+    if len(body) > max_bytes:
+        raise WikidataError(f"{url}: answer larger than {max_bytes} bytes")
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise WikidataError(f"{url}: not UTF-8 ({error})") from error
+    try:
+        entities = list(_entity_data(text))
+    except WikidataError as error:
+        raise WikidataError(f"{url}: {error}") from error
+    if len(entities) != 1:
+        raise WikidataError(f"{url}: {len(entities)} entities, expected one")
+    return {**entities[0], "id": qid}
