@@ -36,31 +36,14 @@ from archive.models import (
 )
 from archive.reads.names import EXACT, VARIANT, resolve_name
 from archive.text.arabic import is_arabic
+from archive.text.candidates import candidate_names, group_key
+from archive.text.definitions import FUNCTION_WORDS, find_definitions
 from archive.text.normalize import normalize
 from archive.text.variants import phrase_key
 
 EVIDENCE = 5  # places kept per proposal
 SENTENCE = 400  # characters kept of a sentence
 CHUNK = 500
-ACCEPT_REASON = "accepted name"
-
-
-def _definitions(text: str, language: str):
-    from archive.text.definitions import find_definitions
-
-    return find_definitions(text, language)
-
-
-def _candidates(text: str, language: str):
-    from archive.text.candidates import candidate_names
-
-    return candidate_names(text, language)
-
-
-def _group_key(name: str) -> str:
-    from archive.text.candidates import group_key
-
-    return group_key(name)
 
 
 def _stream(articles: Iterable[Article], *fields: str) -> Iterator[Article]:
@@ -127,7 +110,7 @@ def names_learn(*, articles: Iterable[Article], recount: bool = False, suggest: 
     for article in _stream(articles, "body", "language"):
         if suggest:
             ids.append(article.pk)
-        for d in _definitions(article.body, article.language):
+        for d in find_definitions(article.body, article.language):
             long, short = d.long.strip(), d.short.strip()
             if long and short and normalize(long) != normalize(short):
                 found.append((article.pk, article.language, long, short, d.sentence[:SENTENCE]))
@@ -175,16 +158,20 @@ def names_learn(*, articles: Iterable[Article], recount: bool = False, suggest: 
         for (entity_id, name, language), s in seen.items():
             p = existing.get((entity_id, name, language))
             if p is None:
-                NameProposal.objects.create(
+                # get_or_create: a concurrent run may have made it meanwhile.
+                p, made = NameProposal.objects.get_or_create(
                     entity_id=entity_id,
                     name=name,
                     language=language,
-                    origin=ProposalOrigin.DEFINITION,
-                    count=s.count,
-                    evidence=s.evidence,
+                    defaults={
+                        "origin": ProposalOrigin.DEFINITION,
+                        "count": s.count,
+                        "evidence": s.evidence,
+                    },
                 )
-                result.proposed += 1
-                continue
+                if made:
+                    result.proposed += 1
+                    continue
             if p.status == ProposalStatus.REJECTED:
                 continue
             p.count = s.count if recount else p.count + s.count
@@ -342,15 +329,13 @@ def _merged(groups: dict[str, _Group], same: set[tuple[str, str]]) -> list[_Grou
             roots[root].absorb(group)
         else:
             roots[root] = group
-    from archive.text.definitions import FUNCTION_WORDS
-
     by_last: dict[str, list[_Group]] = {}
     for group in roots.values():
         for spelling in group.spellings:
             words = spelling.split()
             # A person's name, not an institution's (Conseil de transition du Sud).
             if len(words) > 1 and not FUNCTION_WORDS & {normalize(w) for w in words}:
-                last = _group_key(words[-1])
+                last = group_key(words[-1])
                 if last and group not in by_last.setdefault(last, []):
                     by_last[last].append(group)
 
@@ -386,8 +371,8 @@ def unknown_names(
     if language:
         articles = articles.filter(language=language)
     for article in _stream(articles, "slug", "body", "language"):
-        for candidate in _candidates(article.body, article.language):
-            key = _group_key(candidate.name)
+        for candidate in candidate_names(article.body, article.language):
+            key = group_key(candidate.name)
             if not key:
                 continue
             g = groups.get(key)
@@ -403,8 +388,8 @@ def unknown_names(
                     g.ids.add(article.pk)
                 if len(g.slugs) < MAX_SLUGS:
                     g.slugs.append(article.slug)
-        for d in _definitions(article.body, article.language):
-            a, b = _group_key(d.long), _group_key(d.short)
+        for d in find_definitions(article.body, article.language):
+            a, b = group_key(d.long), group_key(d.short)
             if a and b and a != b:
                 same.add((a, b))
     normalized, keys = _known_names()
