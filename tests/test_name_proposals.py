@@ -194,6 +194,10 @@ def test_admin_lists_proposals_most_seen_first_with_evidence_links(client, staff
     assert reverse("admin:archive_nameproposal_unknown") in page
     response = client.get(reverse("admin:archive_nameproposal_changelist") + "?status=proposed")
     assert response.status_code == 200
+    proposal = NameProposal.objects.get(name="RSF")
+    response = client.get(reverse("admin:archive_nameproposal_change", args=[proposal.pk]))
+    assert response.status_code == 200
+    assert "Rapid Support Forces (RSF)" in response.content.decode()
 
 
 def test_admin_actions_accept_and_reject(client, staff, rsf):

@@ -24,52 +24,40 @@ class NameProposalAdmin(admin.ModelAdmin):
     list_select_related = ["entity"]
     search_fields = ["name", "entity__name"]
     ordering = ["-count", "name"]
-    readonly_fields = ["origin", "count", "evidence_shown", "created", "updated"]
-    fields = ["entity", "name", "language", "status", *readonly_fields]
+    # The status changes by the actions, which add the alias or reject the suggestions.
+    readonly_fields = ["status", "origin", "count", "evidence_shown", "created", "updated"]
+    fields = ["entity", "name", "language", *readonly_fields]
     autocomplete_fields = ["entity"]
     actions = ["accept_selected", "reject_selected"]
     list_per_page = 50
     show_full_result_count = False
 
-    def changelist_view(self, request, extra_context=None):
-        self._articles = None
-        extra_context = {
-            **(extra_context or {}),
-            "unknown_url": reverse("admin:archive_nameproposal_unknown"),
-        }
-        return super().changelist_view(request, extra_context)
-
-    def _article_slugs(self, ids: set[int]) -> dict[int, Article]:
-        if getattr(self, "_articles", None) is None:
-            self._articles = {}
-        missing = ids - set(self._articles)
-        if missing:
-            for article in Article.objects.filter(pk__in=missing).only("id", "slug", "title"):
-                self._articles[article.pk] = article
-        return self._articles
+    def get_changelist_instance(self, request):
+        """The page's rows, each with the articles its evidence names (one query a page)."""
+        changelist = super().get_changelist_instance(request)
+        rows = list(changelist.result_list)
+        articles = _articles({e.get("article") for p in rows for e in p.evidence or []})
+        for proposal in rows:
+            proposal.evidence_articles = articles
+        return changelist
 
     @admin.display(description="evidence")
     def evidence_shown(self, proposal):
         evidence = proposal.evidence or []
-        articles = self._article_slugs({e.get("article") for e in evidence})
-        rows = []
-        for e in evidence:
-            article = articles.get(e.get("article"))
-            if article is None:
-                continue
-            rows.append(
-                (
-                    reverse("admin:archive_article_change", args=[article.pk]),
-                    article.slug,
-                    e.get("sentence", ""),
-                )
+        articles = getattr(proposal, "evidence_articles", None)
+        if articles is None:  # the change form: one proposal
+            articles = _articles({e.get("article") for e in evidence})
+        rows = [
+            (
+                reverse("admin:archive_article_change", args=[article.pk]),
+                article.slug,
+                e.get("sentence", ""),
             )
+            for e in evidence
+            if (article := articles.get(e.get("article"))) is not None
+        ]
         return (
-            format_html_join(
-                "",
-                '<div><a href="{}">{}</a>: <span dir="auto">{}</span></div>',
-                rows,
-            )
+            format_html_join("", '<div><a href="{}">{}</a>: <span dir="auto">{}</span></div>', rows)
             or "—"
         )
 
@@ -157,6 +145,11 @@ class NameProposalAdmin(admin.ModelAdmin):
             "language": language or "",
         }
         return TemplateResponse(request, "admin/archive/nameproposal/unknown.html", context)
+
+
+def _articles(ids: set) -> dict[int, Article]:
+    ids = {i for i in ids if isinstance(i, int)}
+    return {a.pk: a for a in Article.objects.filter(pk__in=ids).only("id", "slug")} if ids else {}
 
 
 class AdoptForm(forms.Form):
