@@ -30,6 +30,15 @@ def post(client, target, payload):
     return client.post(target, json.dumps(payload), content_type="application/json")
 
 
+def token_of(row) -> str:
+    """The stale-edit token of `row` as stored: what a page loaded now holds."""
+    return services.edit_token(type(row).objects.get(pk=row.pk))
+
+
+def tokens(*rows) -> dict[str, str]:
+    return {str(row.pk): token_of(row) for row in rows}
+
+
 @pytest.fixture
 def analyst(client):
     user = make_user("ana", group="Analyst")
@@ -156,22 +165,17 @@ def test_suggestions_are_confirmed_and_rejected_one_by_one_or_in_bulk(client, an
     a = make_mention(article, sarraj, "Fayez al-Sarraj", status="suggested")
     b = make_mention(article, williams, "Stephanie Williams", status="suggested")
     c = make_mention(article, tripoli, "Tripoli", status="suggested")
-    assert (
-        post(client, url(article, "review"), {"ids": [a.pk], "status": "confirmed"}).status_code
-        == 200
-    )
-    response = post(client, url(article, "review"), {"ids": [b.pk, c.pk], "status": "rejected"})
+    one = {"ids": [a.pk], "status": "confirmed", "tokens": tokens(a)}
+    assert post(client, url(article, "review"), one).status_code == 200
+    bulk = {"ids": [b.pk, c.pk], "status": "rejected", "tokens": tokens(b, c)}
+    response = post(client, url(article, "review"), bulk)
     assert response.json()["message"] == "2 mention(s) rejected."
     statuses = dict(Mention.objects.filter(article=article).values_list("pk", "status"))
     assert statuses == {a.pk: "confirmed", b.pk: "rejected", c.pk: "rejected"}
-    assert (
-        post(client, url(article, "review"), {"ids": [a.pk], "status": "deleted"}).status_code
-        == 400
-    )
-    assert (
-        post(client, url(article, "review"), {"ids": "all", "status": "confirmed"}).status_code
-        == 400
-    )
+    deleted = {"ids": [a.pk], "status": "deleted", "tokens": tokens(a)}
+    assert post(client, url(article, "review"), deleted).status_code == 400
+    every = {"ids": "all", "status": "confirmed", "tokens": tokens(a)}
+    assert post(client, url(article, "review"), every).status_code == 400
 
 
 def test_confirming_in_one_language_proposes_the_mention_in_the_translation(analyst, sarraj):
@@ -216,15 +220,15 @@ def test_an_orphan_is_placed_again_or_deleted(client, analyst, sarraj):
     response = post(
         client,
         url(article, "place"),
-        {"type": "mention", "id": orphan.pk, "start": 0, "end": 15, "text": "Fayez al-Sarraj"},
-    )
+        {"type": "mention", "id": orphan.pk, "token": listed[0]["token"], "start": 0, "end": 15,
+         "text": "Fayez al-Sarraj"},
+    )  # fmt: skip
     assert response.status_code == 200
     orphan.refresh_from_db()
     assert (orphan.start, orphan.end, orphan.is_orphaned) == (0, 15, False)
-    assert (
-        post(client, url(article, "delete"), {"type": "mention", "id": orphan.pk}).status_code
-        == 200
-    )
+    placed = response.json()["mentions"][0]["token"]
+    delete = {"type": "mention", "id": orphan.pk, "token": placed}
+    assert post(client, url(article, "delete"), delete).status_code == 200
     assert not Mention.objects.filter(article=article).exists()
 
 
@@ -233,7 +237,8 @@ def test_an_analyst_cannot_delete_someone_elses_mention_through_the_annotator(
 ):
     article = make_article()
     theirs = make_mention(article, sarraj, "Fayez al-Sarraj", created_by=make_user("other"))
-    response = post(client, url(article, "delete"), {"type": "mention", "id": theirs.pk})
+    payload = {"type": "mention", "id": theirs.pk, "token": token_of(theirs)}
+    response = post(client, url(article, "delete"), payload)
     assert response.status_code == 403
     assert Mention.objects.filter(pk=theirs.pk).exists()
 
@@ -242,7 +247,8 @@ def test_a_claim_reported_elsewhere_as_the_same_claim_is_not_deleted_and_says_wh
     first, second = make_article(), make_article()
     original = make_claim(first, "met Stephanie Williams", created_by=analyst)
     make_claim(second, "met Stephanie Williams", same_as=original)
-    response = post(client, url(first, "delete"), {"type": "claim", "id": original.pk})
+    payload = {"type": "claim", "id": original.pk, "token": token_of(original)}
+    response = post(client, url(first, "delete"), payload)
     assert response.status_code == 400
     assert "recorded as the same claim" in response.json()["error"]
     assert Claim.objects.filter(pk=original.pk).exists()
@@ -494,9 +500,11 @@ def test_a_mention_is_edited_in_place_with_history_and_the_stale_marker_moves(
     # Half a word or a crossing span is refused here too.
     half = post(
         client, url(article, "edit"),
-        {"type": "mention", "id": mention.pk, "start": 9, "end": 13, "text": body[9:13]},
+        {"type": "mention", "id": mention.pk, "token": token_of(mention), "start": 9, "end": 13,
+         "text": body[9:13]},
     )  # fmt: skip
     assert half.status_code == 400
+    assert "whole words" in half.json()["error"]
 
 
 def test_a_claim_is_edited_in_place_and_staff_without_change_permission_cannot(
@@ -519,7 +527,9 @@ def test_a_claim_is_edited_in_place_and_staff_without_change_permission_cannot(
     reader = make_user("reader")  # staff, no group: no change permission
     client.force_login(reader)
     response = post(
-        client, url(article, "edit"), {"type": "claim", "id": claim.pk, "kind": "figure"}
+        client,
+        url(article, "edit"),
+        {"type": "claim", "id": claim.pk, "token": token_of(claim), "kind": "figure"},
     )
     assert response.status_code == 403
 
@@ -543,7 +553,7 @@ def test_hostile_edits_get_400_and_change_nothing(client, analyst, sarraj, chang
     article = make_article()
     mention = make_mention(article, sarraj, "Fayez al-Sarraj")
     before = (mention.start, mention.end, mention.role, mention.status, mention.entity_id)
-    payload = {"type": "mention", "id": mention.pk, **change}
+    payload = {"type": "mention", "id": mention.pk, "token": token_of(mention), **change}
     response = post(client, url(article, "edit"), payload)
     assert response.status_code == 400, response.content
     assert response.json()["error"]

@@ -5,6 +5,7 @@ import json
 import pytest
 from django.urls import reverse
 
+from archive import services
 from archive.models import EntityMerge
 from tests.factories import (
     make_article,
@@ -155,11 +156,13 @@ def test_the_annotators_editor_follows_the_same_matrix(client, rows, group):
 
     for model in ("mention", "claim"):
         obj = rows[model]
-        change = {"type": model, "id": obj.pk, "status": "confirmed"}
+        token = services.edit_token(type(obj).objects.get(pk=obj.pk))  # what a page holds
+        change = {"type": model, "id": obj.pk, "token": token, "status": "confirmed"}
         expected = EXPECTED[group][model]
         assert (post("edit/", change).status_code == 200) == (C in expected), model
         if V in expected:
             rows_seen = client.get(base).json()[model + "s"]
             assert rows_seen[0]["can_delete"] == (D in expected)
-        response = post("delete/", {"type": model, "id": obj.pk})
+        token = services.edit_token(type(obj).objects.get(pk=obj.pk))
+        response = post("delete/", {"type": model, "id": obj.pk, "token": token})
         assert (response.status_code == 200) == (D in expected), model

@@ -84,8 +84,11 @@ def test_a_rejection_is_not_undone_by_an_editor_form_opened_before_it(sarraj, pa
         )
         assert response.status_code == 302
     else:
+        loaded = analyst.get(url(article)).json()["mentions"][0]["token"]  # the page's
         response = post(
-            analyst, url(article, "review"), {"ids": [mention.pk], "status": "rejected"}
+            analyst,
+            url(article, "review"),
+            {"ids": [mention.pk], "status": "rejected", "tokens": {str(mention.pk): loaded}},
         )
         assert response.status_code == 200
     assert Mention.objects.get(pk=mention.pk).status == "rejected"
@@ -229,7 +232,10 @@ def test_placing_an_orphan_on_words_its_entity_already_holds_is_refused(client, 
         article=article, entity=sarraj, start=100, end=115, text="Fayez al-Sarraj",
         is_orphaned=True, status="confirmed",
     )  # fmt: skip
-    response = post(client, url(article, "place"), {"type": "mention", "id": orphan.pk, **TAG})
+    token = services.edit_token(orphan)
+    response = post(
+        client, url(article, "place"), {"type": "mention", "id": orphan.pk, "token": token, **TAG}
+    )
     assert response.status_code == 400
     assert "already" in response.json()["error"]
     orphan.refresh_from_db()

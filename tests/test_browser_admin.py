@@ -506,3 +506,35 @@ def test_a_claim_is_opened_in_the_text_widened_and_given_a_speaker(browser, live
     assert claim.text == quote + " is"
     assert (claim.speaker, claim.kind, claim.version) == (williams, "direct_quote", 2)
     assert "Direct quote" in page.inner_text("#annotator-claims")
+
+
+def test_orphans_are_placed_at_the_selection_and_deleted_with_their_tokens(browser, live_server):
+    """The list of orphans writes with the token the page was given for each row (the
+    server refuses a write without one)."""
+    from tests.factories import make_article
+
+    article = make_article()  # "Fayez al-Sarraj met Stephanie Williams in Tripoli."
+    sarraj = make_entity(name="Fayez al-Sarraj", aliases={"en": ["Fayez al-Sarraj"]})
+    user = make_user("ana", group="Analyst")
+    mention = make_mention(article, sarraj, "Fayez al-Sarraj", created_by=user)
+    claim = make_claim(article, "met Stephanie Williams", created_by=user)
+    for row in (mention, claim):
+        moved = {"start": 200, "end": 200 + len(row.text)}
+        type(row).objects.filter(pk=row.pk).update(is_orphaned=True, **moved)
+    page = annotate(browser, live_server, article)
+    orphans = page.locator("#annotator-orphans li")
+    assert orphans.count() == 2
+    assert page.evaluate(SELECT_JS, ["Fayez al-Sarraj", 0])  # within its text node
+    page.dispatch_event("#annotator-body", "mouseup")
+    page.wait_for_selector(".annotator-popup")
+    page.keyboard.press("Escape")
+    orphans.filter(has_text="Fayez").get_by_role("button", name="Place at selection").click()
+    page.wait_for_selector(".ann-mention")
+    assert orphans.count() == 1
+    page.screenshot(path=str(SHOTS / "admin-orphan-placed.png"), full_page=True)
+    mention.refresh_from_db()
+    assert (mention.start, mention.end, mention.is_orphaned) == (0, 15, False)
+    orphans.get_by_role("button", name="Delete").click()
+    page.wait_for_selector("#annotator-orphans li", state="detached")
+    assert "Deleted the claim." in page.text_content("#annotator-status")
+    assert not Claim.objects.filter(pk=claim.pk).exists()

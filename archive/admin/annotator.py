@@ -4,7 +4,9 @@ DRF views behind admin_site.admin_view, which lets only staff in and, as on ever
 page, checks the CSRF token of a POST first. Then the session (SessionAuthentication),
 the model permissions (archive.permissions.AnnotatorPermission), the body read as one JSON
 object (JSONObjectParser) and one error handler, `annotator_errors`: bad input is a 400
-with a message, a write from a stale page a 409, never a 500.
+with a message, a write from a stale page a 409, never a 500. Every write to an existing
+mention or claim (edit, review, place, delete) names the stale-edit token the page was given
+with it (`token`, or `tokens` by id for a review); without one it is a 400.
 
 Offsets are Unicode code points (Python str indexes), in the API and the annotator alike;
 they come from the page and the server checks them against the stored body
@@ -357,30 +359,36 @@ class Review(AnnotatorWrite):
         )
         status = data["status"]
         n = services.mentions_review(
-            mentions=mentions, status=status, user=request.user, tokens=data.get("tokens")
+            mentions=mentions, status=status, user=request.user, tokens=data["tokens"]
         )
         return self.answer(article, f"{n} mention(s) {status}.")
 
 
 class Place(AnnotatorWrite):
-    """Anchor an orphaned annotation at newly selected words."""
+    """Anchor an orphaned annotation at newly selected words, with the token the page holds."""
 
     def write(self, request, article):
-        annotation = self.valid(AnnotationInput, article=article)
+        data = self.valid(AnnotationInput, article=article)
+        annotation = data["annotation"]
         self.check_object_permissions(request, annotation)
         span = self.valid(SpanInput)
-        services.annotation_place(annotation=annotation, user=request.user, **span)
+        services.annotation_place(
+            annotation=annotation, user=request.user, token=data["token"], **span
+        )
         what = annotation._meta.verbose_name
         return self.answer(article, f"Placed the {what} at “{span['text']}”.")
 
 
 class Delete(AnnotatorWrite):
+    """Delete a mention or claim, with the token the page holds."""
+
     deletes = True
 
     def write(self, request, article):
-        annotation = self.valid(AnnotationInput, article=article)
+        data = self.valid(AnnotationInput, article=article)
+        annotation = data["annotation"]
         self.check_object_permissions(request, annotation)
-        services.annotation_delete(annotation=annotation, user=request.user)
+        services.annotation_delete(annotation=annotation, user=request.user, token=data["token"])
         return self.answer(article, f"Deleted the {annotation._meta.verbose_name}.")
 
 
@@ -395,7 +403,7 @@ class Edit(AnnotatorWrite):
         what = annotation._meta.verbose_name
         if isinstance(annotation, Mention):
             annotation = mention_update(
-                mention=annotation, user=request.user, token=data.get("token"),
+                mention=annotation, user=request.user, token=data["token"],
                 entity=data.get("entity"), role=data.get("role"), status=data.get("status"),
                 span=data["span"],
             )  # fmt: skip
@@ -405,7 +413,7 @@ class Edit(AnnotatorWrite):
             if speaker is not None:
                 changes["speaker"] = speaker
             annotation = claim_update(
-                claim=annotation, user=request.user, token=data.get("token"),
+                claim=annotation, user=request.user, token=data["token"],
                 kind=data.get("kind"), status=data.get("status"), span=data["span"], **changes,
             )  # fmt: skip
         return self.answer(article, f"Saved the {what} “{annotation.text[:60]}”.")

@@ -144,6 +144,21 @@ class TextField(NamedMessages, serializers.CharField):
         return data
 
 
+class TokenField(TextField):
+    """The stale-edit token (services.edit_token) the page was given with the row it
+    changes: required, never empty."""
+
+    MISSING = (
+        "{name} is required: send the token the page was given with this mention or claim "
+        "(reload the page if it has none)."
+    )
+    default_error_messages = {"required": MISSING, "blank": MISSING}
+
+    def __init__(self, **kwargs):
+        super().__init__(default=empty, **kwargs)
+        self.allow_blank = False
+
+
 class IsoDateField(TextField):
     """A day as 2018-06-01; empty is None."""
 
@@ -221,11 +236,19 @@ class ClaimInput(SpanInput):
 
 
 class ReviewInput(serializers.Serializer):
+    """Mentions to confirm or reject, each with the token the page was given for it."""
+
     ids = list_field(
         WholeNumberField(), max_length=1000, message="ids must be a non-empty list.",
         allow_empty=False,
     )  # fmt: skip
-    tokens = serializers.JSONField(required=False, allow_null=True)  # {id: token}, optional
+    tokens = serializers.JSONField(
+        error_messages={
+            key: "tokens is required: send the token the page was given with each mention, "
+            "by its id."
+            for key in ("required", "null")
+        }
+    )  # {id: edit_token}
     status = serializers.ChoiceField(
         choices=[Status.CONFIRMED.value, Status.REJECTED.value],
         error_messages={
@@ -234,21 +257,29 @@ class ReviewInput(serializers.Serializer):
         },
     )
 
-    def validate_tokens(self, tokens) -> dict[int, str] | None:
+    def validate_tokens(self, tokens) -> dict[int, str]:
         """The tokens the page was given ({id: edit_token}), to refuse a stale review."""
-        if tokens is None:
-            return None
         if not isinstance(tokens, dict) or not all(isinstance(t, str) for t in tokens.values()):
             raise serializers.ValidationError(
                 "tokens must map mention ids to the tokens the page was given."
             )
         as_id = WholeNumberField()
         as_id.bind("id", self)
-        return {as_id.run_validation(key): token for key, token in tokens.items()}
+        return {as_id.run_validation(key): token for key, token in tokens.items() if token}
+
+    def validate(self, data):
+        for pk in data["ids"]:
+            if pk not in data["tokens"]:
+                raise serializers.ValidationError(
+                    f"tokens has no token for mention {pk}: send the token the page was given "
+                    "with each mention."
+                )
+        return data
 
 
 class AnnotationInput(serializers.Serializer):
-    """A mention or a claim of the article in the serializer's context."""
+    """A mention or a claim of the article in the serializer's context, with the token the
+    page was given for it. Validated: {"annotation": the row, "token": its token, ...}."""
 
     type = serializers.ChoiceField(
         choices=["mention", "claim"],
@@ -257,20 +288,20 @@ class AnnotationInput(serializers.Serializer):
         },
     )
     id = WholeNumberField()
+    token = TokenField()
 
     def validate(self, data):
         model = {"mention": Mention, "claim": Claim}[data["type"]]
         annotation = model.objects.filter(article=self.context["article"], pk=data["id"]).first()
         if annotation is None:
             raise serializers.ValidationError(f"That {model._meta.verbose_name} no longer exists.")
-        return annotation
+        return {**data, "annotation": annotation}
 
 
 class AnnotationEditInput(AnnotationInput):
-    """A change to one mention or claim: only what is sent changes. `token` is the
-    stale-edit marker the page holds; start, end and text move its words."""
+    """A change to one mention or claim: only what is sent changes; start, end and text
+    move its words."""
 
-    token = TextField(default=None, allow_null=True)
     entity_id = EntityField(source="entity")
     speaker_id = EntityField(source="speaker")
     speaker_unknown = serializers.BooleanField(default=False)
@@ -282,10 +313,10 @@ class AnnotationEditInput(AnnotationInput):
     text = TextField(default=None, allow_null=True)
 
     def validate(self, data):
-        annotation = super().validate(data)
+        data = super().validate(data)
         span = None
         if "start" in data or "end" in data:
             if not ("start" in data and "end" in data and data.get("text") is not None):
                 raise serializers.ValidationError("start, end and text go together.")
             span = (data["start"], data["end"], data["text"])
-        return {**data, "annotation": annotation, "span": span}
+        return {**data, "span": span}

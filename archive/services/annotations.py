@@ -356,9 +356,15 @@ def claim_create(
 
 
 @transaction.atomic
-def annotation_place(*, annotation: Mention | Claim, start: int, end: int, text: str, user=None):
-    """Anchor an orphaned (or misplaced) annotation at new words of its article's body."""
-    _lock_article(annotation.article)
+def annotation_place(
+    *, annotation: Mention | Claim, start: int, end: int, text: str, user=None,
+    token: str | None = None,
+):  # fmt: skip
+    """Anchor an orphaned (or misplaced) annotation at new words of its article's body.
+    `token`: the stale-edit marker the sender holds; a row changed since is refused
+    (StaleEdit). The row is read again, locked, so nothing changed meanwhile is undone."""
+    _lock_article(annotation.article)  # the article first, as the text replacement does
+    annotation = _locked_current(annotation, token)
     _check_span(annotation.article, start, end, text)
     _check_new_span(annotation.article, start, end, exclude=annotation)
     taken = "That entity is already tagged at “{}”: delete this copy instead."
@@ -419,11 +425,15 @@ def annotation_update(*, annotation: Mention | Claim, user=None) -> Mention | Cl
 
 
 @transaction.atomic
-def annotation_delete(*, annotation: Mention | Claim, user) -> None:
+def annotation_delete(*, annotation: Mention | Claim, user, token: str | None = None) -> None:
     """Delete a mention or claim, if `user` may (archive.permissions); a claim that others
-    report as the same claim (same_as) stays, with a ValidationError saying why."""
+    report as the same claim (same_as) stays, with a ValidationError saying why. `token`:
+    the stale-edit marker the sender holds; a row changed since is refused (StaleEdit)
+    rather than deleted unseen. The admin's delete pages and actions hold none."""
     if not can_delete_annotation(user, annotation):
         raise PermissionDenied
+    if token is not None:
+        annotation = _locked_current(annotation, token)
     _as_edited_by(annotation, user)
     try:
         annotation.delete()  # PROTECT is checked before anything is deleted
@@ -441,6 +451,7 @@ _UNCHANGED = object()
 
 
 def _locked_current(annotation: Mention | Claim, token: str | None):
+    """The row as stored now, locked; StaleEdit if `token` (when given) is not its token."""
     stored = (
         type(annotation)
         .objects.select_for_update(of=("self",))

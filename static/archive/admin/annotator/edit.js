@@ -1,7 +1,8 @@
 /* Opening an existing highlight (a click, or Enter on it): change a mention's entity, role
  * or status, a claim's speaker, kind or status, widen or narrow either by a word, accept or
  * reject a suggestion in place, or delete it, as the analyst's permissions allow. Every
- * change is one request to the server (archive.services: history, stale-edit marker). */
+ * change is one request to the server (archive.services: history, stale-edit marker), with
+ * the token the page was given for the row (a row changed since is refused, 409). */
 import { el, popupSlot, selectField } from "./dom.js";
 import { entityPicker, pickInto } from "./picker.js";
 import { review } from "./lists.js";
@@ -131,7 +132,7 @@ export function highlightEditor(annotator) {
             class: "button ann-delete",
             id: "ann-edit-delete",
             text: "Delete",
-            onclick: () => send(config.urls.delete, { type, id: row.id }),
+            onclick: () => send(config.urls.delete, { type, id: row.id, token: row.token }),
           })
         : null,
       el("button", { type: "button", class: "button", text: "Close", onclick: close }),

@@ -1,5 +1,6 @@
 /* The lists under the text: suggested mentions to review (one by one or in bulk),
- * orphaned annotations to place again or delete, and the article's claims. */
+ * orphaned annotations to place again or delete, and the article's claims. Every write
+ * sends the token the page was given for each row it changes. */
 import { el, fill, noteNear } from "./dom.js";
 import { save } from "./server.js";
 
@@ -105,6 +106,7 @@ function renderOrphans(annotator) {
     save(annotator, config.urls.place, {
       type: o.type,
       id: o.id,
+      token: o.token,
       start: span.start,
       end: span.end,
       text: span.text,
@@ -132,7 +134,7 @@ function renderOrphans(annotator) {
               button("Place at selection", () => placeAtSelection(o)),
               o.can_delete
                 ? button("Delete", () =>
-                    save(annotator, config.urls.delete, { type: o.type, id: o.id }),
+                    save(annotator, config.urls.delete, { type: o.type, id: o.id, token: o.token }),
                   )
                 : null,
             ),
