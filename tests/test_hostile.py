@@ -49,6 +49,7 @@ PARAMETERS = [
     "speaker",
     "about",
     "status",
+    "verification",
     "subject",
     "expand",
     "format",
