@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -15,6 +16,14 @@ from archive.models import Article, Entity, EntityKind, NameProposal, ProposalSt
 from archive.services import names as names_service
 
 UNKNOWN_ROWS = 60
+# The page reads the newest articles only and keeps its list a while: reading every text of
+# a large archive takes minutes (the command unknown_names reads them all).
+UNKNOWN_ARTICLES = 2000
+UNKNOWN_SECONDS = 15 * 60
+
+
+def _cache_key(language: str | None) -> str:
+    return f"archive:unknown-names:{language or ''}"
 
 
 @admin.register(NameProposal)
@@ -122,6 +131,7 @@ class NameProposalAdmin(admin.ModelAdmin):
                 except ValidationError as error:
                     self.message_user(request, " ".join(error.messages), messages.ERROR)
                 else:
+                    cache.delete_many([_cache_key(None), _cache_key(data["language"])])
                     self.message_user(
                         request,
                         format_html(
@@ -135,7 +145,13 @@ class NameProposalAdmin(admin.ModelAdmin):
                 return redirect(request.get_full_path())
             self.message_user(request, form.errors.as_text(), messages.ERROR)
         language = request.GET.get("language") or None
-        rows = names_service.unknown_names(language=language, limit=UNKNOWN_ROWS)
+        key = _cache_key(language)
+        rows = None if request.GET.get("refresh") else cache.get(key)
+        if rows is None:
+            rows = names_service.unknown_names(
+                language=language, limit=UNKNOWN_ROWS, newest=UNKNOWN_ARTICLES
+            )
+            cache.set(key, rows, UNKNOWN_SECONDS)
         context = {
             **self.admin_site.each_context(request),
             "title": "Unknown names",
@@ -143,6 +159,8 @@ class NameProposalAdmin(admin.ModelAdmin):
             "rows": rows,
             "kinds": EntityKind.choices,
             "language": language or "",
+            "newest": UNKNOWN_ARTICLES,
+            "minutes": UNKNOWN_SECONDS // 60,
         }
         return TemplateResponse(request, "admin/archive/nameproposal/unknown.html", context)
 

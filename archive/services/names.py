@@ -358,18 +358,26 @@ def _merged(groups: dict[str, _Group], same: set[tuple[str, str]]) -> list[_Grou
 
 
 def unknown_names(
-    *, language: str | None = None, limit: int | None = 100, min_count: int = 2
+    *,
+    language: str | None = None,
+    limit: int | None = 100,
+    min_count: int = 2,
+    newest: int | None = None,
 ) -> list[UnknownName]:
     """Names that recur in the public articles (`candidate_names`) and that no entity has
     (no alias, own name or spelling of one: same normalized form or variant key), grouped
     across spellings and scripts (`group_key`), with the two sides of a definition and a
     surname with its full name, most useful first: found in the most articles, then most
-    often. Articles are streamed; what is kept is one small row per distinct name."""
+    often. Articles are streamed; what is kept is one small row per distinct name. `newest`
+    reads only that many of the newest articles (a page cannot wait for the whole archive)."""
     groups: dict[str, _Group] = {}
     same: set[tuple[str, str]] = set()
     articles = Article.objects.public().order_by("pk")
     if language:
         articles = articles.filter(language=language)
+    if newest:
+        last = articles.order_by("-pk").values_list("pk", flat=True)[:newest]
+        articles = Article.objects.filter(pk__in=list(last)).order_by("pk")
     for article in _stream(articles, "slug", "body", "language"):
         for candidate in candidate_names(article.body, article.language):
             key = group_key(candidate.name)
