@@ -263,3 +263,49 @@ def test_an_article_with_20000_names_renders_every_one_right(client, counted):
     inner = [re.sub(r'^<a class="pnum"[^>]*>\d+</a>', "", p) for p in paragraphs[:2]]
     plain = [unescape(re.sub(r"<[^>]+>", "", p)).strip() for p in inner]
     assert plain == body.split("\n")
+
+
+# -- the annotator: a body over DATA_UPLOAD_MAX_MEMORY_SIZE -----------------------------------
+
+ANNOTATOR_WRITES = ["mention", "claim", "review", "place", "delete", "edit"]
+
+
+def _json_of_size(size: int) -> str:
+    """A JSON object of exactly `size` bytes."""
+    body = '{"text": ""}'
+    return '{"text": "' + "x" * (size - len(body)) + '"}'
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ANNOTATOR_WRITES)
+@pytest.mark.parametrize("strict", [False, True], ids=["client", "csrf-checked"])
+def test_a_body_over_the_upload_limit_gets_the_annotators_json_400(client, name, strict):
+    from django.test import Client
+
+    from tests.factories import make_user
+
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    user = make_user("ana", group="Analyst")
+    client = Client(enforce_csrf_checks=True) if strict else client
+    client.force_login(user)
+    csrf = "a" * 32  # a cookie and its header, as the annotator's fetch sends them
+    client.cookies[settings.CSRF_COOKIE_NAME] = csrf
+    target = reverse(f"admin:archive_article_annotate_{name}", args=[make_article().pk])
+
+    def send(size):
+        body = _json_of_size(size)
+        assert len(body.encode()) == size
+        return client.post(
+            target, body, content_type="application/json", headers={"X-CSRFToken": csrf}
+        )
+
+    response = send(limit + 1)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {
+        "error": f"The request body is too large: the limit is {limit:,} bytes."
+    }
+    # At the limit, the body is read: refused for what it says, not for its size.
+    response = send(limit)
+    assert response.status_code == 400
+    assert "too large" not in response.json()["error"]

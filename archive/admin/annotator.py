@@ -15,7 +15,8 @@ they come from the page and the server checks them against the stored body
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.db import IntegrityError
 from django.db.models import (
     Case,
@@ -166,6 +167,9 @@ def annotator_errors(exc, context):
     Django answer the rest as on any admin page (a 404 page, a 500)."""
     if isinstance(exc, MethodNotAllowed):
         return HttpResponseNotAllowed(context["view"].allowed_methods)
+    if isinstance(exc, RequestDataTooBig):  # Django's, raised as DRF reads the body
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return _error(f"The request body is too large: the limit is {limit:,} bytes.", 400)
     if isinstance(exc, PermissionDenied):  # the services' (a DRF refusal is an APIException)
         return _error(AnnotatorPermission.message, 403)
     if isinstance(exc, APIException):  # the body, the serializers, AnnotatorPermission
