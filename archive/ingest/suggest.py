@@ -22,7 +22,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from archive.models import Alias, Article, Mention, MentionRole, Status
+from archive.models import Alias, AliasOrigin, Article, Mention, MentionRole, Status
 from archive.text.matcher import AliasEntry, Matcher
 from archive.text.short_forms import with_short_forms
 
@@ -76,10 +76,11 @@ def find_all_one(matcher: Matcher, text: str, normalized=None) -> list[tuple[int
 def build_matcher() -> Matcher:
     """One Matcher from every alias, in one query, and the short forms of people's names
     (surname, first and last name) that name one entity only among all of them."""
-    rows = Alias.objects.values_list("entity_id", "name", "entity__kind", "variant_key")
+    rows = Alias.objects.values_list("entity_id", "name", "entity__kind", "variant_key", "origin")
     entries, keys = [], {}
-    for entity_id, name, kind, key in rows.iterator(chunk_size=5000):
-        entries.append(AliasEntry(entity_id, name, kind))
+    for entity_id, name, kind, key, origin in rows.iterator(chunk_size=5000):
+        # Country names come from a reference list, written as each language writes them.
+        entries.append(AliasEntry(entity_id, name, kind, exact=origin == AliasOrigin.COUNTRY))
         if key and len(key) < 300:  # phrase_key(name), unless cut to the column's length
             keys[name] = key
     return Matcher(with_short_forms(entries, keys))

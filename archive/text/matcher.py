@@ -85,6 +85,10 @@ class AliasEntry:
     name: str
     kind: str  # "person" | "organization" | "place"
     short: bool = False  # a short form of a longer name (archive.text.short_forms)
+    # Found only as written (normalized), never as a spelling variant: a name from a
+    # reference list in another language (German Libyen) would take the English adjective
+    # (Libyan) for a spelling of itself.
+    exact: bool = False
 
 
 @dataclass(frozen=True)
@@ -285,7 +289,7 @@ class Matcher:
                 fused_flags = (*flags[:i], ANY, *flags[i + 2 :])
                 self._index_alias(_Alias(entry.entity_id, entry.kind, fused, fused_flags), seen)
         for k in keys:
-            if _is_fuzzy_token(k):
+            if not entry.exact and _is_fuzzy_token(k):
                 self._fuzzy[token_key(k, normalized=True)].add(k)
         if entry.kind == "person" and len(keys) >= 2:
             last = keys[-1]

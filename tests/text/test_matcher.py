@@ -594,3 +594,13 @@ def test_a_middle_name_inside_a_known_name_is_one_mention():
     # Not two words, and not a lower-case word between the names.
     assert _found(m, "Stephanie said Williams") == []
     assert _found(m, "Stephanie Anne Turco Williams") == []
+
+
+def test_an_exact_name_is_found_as_written_never_as_a_spelling():
+    """A name from a reference list in another language (German Libyen) would otherwise
+    take the English adjective for a spelling of itself."""
+    text = "Libyan forces left Libyen; Libye and Libya agree."
+    exact = Matcher([AliasEntry(1, "Libyen", "place", exact=True), AliasEntry(1, "Libya", "place")])
+    assert [m.text for m in exact.find(text)] == ["Libyen", "Libye", "Libya"]
+    loose = Matcher([AliasEntry(1, "Libyen", "place"), AliasEntry(1, "Libya", "place")])
+    assert "Libyan" in [m.text for m in loose.find(text)]
