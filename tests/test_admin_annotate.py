@@ -158,6 +158,17 @@ def test_a_claim_is_recorded_with_speaker_subjects_and_date(client, analyst, sar
     assert bad.status_code == 400
 
 
+def test_a_claim_without_a_date_is_recorded_as_the_form_sends_it(client, analyst):
+    article = make_article()
+    words = "Stephanie Williams"
+    start = article.body.index(words)
+    span = {"start": start, "end": start + len(words), "text": words}
+    # The annotator's form sends the date field's value: empty text when none is given.
+    response = post(client, url(article, "claim"), {**span, "date": "", "speaker_id": None})
+    assert response.status_code == 201, response.json()
+    assert Claim.objects.get(article=article).date is None
+
+
 def test_suggestions_are_confirmed_and_rejected_one_by_one_or_in_bulk(client, analyst, sarraj):
     article = make_article()
     williams = make_entity(name="Stephanie Williams")

@@ -164,6 +164,12 @@ class IsoDateField(TextField):
 
     default_error_messages = {"date": "{name} must look like 2018-06-01."}
 
+    def run_validation(self, data=empty):
+        # A CharField answers empty text itself, before to_internal_value: here it is no day.
+        if data == "":
+            return None
+        return super().run_validation(data)
+
     def to_internal_value(self, data):
         text = super().to_internal_value(data)
         if not text:
