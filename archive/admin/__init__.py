@@ -6,7 +6,8 @@
     names        names learned from the texts (proposals), unknown names
     annotator    the annotator's JSON endpoints; serializers: what they accept
 
-Permissions come from the Analyst and Editor groups (migration 0003_groups):
+Permissions come from the Analyst and Editor groups (migrations 0003_groups, and
+0016_name_proposals for name proposals):
 
     model          Analyst                           Editor
     source, story  view                              view add change delete
@@ -15,6 +16,7 @@ Permissions come from the Analyst and Editor groups (migration 0003_groups):
     mention, claim view add change delete(own only)  view add change delete
                    (who may delete an annotation: archive.permissions)
     entity merge   view                              view (rows are made by the merge action)
+    name proposal  view change (accept, reject)      view add change delete
 
 Large tables never count every row on a page load; per-row counts come from subqueries
 annotated in get_queryset (one query per page).
