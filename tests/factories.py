@@ -80,6 +80,7 @@ def make_user(username: str, *, group: str | None = None, password: str = "pw-an
             from django.apps import apps
 
             importlib.import_module("archive.migrations.0003_groups").forwards(apps, None)
+            importlib.import_module("archive.migrations.0016_name_proposals").grant(apps, None)
         user.groups.add(Group.objects.get(name=group))
     return user
 

@@ -86,12 +86,13 @@ class AnnotationAdmin(LargeTableAdmin):
 
 @admin.register(Mention)
 class MentionAdmin(AnnotationAdmin):
-    list_display = ["text", "entity", "article_link", "role", "status", "is_orphaned"]
-    list_filter = ["status", "role", "is_orphaned"]
-    list_select_related = ["entity", "article"]
+    # `proposal`: the name under review that made this suggestion (archive.services.names).
+    list_display = ["text", "entity", "article_link", "role", "status", "is_orphaned", "proposal"]
+    list_filter = ["status", "role", "is_orphaned", ("proposal", admin.EmptyFieldListFilter)]
+    list_select_related = ["entity", "article", "proposal"]
     search_fields = ["text"]
     autocomplete_fields = ["entity"]
-    readonly_fields = ["created_by", "created", "updated"]
+    readonly_fields = ["created_by", "created", "updated", "proposal"]
     actions = ["confirm_selected", "reject_selected"]
 
     def has_review_permission(self, request):
