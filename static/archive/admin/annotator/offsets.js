@@ -2,8 +2,9 @@
  *
  * Offsets are character offsets in the ORIGINAL body, counted in Unicode code points as the
  * server (Python) and the API count them. JS strings and DOM offsets count UTF-16 units,
- * which differ after every astral character (an emoji, 𝐀): each paragraph keeps a table
- * between the two (unitMap), and every offset crosses it on its way in or out. Each
+ * which differ after every astral character (an emoji, 𝐀, 𠀀): each paragraph keeps a table
+ * between the two (unitMap), and every offset crosses it on its way in or out; words are
+ * found and snapped on the paragraph's code points, never on UTF-16 units. Each
  * paragraph element carries the offset of its first character (data-start); an offset
  * inside a paragraph is that start plus the code points of the paragraph's text before the
  * point, measured with a DOM Range, so highlight elements nested in the paragraph never
@@ -22,31 +23,27 @@ const CLITICS = new Set(
 );
 const ARABIC = /[\u0600-\u06ff]/;
 
-function isWordAt(text, i) {
-  return i >= 0 && i < text.length && WORD_CHAR.test(String.fromCodePoint(text.codePointAt(i)));
-}
-function isWordBefore(text, i) {
-  if (i <= 0) return false;
-  const low = text.charCodeAt(i - 1);
-  const at = low >= 0xdc00 && low <= 0xdfff && i >= 2 ? i - 2 : i - 1;
-  return WORD_CHAR.test(String.fromCodePoint(text.codePointAt(at)));
+function isWordAt(chars, i) {
+  return i >= 0 && i < chars.length && WORD_CHAR.test(chars[i]);
 }
 
-// Moves UTF-16 indexes [s, e) of `text` out to whole words ("merican" -> "Americans"),
-// except that an Arabic name may start after its proclitics (السراج in والسراج).
-export function snapToWords(text, s, e) {
-  if (isWordBefore(text, s) && isWordAt(text, s)) {
+// Moves [s, e) out to whole words ("merican" -> "Americans"), except that an Arabic name may
+// start after its proclitics (السراج in والسراج). `chars` is the text as code points (one
+// array item each) and s, e offsets into it, so no end falls between the two halves of a
+// character outside the Basic Multilingual Plane (𝒜, 𠀀).
+export function snapToWords(chars, s, e) {
+  if (isWordAt(chars, s - 1) && isWordAt(chars, s)) {
     let head = s;
-    while (isWordBefore(text, head)) head -= 1;
-    const prefix = text.slice(head, s);
+    while (isWordAt(chars, head - 1)) head -= 1;
+    const prefix = chars.slice(head, s).join("");
     if (!(ARABIC.test(prefix) && CLITICS.has(prefix))) s = head;
   }
-  while (isWordBefore(text, e) && isWordAt(text, e)) e += 1;
+  while (isWordAt(chars, e - 1) && isWordAt(chars, e)) e += 1;
   return [s, e];
 }
 
 // Code points <-> UTF-16 units within a text: toCp[unit] and toUnit[codePoint]. A unit
-// index inside a surrogate pair counts as after the pair.
+// index inside a surrogate pair counts as after the pair. `chars`: the code points.
 export function unitMap(text) {
   const toCp = new Int32Array(text.length + 1);
   const toUnit = [];
@@ -63,7 +60,7 @@ export function unitMap(text) {
   }
   toCp[text.length] = n;
   toUnit.push(text.length);
-  return { toCp, toUnit, length: n };
+  return { toCp, toUnit, length: n, chars: Array.from(text) };
 }
 
 // The article text shown in `container`, whose paragraphs' exact texts are `paragraphData`.
@@ -146,8 +143,8 @@ export function articleText(container, paragraphData) {
     if (!selection.rangeCount || selection.isCollapsed) return null;
     const range = selection.getRangeAt(0);
     if (!container.contains(range.commonAncestorContainer)) return null;
-    let start = offsetOf(range.startContainer, range.startOffset);
-    let end = offsetOf(range.endContainer, range.endOffset);
+    const start = offsetOf(range.startContainer, range.startOffset);
+    const end = offsetOf(range.endContainer, range.endOffset);
     const p = paragraphOf(range.startContainer);
     if (start === null || end === null || !p || paragraphOf(range.endContainer) !== p) {
       return {
@@ -155,19 +152,20 @@ export function articleText(container, paragraphData) {
         rect: range.getBoundingClientRect(),
       };
     }
+    // From here on, code points within the paragraph.
     const pStart = Number(p.dataset.start);
-    const text = paragraphText(p);
-    const unit = mapOf(p).toUnit; // code point offset in the paragraph -> JS string index
-    while (start < end && /\s/.test(text[unit[start - pStart]])) start++;
-    while (end > start && /\s/.test(text[unit[end - 1 - pStart]])) end--;
-    if (start >= end) return null;
-    const selected = text.slice(unit[start - pStart], unit[end - pStart]);
-    const toCp = mapOf(p).toCp;
-    const [s, e] = snapToWords(text, unit[start - pStart], unit[end - pStart]);
-    const words = text.slice(s, e);
+    const chars = mapOf(p).chars;
+    let s = start - pStart;
+    let e = end - pStart;
+    while (s < e && /\s/.test(chars[s])) s++;
+    while (e > s && /\s/.test(chars[e - 1])) e--;
+    if (s >= e) return null;
+    const selected = chars.slice(s, e).join("");
+    [s, e] = snapToWords(chars, s, e);
+    const words = chars.slice(s, e).join("");
     return {
-      start: pStart + toCp[s],
-      end: pStart + toCp[e],
+      start: pStart + s,
+      end: pStart + e,
       text: words,
       snapped: words === selected ? null : selected,
     };
