@@ -456,8 +456,8 @@ def build() -> None:
 
 def check() -> None:
     """Print where the matcher and the curation disagree (a review aid)."""
-    from archive.ingest.suggest import build_matcher
     from archive.models import Article, Mention
+    from archive.services.suggestions import build_matcher
 
     matcher = build_matcher()
     slugs = dict(Mention.objects.values_list("entity_id", "entity__slug").distinct())

@@ -11,9 +11,9 @@ from django.test import Client
 from django.urls import reverse
 
 from archive import services
-from archive.ingest.suggest import suggest_mentions
 from archive.models import Alias, Article, Entity, Mention
 from archive.services import annotations as annotation_services
+from archive.services.suggestions import suggest_mentions
 from tests.factories import make_article, make_entity, make_mention, make_user
 
 pytestmark = pytest.mark.django_db
@@ -406,7 +406,7 @@ def test_every_suggested_mention_has_a_history_row(sarraj):
 
 
 def test_suggestions_racing_another_run_keep_the_first_and_record_history_for_the_rest(sarraj):
-    from archive.ingest.suggest import _store
+    from archive.services.suggestions import _store
 
     tripoli = make_entity(name="Tripoli", kind="place")
     article = make_article()

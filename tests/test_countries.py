@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from archive import services
-from archive.ingest.countries import territory_names, territory_of
 from archive.models import Alias, AliasOrigin, Entity
+from archive.text.countries import territory_names, territory_of
 from tests.factories import make_entity, make_user
 
 
@@ -190,7 +190,7 @@ def test_the_libya_evaluation_keeps_its_goals_with_the_country_names():
         least = 0.95 if label == "all" else 0.9
         assert precision >= least and recall >= least, line
     # The docstring's promise, seen directly: the adjective is no mention of the country.
-    from archive.ingest.suggest import build_matcher
+    from archive.services.suggestions import build_matcher
 
     found = build_matcher().find("Libyan forces left Libyen, said a German paper.")
     assert [m.text for m in found if m.text.startswith("Liby")] == ["Libyen"]

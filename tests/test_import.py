@@ -633,9 +633,9 @@ def test_public_must_be_a_boolean(tmp_path):
 def _race(folders: list[Path], *, hold: float = 0.5) -> list[tuple[str, str, Exception | None]]:
     """Import each folder in its own thread (own database connection), all at once; while
     one run writes it dawdles `hold` seconds, so the others reach the same slugs meanwhile."""
-    import archive.ingest.suggest
+    import archive.services.suggestions
 
-    real = archive.ingest.suggest.suggest_mentions
+    real = archive.services.suggestions.suggest_mentions
 
     def slow_suggest(*args, **kwargs):
         time.sleep(hold)
@@ -655,7 +655,7 @@ def _race(folders: list[Path], *, hold: float = 0.5) -> list[tuple[str, str, Exc
         finally:
             connection.close()
 
-    archive.ingest.suggest.suggest_mentions = slow_suggest
+    archive.services.suggestions.suggest_mentions = slow_suggest
     try:
         threads = [threading.Thread(target=worker, args=(i, f)) for i, f in enumerate(folders)]
         for thread in threads:
@@ -663,7 +663,7 @@ def _race(folders: list[Path], *, hold: float = 0.5) -> list[tuple[str, str, Exc
         for thread in threads:
             thread.join(timeout=120)
     finally:
-        archive.ingest.suggest.suggest_mentions = real
+        archive.services.suggestions.suggest_mentions = real
     return results
 
 

@@ -81,7 +81,7 @@ def test_imported_names_are_found_by_search_and_the_matcher(client):
     run(DATA / "entitydata-libya.json")
     html = client.get("/search/", {"q": "État de Libye"}).content.decode()
     assert 'href="/places/libya/"' in html  # the card: an exact name now
-    from archive.ingest.suggest import build_matcher
+    from archive.services.suggestions import build_matcher
 
     found = build_matcher().find("Libyen und Libye.")
     assert [m.text for m in found] == ["Libyen", "Libye"]

@@ -9,9 +9,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from archive.ingest.suggest import suggest_from_proposals
 from archive.models import Alias, AliasOrigin, Mention, NameProposal, ProposalStatus, Status
 from archive.services.names import names_learn, proposal_accept, proposal_reject
+from archive.services.suggestions import suggest_from_proposals
 from tests.factories import make_article, make_entity, make_mention, make_user
 
 pytestmark = pytest.mark.django_db

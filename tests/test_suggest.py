@@ -12,8 +12,8 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from archive.ingest.suggest import suggest_mentions
 from archive.models import Alias, Article, Mention
+from archive.services.suggestions import suggest_mentions
 from tests.factories import make_article, make_entity, make_mention
 
 pytestmark = pytest.mark.django_db
@@ -100,7 +100,7 @@ def test_evaluate_matcher_reports_precision_and_recall_on_the_fixtures():
 
 
 def test_many_articles_matched_in_worker_processes_get_the_same_suggestions(people):
-    from archive.ingest.suggest import CHANGE_REASON, PARALLEL_FROM, build_matcher, find_all
+    from archive.services.suggestions import CHANGE_REASON, PARALLEL_FROM, build_matcher, find_all
 
     texts = [
         f"Talks in Tripoli {n}. Fayez al-Sarraj met them; al-Sarraj spoke. طرابلس {n}"
@@ -123,7 +123,7 @@ def test_many_articles_matched_in_worker_processes_get_the_same_suggestions(peop
 
 
 def test_the_matcher_finds_a_persons_unique_surname_alone_and_not_a_shared_one():
-    from archive.ingest.suggest import build_matcher
+    from archive.services.suggestions import build_matcher
 
     bashir = make_entity(
         name="Omar Hassan Ahmad al-Bashir", aliases={"en": ["Omar Hassan Ahmad al-Bashir"]}

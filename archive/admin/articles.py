@@ -13,7 +13,6 @@ from archive import services
 from archive.admin import annotator, review
 from archive.admin.base import LargeTableAdmin
 from archive.formats.rendering import date_at_precision
-from archive.ingest.suggest import suggest_mentions
 from archive.models import (
     Article,
     Claim,
@@ -25,6 +24,7 @@ from archive.models import (
     Status,
     Story,
 )
+from archive.services.suggestions import suggest_mentions
 
 
 @admin.register(Source)

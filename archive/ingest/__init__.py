@@ -1,2 +1,2 @@
-"""How texts and names enter the archive: manifests, the importer, suggested mentions and
-Wikidata's names."""
+"""How texts enter the archive: manifests (read and checked, no writes) and the importer
+(one locked transaction, through archive.services); Wikidata's entity JSON read."""

@@ -17,10 +17,10 @@ from pathlib import Path
 
 from django.db import IntegrityError, connection, transaction
 
-from archive.ingest import suggest
 from archive.ingest.manifest import Entry, Problem, manifest_path, read_manifest
 from archive.models import Article, Mention, Source, Story
 from archive.services import article_text_replace, names_learn, unique_slug
+from archive.services import suggestions as suggest
 
 # Every import takes this PostgreSQL advisory lock (transaction scope) before it looks at
 # the database, so two runs at once are serialized rather than racing on the same slugs.

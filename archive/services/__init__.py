@@ -8,6 +8,7 @@ rules of their own; they import from here.
                   entity's own names as its alias rows
     article_text  replace an article's text, re-anchoring its annotations
     names         names learned from the texts: proposals, accepted or rejected; unknown names
+    suggestions   the matcher's suggested mentions, stored (run in worker processes)
     slugs         the one free-slug rule
 """
 

@@ -9,7 +9,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from archive.ingest.countries import territory_names, territory_of
 from archive.models import (
     Alias,
     AliasOrigin,
@@ -22,6 +21,7 @@ from archive.models import (
     Mention,
 )
 from archive.services.slugs import unique_slug
+from archive.text.countries import territory_names, territory_of
 from archive.text.normalize import normalize
 
 NAME_MAX = 300  # Entity.name, Alias.name and Alias.normalized
@@ -78,7 +78,7 @@ def _fit(names) -> set[tuple[str, str]]:
 
 def country_names(entity: Entity) -> list[tuple[str, str]]:
     """[(name, language)]: for a place whose name or Arabic name is a country's or territory's
-    (CLDR, archive.ingest.countries), that territory's names in ARCHIVE_NAME_LANGUAGES."""
+    (CLDR, archive.text.countries), that territory's names in ARCHIVE_NAME_LANGUAGES."""
     if entity.kind != EntityKind.PLACE:
         return []
     code = territory_of(name for name, _language in entity.own_names())

@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from archive.ingest.suggest import suggest_from_proposals, suggest_mentions
 from archive.models import (
     Alias,
     AliasOrigin,
@@ -35,6 +34,7 @@ from archive.models import (
     Status,
 )
 from archive.reads.names import EXACT, VARIANT, resolve_name
+from archive.services.suggestions import suggest_from_proposals, suggest_mentions
 from archive.text.arabic import is_arabic
 from archive.text.candidates import candidate_names, group_key
 from archive.text.definitions import FUNCTION_WORDS, find_definitions

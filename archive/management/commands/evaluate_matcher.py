@@ -19,8 +19,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.ingest.suggest import build_matcher
 from archive.models import Alias, Article, Entity, Mention, Status
+from archive.services.suggestions import build_matcher
 from archive.text.matcher import AliasEntry, Matcher, evaluate
 from archive.text.short_forms import with_short_forms
 

@@ -16,10 +16,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
 
-from archive.ingest.suggest import create_with_history
 from archive.ingest.wikidata import WikidataError, names, read_entities
 from archive.models import Alias, AliasOrigin, Entity
 from archive.services.entities import entity_names_sync
+from archive.services.suggestions import create_with_history
 from archive.text.normalize import normalize
 from archive.text.variants import phrase_key
 

@@ -3,9 +3,9 @@
 
 from django.core.management.base import BaseCommand
 
-from archive.ingest.suggest import suggest_from_proposals
 from archive.models import Article
 from archive.services.names import names_learn
+from archive.services.suggestions import suggest_from_proposals
 
 PROGRESS_EVERY = 1000
 

@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.ingest.suggest import suggest_mentions
 from archive.models import Article
+from archive.services.suggestions import suggest_mentions
 
 
 class Command(BaseCommand):
