@@ -27,11 +27,11 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .arabic import is_arabic
-from .definitions import FUNCTION_WORDS, PARTICLES, find_definitions
+from .definitions import ARABIC_TITLES, FUNCTION_WORDS, PARTICLES, find_definitions
 from .normalize import normalize, normalize_with_offsets, original_span
 from .variants import phrase_key
 
-__all__ = ["ARABIC_TITLES", "Candidate", "candidate_names", "group_key"]
+__all__ = ["Candidate", "candidate_names", "group_key"]
 
 
 @dataclass(frozen=True)
@@ -55,12 +55,6 @@ _LATIN_TITLES_TEXT = """
     präsident minister general herr frau
 """
 LATIN_TITLES = frozenset(_LATIN_TITLES_TEXT.split())
-_ARABIC_TITLES_TEXT = """
-    الرئيس رئيس القائد قائد الفريق فريق زعيم الزعيم المبعوث مبعوث اللواء لواء العميد العقيد
-    المشير الجنرال الشيخ الأمير الملك السلطان الإمام السيد الدكتور الوزير وزير السفير
-    المتحدث الناطق النائب نائب الأمين أمين المستشار الحاكم محافظ المحافظ رئيسة الرئيسة
-"""
-ARABIC_TITLES = frozenset(normalize(w) for w in _ARABIC_TITLES_TEXT.split())
 # Head nouns of institutions' names; the ال-run after them names one.
 _ARABIC_HEADS_TEXT = """
     مجلس المجلس قوات القوات حزب الحزب جبهة الجبهة هيئة الهيئة حكومة الحكومة منظمة المنظمة

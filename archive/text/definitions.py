@@ -27,7 +27,7 @@ from .arabic import is_arabic
 from .context import sentence_around
 from .normalize import normalize
 
-__all__ = ["Definition", "FUNCTION_WORDS", "find_definitions", "fits_initials"]
+__all__ = ["ARABIC_TITLES", "Definition", "FUNCTION_WORDS", "find_definitions", "fits_initials"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,14 @@ class Definition:
 
 # Small words a long form may hold without their letter in the abbreviation (general
 # grammar words of each language, not names).
+# Titles before a name in Arabic (the name finder reads them too).
+_ARABIC_TITLES_TEXT = """
+    الرئيس رئيس القائد قائد الفريق فريق زعيم الزعيم المبعوث مبعوث اللواء لواء العميد العقيد
+    المشير الجنرال الشيخ الأمير الملك السلطان الإمام السيد الدكتور الوزير وزير السفير
+    المتحدث الناطق النائب نائب الأمين أمين المستشار الحاكم محافظ المحافظ رئيسة الرئيسة
+"""
+ARABIC_TITLES = frozenset(normalize(w) for w in _ARABIC_TITLES_TEXT.split())
+
 _FUNCTION_WORDS_TEXT = """
     of the and for in on at to by with a an
     de du des la le les l d et pour en au aux sur par à
@@ -279,7 +287,6 @@ def _arabic_name_after(text: str, at: int) -> tuple[int, str] | None:
 
 
 def _is_title(word: str) -> bool:
-    from .candidates import ARABIC_TITLES  # one list of titles, kept with the name finder
 
     return word in ARABIC_TITLES
 
