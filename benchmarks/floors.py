@@ -837,7 +837,7 @@ def api_claims(conn) -> str:
 
 # Search ----------------------------------------------------------------------------------
 
-# The same tsquery as archive.reads.search.text_query: the normalized query in websearch syntax,
+# The same tsquery as archive.reads.fulltext.text_query: the normalized query in websearch syntax,
 # read in each configuration (english, arabic, simple), each distinct form once (one
 # written twice would weigh twice in ts_rank), OR-ed. Read first, in a query of its own,
 # as the search does: the planner then sees a literal.
@@ -852,7 +852,7 @@ def _search_entities(conn, phrases: list[str], tries: list[dict] = ()) -> list[t
     `tries` (a word or the whole query that named nobody), the closest entity whose alias
     shares its spelling key: in the query's script as a close spelling, in the other by the
     key alone unless the entity's names in the query's script are all unlike it. At most
-    three (archive.reads.search.find_entities)."""
+    three (archive.reads.fulltext.find_entities)."""
     if not phrases:
         return []
     rows = _rows(

@@ -8,13 +8,8 @@ from django.test.utils import CaptureQueriesContext
 
 from archive.formats.highlight import snippet
 from archive.models import Article
-from archive.reads.search import (
-    InvalidFilters,
-    find_entities,
-    search,
-    search_articles,
-    wants_expansion,
-)
+from archive.reads.fulltext import find_entities, search_articles, wants_expansion
+from archive.reads.search import InvalidFilters, search
 from tests.factories import make_article, make_entity, make_mention, make_translation_pair
 
 pytestmark = pytest.mark.django_db
@@ -139,7 +134,7 @@ def test_search_page_query_count_does_not_grow(client):
 @pytest.fixture
 def few_candidates(monkeypatch):
     """Rank only the newest 3 matches per criterion, as 300 do on a large archive."""
-    monkeypatch.setattr("archive.reads.search.CANDIDATES", 3)
+    monkeypatch.setattr("archive.reads.fulltext.CANDIDATES", 3)
 
 
 def test_a_common_word_shows_n_plus_results_and_the_best_of_the_newest(client, few_candidates):
@@ -403,7 +398,7 @@ def test_hyphenated_words_are_found_as_written():
 
 def test_a_rare_phrase_older_than_the_newest_articles_is_still_found():
     """The phrase is looked for past the newest articles PHRASE_SAMPLE are drawn from."""
-    from archive.reads import search
+    from archive.reads import fulltext as search
 
     old = make_article(body="The security talks resumed in Tunis.", published="2001-01-01")
     words = make_article(body="Talks on security went nowhere.", published="2001-01-02")

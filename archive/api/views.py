@@ -29,8 +29,9 @@ from archive.models import Article, Claim, Entity, Mention, Verification
 from archive.reads import selectors
 from archive.reads.alignment import align_articles
 from archive.reads.filters import ArticleFilter, ClaimFilter, EntityFilter
+from archive.reads.fulltext import clean_query, wants_expansion
 from archive.reads.pagination import ArchivePagination
-from archive.reads.search import InvalidFilters, clean_query, search, wants_expansion
+from archive.reads.search import InvalidFilters, search
 from archive.text.align import paragraphs
 from archive.web import caching
 from archive.web.redirects import redirect_merged

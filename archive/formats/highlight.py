@@ -9,7 +9,7 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
-from archive.reads.search import OPERATORS, WORD, clean_query, split_query
+from archive.reads.fulltext import OPERATORS, WORD, clean_query, split_query
 from archive.text.arabic import ARTICLE, PREFIXES, is_arabic
 from archive.text.normalize import normalize, normalize_with_offsets, original_span
 

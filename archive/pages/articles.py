@@ -21,7 +21,8 @@ from archive.pages.common import filter_options, is_filtered, paginate, stored_c
 from archive.pages.compare import compare
 from archive.reads import selectors
 from archive.reads.filters import ArticleFilter
-from archive.reads.search import clean_query, search
+from archive.reads.fulltext import clean_query
+from archive.reads.search import search
 from archive.web import caching
 
 

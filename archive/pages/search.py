@@ -8,7 +8,8 @@ from archive.formats import exports
 from archive.formats.highlight import mark_hits
 from archive.pages.common import ExportMixin, filter_options, paginate
 from archive.reads import selectors
-from archive.reads.search import search, wants_expansion
+from archive.reads.fulltext import wants_expansion
+from archive.reads.search import search
 
 # Search ---------------------------------------------------------------------------------
 

@@ -19,8 +19,8 @@ from archive.models import (
     EntityKind,
     Verification,
 )
+from archive.reads.fulltext import search_articles, wants_expansion
 from archive.reads.names import entity_id, suggested_entities
-from archive.reads.search import search_articles, wants_expansion
 
 
 class ArticleFilter(django_filters.FilterSet):

@@ -1,7 +1,7 @@
 """Arabic proclitics: the one table of what may be glued to the front of a word.
 
 Plain Python, no Django. The matcher (`archive.text.matcher`) strips a run of them from
-the first word of a name; search (`archive.reads.search`) strips one from a reader's query word.
+the first word of a name; search (`archive.reads.fulltext`) strips one from a reader's query word.
 Both read the same letters from here.
 """
 

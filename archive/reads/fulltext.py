@@ -1,0 +1,501 @@
+"""Full-text search over articles, with entity expansion (snippets: archive.formats.highlight).
+
+The stored `Article.search_vector` is built from text normalized by
+`archive.text.normalize.normalize` (alef forms, ى→ي, ة→ه, diacritics, digits), with the
+text-search configuration of the article's language. The query is normalized the same way
+and parsed with `websearch_to_tsquery` once per configuration; the OR of those tsqueries
+matches each row whatever its language, using the one GIN index.
+
+A query that names an entity by any of its aliases (in any script) also finds every public
+article that mentions that entity, whatever its language: `find_entities` returns the
+entities named and the alias that matched, for the entity card above the results.
+
+Only a bounded set of candidates is ranked: the newest `CANDIDATES` text matches and the
+newest `CANDIDATES` articles naming an expanded entity. A common word matches tens of
+thousands of articles; ranking, counting and grouping all of them took seconds, while the
+newest-first index hands PostgreSQL the newest matches after reading a few hundred rows
+(and a rare word still goes through the GIN index: the planner picks from its estimate).
+Past the cap the total is shown as "N+" (`is_capped`), and the facets count the candidates.
+
+`archive.reads.search.search` is the one entry for a search within filters (the search
+page, the article list, the API's `q`), made of the functions here, which stay public (the
+`q` filter, the tests and the benchmarks call them). Names are looked up by
+`archive.reads.names` and spelled by `archive.text.variants`: here is only which runs of
+a query's words are looked up, and how what they name widens the search."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection, connections
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from archive.models import (
+    NEWEST_FIRST,
+    SEARCH_CONFIGS,
+    SPAN_VISIBLE,
+    Alias,
+    Article,
+    Entity,
+    EntityCount,
+    Mention,
+    rule_q,
+)
+from archive.reads.names import MAX_TYPED, clean_typed, exact_aliases, resolve_name
+from archive.text.arabic import ARTICLE, PREFIXES, is_arabic
+from archive.text.normalize import normalize, normalize_with_offsets, original_span
+
+if TYPE_CHECKING:
+    pass
+
+# websearch syntax words and characters that are not part of a name.
+OPERATORS = {"or", "and", "not"}
+_TOKEN = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*", re.UNICODE)
+WORD = re.compile(r"[^\W_]+", re.UNICODE)
+MAX_QUERY_LENGTH = MAX_TYPED
+MAX_NGRAM = 6
+MAX_VARIANT_TRIES = 4  # words or phrases looked up as spellings, per query
+RARE_NAME_ARTICLES = 5_000  # below this, a name's articles are found from its mentions
+# Matches ranked per criterion (text, named entity): 15 pages of the best of the newest.
+CANDIDATES = 300
+# A phrase in one of PHRASE_COMMON of the newest PHRASE_SAMPLE articles is common enough to
+# find by walking the newest first (300 matches within about 6,000 articles).
+PHRASE_SAMPLE = 200
+PHRASE_COMMON = 20
+PHRASE_WINDOW = 20_000  # the most of the newest articles a common phrase is looked for in
+
+
+@dataclass(frozen=True)
+class EntityMatch:
+    entity: Entity
+    alias: Alias
+    # "exact": the reader typed one of its names; "variant": a spelling of one
+    # (archive.reads.names.resolve_name, the matcher's variant key); `typed` is what they wrote.
+    how: str = "exact"
+    typed: str = ""
+    # False: another entity the same spelling fits, offered on a card for the reader to
+    # choose; the search itself goes by the closest one only.
+    searched: bool = True
+
+
+# `-word` and `-"a phrase"` (websearch syntax): what the reader wants left out.
+_NEGATIVE = re.compile(r'(?:(?<=\s)|^)-(?:"([^"]+)"|([^\s"]+))')
+
+
+def split_query(query: str) -> tuple[str, list[str]]:
+    """(the query without its exclusions, the excluded words or phrases)."""
+    negatives = [a or b for a, b in _NEGATIVE.findall(query)]
+    positive = " ".join(_NEGATIVE.sub(" ", query).split())
+    return positive, [n for n in negatives if n.strip()]
+
+
+def clean_query(query: str | None) -> str:
+    """The query as the reader meant it: bounded, without control characters or NULs."""
+    return clean_typed(query)
+
+
+def wants_expansion(params: Mapping) -> bool:
+    """Whether a search also finds the articles naming the entities its words name (the
+    `expand` parameter): yes unless it says 0, false or off."""
+    return params.get("expand", "1") not in {"0", "false", "off"}
+
+
+def _phrases(normalized_query: str) -> set[str]:
+    """Every run of up to MAX_NGRAM query words, plus Arabic words without proclitics."""
+    tokens = [
+        t for t in _TOKEN.findall(normalized_query.replace('"', " ")) if t.lower() not in OPERATORS
+    ]
+    phrases = set()
+    for i in range(len(tokens)):
+        for j in range(i + 1, min(len(tokens), i + MAX_NGRAM) + 1):
+            phrases.add(" ".join(tokens[i:j]))
+    for token in tokens:
+        if is_arabic(token):
+            for prefix in PREFIXES:
+                if token.startswith(prefix) and len(token) - len(prefix) >= 2:
+                    stem = token[len(prefix) :]
+                    phrases.update({stem, ARTICLE + stem})
+            phrases.add(ARTICLE + token)
+    return {p for p in phrases if p}
+
+
+def find_entities(query: str, *, limit: int = 3) -> list[EntityMatch]:
+    """Entities the query names, excluded words left out: first those whose alias,
+    normalized, equals a phrase of the query (one query on the indexed
+    `Alias.normalized`; the longest alias wins per entity); then, for a query word or
+    phrase that named nobody, the spellings `archive.reads.names.resolve_name` recognises
+    (Hifter → Khalifa Haftar, ويليامز → Stephanie Williams): one or two queries each, for
+    at most a few words. The closest spelling is searched for; other entities the same
+    spelling fits follow as `searched=False`, for the reader to choose. Up to `limit` in
+    all, each with what the reader typed in their own letters (`typed`).
+    """
+    positive, _negatives = split_query(clean_query(query))
+    if not positive:
+        return []
+    found = _exact_entities(positive)
+    covered = {normalize(m.alias.name) for m in found}
+    normalized, offsets = normalize_with_offsets(positive.replace('"', " "))
+    tokens = [m for m in _TOKEN.finditer(normalized) if m.group() not in OPERATORS]
+
+    def as_typed(first: int, last: int) -> str:
+        start, end = original_span(offsets, tokens[first].start(), tokens[last].end())
+        return positive[start:end]
+
+    words = [(t.group(), as_typed(i, i)) for i, t in enumerate(tokens)]
+    # The whole query first (a full name typed another way), then each word not already
+    # inside an exact match.
+    tries = []
+    if len(words) > 1:
+        tries.append((" ".join(w for w, _ in words), as_typed(0, len(tokens) - 1)))
+    tries += [(w, t) for w, t in words if len(w) > 2 and not any(w in c.split() for c in covered)]
+    seen = {m.entity.pk for m in found}
+    others: list[EntityMatch] = []
+    for word, typed in tries[:MAX_VARIANT_TRIES]:
+        if len(found) >= limit:
+            break
+        if " " not in word and any(word in c.split() for c in covered):
+            continue  # inside a name already found (the whole query spelled it)
+        closest = True
+        for match in resolve_name(word, limit=limit, fuzzy=False):
+            if match.entity.pk in seen:
+                continue  # guesses are not asked for: "did you mean" offers them
+            seen.add(match.entity.pk)
+            (found if closest else others).append(
+                EntityMatch(match.entity, match.alias, match.how, typed, searched=closest)
+            )
+            closest = False  # the closest spelling stands for what was typed
+        if not closest:
+            covered.add(word)
+    return (found[:limit] + others)[:limit]
+
+
+def excluded_entities(query: str) -> list[int]:
+    """Ids of the entities the query leaves out (`-Sarraj`, `-"Fayez al-Sarraj"`), by any
+    name or spelling: their articles are excluded in every language."""
+    _positive, negatives = split_query(clean_query(query))
+    ids: list[int] = []
+    for phrase in negatives[:MAX_VARIANT_TRIES]:
+        for match in resolve_name(phrase, limit=3, fuzzy=False):
+            if match.entity.pk not in ids:
+                ids.append(match.entity.pk)
+    return ids
+
+
+def did_you_mean(query: str) -> list[EntityMatch]:
+    """Close names for a query that found nothing (a typo: Haftrar)."""
+    positive, _negatives = split_query(clean_query(query))
+    if not positive:
+        return []
+    return [
+        EntityMatch(m.entity, m.alias, m.how, positive)
+        for m in resolve_name(positive, limit=3)
+        if m.how == "fuzzy"
+    ]
+
+
+def _exact_entities(positive: str) -> list[EntityMatch]:
+    """Entities one of whose names is a run of the query's words, written exactly (after
+    normalizing): the longest name found per entity, longest first."""
+    phrases = _phrases(normalize(positive))
+    if not phrases:
+        return []
+    best: dict[int, Alias] = {}
+    for alias in exact_aliases(list(phrases)[:500]):
+        current = best.get(alias.entity_id)
+        if current is None or len(alias.normalized) > len(current.normalized):
+            best[alias.entity_id] = alias
+    matches = sorted(best.values(), key=lambda a: (-len(a.normalized), a.entity.name))
+    # A name inside a longer name the query gives whole is part of it, not another person:
+    # "Aguila al-Ghaghaa" is not also a search for everyone called al-Ghaghaa.
+    kept: list[Alias] = []
+    for alias in matches:
+        inner = f" {alias.normalized} "
+        if not any(inner in f" {longer.normalized} " for longer in kept):
+            kept.append(alias)
+    return [EntityMatch(entity=a.entity, alias=a) for a in kept]
+
+
+# The languages present (a loose scan of the language index: one probe per language), the
+# configurations they use (%s: codes, %s: configurations), and the query read by each.
+_FORMS_SQL = """
+WITH RECURSIVE present(language) AS (
+    (SELECT language FROM archive_article ORDER BY language LIMIT 1)
+    UNION ALL
+    SELECT (SELECT a.language FROM archive_article a WHERE a.language > p.language
+            ORDER BY a.language LIMIT 1)
+    FROM present p WHERE p.language IS NOT NULL
+), configs(config) AS (
+    SELECT m.config FROM unnest(%s::text[], %s::text[]) AS m(language, config)
+    WHERE m.language IN (SELECT language FROM present)
+    UNION SELECT 'simple'
+)
+SELECT DISTINCT websearch_to_tsquery(config::regconfig, %s)::text FROM configs
+"""
+
+
+def text_query(query: str) -> Tsquery | None:
+    """The query as PostgreSQL reads it in every configuration (websearch syntax, on the
+    normalized text), distinct forms OR-ed: one row per article matches whatever its
+    language, through the one GIN index.
+
+    The distinct forms come from one small query, for the configurations of the languages
+    the archive holds (a skip scan of the language index) and 'simple': most read a name
+    the same way, and twenty-nine copies of one lexeme made the planner expect a third of
+    the archive to match ("Ghaghah": 1.5 s walking every article instead of 1 ms).
+    """
+    query = clean_query(query)
+    normalized = normalize(query) if query else ""
+    if not WORD.search(normalized):
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _FORMS_SQL, [list(SEARCH_CONFIGS), list(SEARCH_CONFIGS.values()), normalized]
+        )
+        forms = sorted(row[0] for row in cursor.fetchall() if row[0])
+    if not forms:
+        return None
+    return Tsquery(" | ".join(f"( {form} )" for form in forms))
+
+
+class Tsquery(SearchQuery):
+    """A tsquery written out as text, cast back as it stands. to_tsquery would parse its
+    quoted lexemes again, and a hyphenated word then matched nothing: 'al-sarraj' became
+    'al-sarraj' <-> 'al' <-> 'sarraj' <-> 'al' <-> 'sarraj' (al-Sarraj found 0 articles)."""
+
+    template = "%(expressions)s::tsquery"
+
+    def __init__(self, text: str):
+        super().__init__(text, search_type="raw")
+        self.text = text
+
+    @property
+    def has_phrase(self) -> bool:
+        """Whether it holds a phrase (`a <-> b`): see `_phrase_head`."""
+        return "<->" in self.text
+
+
+@dataclass
+class _Criteria:
+    tsquery: Tsquery | None
+    entities: list[EntityMatch]  # as given or found (none without expansion)
+    entity_ids: list[int]  # those searched for, less the excluded
+    excluded: list[int]
+    parts: list[QuerySet]  # one unbounded queryset per criterion
+
+
+def _criteria(
+    qs: QuerySet, query: str, *, expand_entities: bool, entities: list[EntityMatch] | None
+) -> _Criteria:
+    """The tsquery, the entities named and left out, and one queryset per criterion."""
+    tsquery = text_query(query)
+    if expand_entities and entities is None:
+        entities = find_entities(query)
+    entity_ids = [m.entity.pk for m in entities or [] if m.searched] if expand_entities else []
+    excluded = excluded_entities(query) if expand_entities else []
+    if excluded:
+        # `-Sarraj` leaves out every article naming him, in any spelling and language.
+        qs = qs.exclude(Exists(_naming(excluded)))
+        entity_ids = [pk for pk in entity_ids if pk not in excluded]
+    parts = []
+    if tsquery is not None:
+        parts.append(qs.filter(search_vector=tsquery))
+    if entity_ids:
+        # A name in many articles: walk the newest articles, probing each (the first 300
+        # come quickly). A rare name: that walk would probe the whole archive to find a
+        # few; start from its mentions instead. The stored counts tell which (one query).
+        named = EntityCount.objects.filter(entity_id__in=entity_ids).aggregate(n=Sum("articles"))
+        if (named["n"] or 0) >= RARE_NAME_ARTICLES:
+            parts.append(qs.filter(Exists(_naming(entity_ids))))
+        else:
+            mentions = Mention.objects.filter(rule_q(SPAN_VISIBLE), entity_id__in=entity_ids)
+            parts.append(qs.filter(pk__in=mentions.values("article_id")))
+    return _Criteria(tsquery, entities or [], entity_ids, excluded, parts)
+
+
+def _naming(entity_ids: list[int]) -> QuerySet:
+    """Visible mentions of the entities in the outer article. The outer articles come from
+    the caller's public queryset, so `visible_q`'s join back to the article (is_public) is
+    left out: it doubled the cost of each probe on the newest-first walk."""
+    return Mention.objects.filter(
+        rule_q(SPAN_VISIBLE), article=OuterRef("pk"), entity_id__in=entity_ids
+    )
+
+
+def search_articles(
+    qs: QuerySet,
+    query: str,
+    *,
+    expand_entities: bool = True,
+    entities: list[EntityMatch] | None = None,
+    limit: int | None = None,
+) -> QuerySet:
+    """Articles of `qs` matching `query`, best first, annotated with `rank`.
+
+    With `expand_entities`, articles mentioning (visibly) an entity the query names by any
+    alias match too, in every language. Pass `entities` when already looked up.
+
+    Apply every filter to `qs` before: the candidates (the newest `limit` matches of each
+    criterion) are taken from it, so a filter added afterwards only thins them out.
+    """
+    results, _ = ranked_candidates(
+        qs, query, expand_entities=expand_entities, entities=entities, limit=limit
+    )
+    return results
+
+
+def ranked_candidates(
+    qs: QuerySet,
+    query: str,
+    *,
+    expand_entities: bool,
+    entities: list[EntityMatch] | None,
+    limit: int | None = None,
+) -> tuple[QuerySet, _Criteria]:
+    """`search_articles`, with the criteria it searched by."""
+    criteria = _criteria(qs, query, expand_entities=expand_entities, entities=entities)
+    tsquery, entity_ids, parts = criteria.tsquery, criteria.entity_ids, criteria.parts
+    if not parts:
+        return qs.none(), criteria
+    limit = CANDIDATES if limit is None else limit
+    heads = [part.order_by(*NEWEST_FIRST).values("pk")[:limit] for part in parts]
+    if tsquery is not None and tsquery.has_phrase:
+        heads[0] = _phrase_head(qs, tsquery, limit)  # the text part: see there
+    candidates = heads[0] if len(heads) == 1 else heads[0].union(*heads[1:])
+    qs = qs.filter(pk__in=candidates)
+    rank = Value(0.0, output_field=FloatField())
+    if tsquery is not None:
+        rank = Coalesce(SearchRank(F("search_vector"), tsquery), 0.0, output_field=FloatField())
+    if entity_ids:
+        qs = qs.annotate(names_entity=Exists(_naming(entity_ids)))
+        # Mentioning the named entity weighs like a strong text hit.
+        rank = rank + Case(
+            When(names_entity=True, then=Value(0.5)),
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
+    return qs.annotate(rank=rank).order_by("-rank", *NEWEST_FIRST), criteria
+
+
+def _phrase_head(qs: QuerySet, tsquery: SearchQuery, limit: int) -> QuerySet:
+    """The newest `limit` articles of `qs` matching a phrase query, as a query of their ids.
+
+    PostgreSQL guesses a phrase's frequency from its words, wrong both ways: `"security
+    talks"`, 4,800 expected and 154 found at 100,000 articles (it walked the newest-first
+    index expecting to stop early, and read every article: 1.4 s); `al-Ghaghaa`, 488
+    expected and 9,687 found (it rechecked them all to sort them: 250 ms). So the newest
+    PHRASE_SAMPLE articles are looked at first (by their ids, the vector read for those
+    rows only) and tell how common the phrase is. A common one is looked for among as many
+    of the newest articles as should hold `limit` matches twice over; a rare one comes from
+    the GIN index, sorted by an expression no index gives (so the planner must).
+    """
+    newest = qs.order_by(*NEWEST_FIRST)
+    sample = list(newest.values_list("pk", flat=True)[:PHRASE_SAMPLE])
+    # As a FILTER, not a WHERE: the rows come by their ids, never from the GIN index.
+    found = qs.filter(pk__in=sample).aggregate(n=Count("pk", filter=Q(search_vector=tsquery)))
+    ids: list[int] = []
+    if found["n"] * PHRASE_COMMON >= len(sample) > 0:
+        ids = _newest_matching(newest, tsquery, limit)
+    if len(ids) < limit:
+        unindexed = ExpressionWrapper(F("published") + Value(0), output_field=DateField())
+        ids = list(
+            qs.filter(search_vector=tsquery)
+            .order_by(unindexed.desc(nulls_last=True), F("pk").desc())
+            .values_list("pk", flat=True)[:limit]
+        )
+    return Article.objects.filter(pk__in=ids).values("pk")
+
+
+def _newest_matching(newest: QuerySet, tsquery: SearchQuery, limit: int) -> list[int]:
+    """Ids of the first `limit` articles of `newest` (newest first) matching `tsquery`, read
+    by walking them in that order: the window's OFFSET 0 keeps the planner from taking the
+    match from the GIN index instead (at most PHRASE_WINDOW articles are read)."""
+    window = newest.values("pk", "search_vector")[:PHRASE_WINDOW]
+    inner, params = window.query.sql_with_params()
+    # The window's rows come out newest first as the scan reads them; which `limit` are
+    # taken only decides the candidates, which are ranked afterwards.
+    sql = f"SELECT w.pk FROM ({inner} OFFSET 0) w WHERE w.search_vector @@ %s::tsquery LIMIT %s"
+    with connections[newest.db].cursor() as cursor:
+        cursor.execute(sql, [*params, tsquery.text, limit])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def is_capped(found: int, limit: int | None = None) -> bool:
+    """Whether `found` candidates may stop short of every match (a criterion may have filled
+    its `limit`; with two criteria their union can reach it without). The total is then
+    shown as "N+", never counted: that is tens of thousands of matches on a common word."""
+    return found >= (CANDIDATES if limit is None else limit)
+
+
+def ranked_rows(results: QuerySet) -> list[tuple]:
+    """(id, language, outlet slug, outlet name) of every result, best first: one query.
+
+    The candidates are bounded, so fetching these small columns once serves the count,
+    the facets and the page (`in_rank_order`) without ranking the candidates again.
+    """
+    return list(results.values_list("pk", "language", "source__slug", "source__name"))
+
+
+def in_rank_order(qs: QuerySet, ids: list[int]) -> QuerySet:
+    """The articles of `qs` whose ids are `ids`, in that order (a cheap query to slice)."""
+    position = Func(
+        Value(ids, output_field=ArrayField(BigIntegerField())),
+        F("pk"),
+        function="array_position",
+        output_field=IntegerField(),
+    )
+    return qs.filter(pk__in=ids).order_by(position)
+
+
+def facets(rows: list[tuple]) -> tuple[int, list[dict], list[dict]]:
+    """The number of `rows` (from `ranked_rows`) and their counts by language and by
+    outlet, largest first."""
+    groups = [
+        {"language": language, "source__slug": slug, "source__name": name, "n": 1}
+        for _, language, slug, name in rows
+    ]
+    return len(rows), _facet(groups, ["language"]), _facet(groups, ["source__slug", "source__name"])
+
+
+def _facet(groups: list[dict], keys: list[str]) -> list[dict]:
+    """Sum grouped counts over `keys`, largest first (rows whose first key is empty drop)."""
+    totals: dict[tuple, int] = defaultdict(int)
+    for group in groups:
+        key = tuple(group[k] for k in keys)
+        if key[0]:
+            totals[key] += group["n"]
+    ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))
+    return [{**dict(zip(keys, key, strict=True)), "n": n} for key, n in ranked]
+
+
+def entity_names(entities: list[EntityMatch]) -> list[str]:
+    """Every name (alias) of the entities searched for, in every script: one query."""
+    if not entities:
+        return []
+    searched = [m.entity for m in entities if m.searched]
+    if not searched:
+        return []
+    return list(Alias.objects.filter(entity__in=searched).values_list("name", flat=True))
