@@ -7,8 +7,9 @@ The sitemaps are Django's (django.contrib.sitemaps): an index of sections paged 
 from __future__ import annotations
 
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemaps
 from django.http import HttpResponse
-from django.urls import reverse
+from django.urls import path, reverse
 
 from archive.reads import selectors
 
@@ -44,3 +45,17 @@ def robots_txt(request):
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+# Mounted at the site's root by config/urls.py (include by name, outside the archive's
+# namespace: crawlers and Django's sitemap views expect these names and addresses).
+urlpatterns = [
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemaps.index, {"sitemaps": SITEMAPS}, name="sitemap_index"),
+    path(
+        "sitemap-<section>.xml",
+        sitemaps.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
+]
