@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("archive.urls")),
 ]
 
+handler400 = "archive.admin.annotator.bad_request"
 handler500 = "archive.web.middleware.server_error"

@@ -309,3 +309,28 @@ def test_a_body_over_the_upload_limit_gets_the_annotators_json_400(client, name,
     response = send(limit)
     assert response.status_code == 400
     assert "too large" not in response.json()["error"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ANNOTATOR_WRITES)
+def test_a_form_body_over_the_limit_is_refused_in_json_before_any_view(name):
+    """A form-encoded body is read by the CSRF check, before the endpoint runs: the site's
+    400 handler still answers the annotator's JSON there, and its HTML page elsewhere."""
+    from django.test import Client
+
+    from tests.factories import make_user
+
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_user("ana", group="Analyst"))
+    client.cookies[settings.CSRF_COOKIE_NAME] = "a" * 32  # the check then reads the form
+    target = reverse(f"admin:archive_article_annotate_{name}", args=[make_article().pk])
+    response = client.post(target, {"text": "x" * (limit + 1)})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {
+        "error": f"The request body is too large: the limit is {limit:,} bytes."
+    }
+    elsewhere = client.post("/admin/archive/entity/add/", {"name": "x" * (limit + 1)})
+    assert elsewhere.status_code == 400
+    assert elsewhere["Content-Type"].startswith("text/html")

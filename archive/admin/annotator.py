@@ -15,6 +15,8 @@ they come from the page and the server checks them against the stored body
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.db import IntegrityError
@@ -30,9 +32,10 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.views import defaults
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import APIException, MethodNotAllowed, ParseError
 from rest_framework.negotiation import DefaultContentNegotiation
@@ -162,14 +165,35 @@ def _error(message: str, status: int, **more) -> Response:
     return Response({"error": message, **more}, status=status)
 
 
+def too_large_message() -> str:
+    return (
+        f"The request body is too large: the limit is {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} "
+        "bytes."
+    )
+
+
+# The annotator's addresses: /admin/archive/article/<id>/annotate/…
+_ANNOTATOR_PATH = re.compile(r"^/admin/archive/article/[^/]+/annotate/")
+
+
+def bad_request(request, exception):
+    """The site's 400 page (config/urls.py handler400). A form-encoded body too large is
+    refused before any view runs (the CSRF check reads it): under the annotator's
+    addresses it is still the annotator's JSON refusal, like every other error there."""
+    if _ANNOTATOR_PATH.match(request.path_info):
+        if isinstance(exception, RequestDataTooBig):
+            return JsonResponse({"error": too_large_message()}, status=400)
+        return JsonResponse({"error": "Bad request."}, status=400)
+    return defaults.bad_request(request, exception)
+
+
 def annotator_errors(exc, context):
     """The one error handler of these endpoints: a refusal as {"error": message}; None lets
     Django answer the rest as on any admin page (a 404 page, a 500)."""
     if isinstance(exc, MethodNotAllowed):
         return HttpResponseNotAllowed(context["view"].allowed_methods)
     if isinstance(exc, RequestDataTooBig):  # Django's, raised as DRF reads the body
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        return _error(f"The request body is too large: the limit is {limit:,} bytes.", 400)
+        return _error(too_large_message(), 400)
     if isinstance(exc, PermissionDenied):  # the services' (a DRF refusal is an APIException)
         return _error(AnnotatorPermission.message, 403)
     if isinstance(exc, APIException):  # the body, the serializers, AnnotatorPermission

@@ -490,6 +490,9 @@ def mention_update(
     crossing nothing). `token` is the stale-edit marker the page holds: a row changed since
     is refused (StaleEdit). One save, so one history row; a mention confirmed by it is
     proposed in the translations."""
+    if span is not None:
+        # The article before the row, as a text replacement locks them: never the other way.
+        _lock_article(mention.article)
     stored = _locked_current(mention, token)
     was = stored.status
     if role is not None:
@@ -519,6 +522,8 @@ def claim_update(
 ) -> Claim:  # fmt: skip
     """Change a claim from the annotator: speaker (None: unknown), kind, status or words.
     Its version moves; a stale `token` is refused as for mentions."""
+    if span is not None:
+        _lock_article(claim.article)  # the article first, as for mentions
     stored = _locked_current(claim, token)
     if speaker is not _UNCHANGED:
         stored.speaker = speaker
