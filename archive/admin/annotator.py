@@ -56,6 +56,7 @@ from archive.admin.serializers import (
     first_error,
 )
 from archive.models import (
+    SPAN_VISIBLE,
     Alias,
     Article,
     Claim,
@@ -66,6 +67,7 @@ from archive.models import (
     Mention,
     MentionRole,
     Status,
+    rule_q,
 )
 from archive.permissions import AnnotatorPermission, can_delete_annotation
 from archive.reads.names import EXACT, VARIANT, resolve_name
@@ -119,6 +121,8 @@ def annotations_data(request, article: Article) -> dict:
                 },
                 "role": m.role,
                 "role_label": str(MentionRole(m.role).label),
+                # A suggestion made with a name still under review (a NameProposal).
+                "proposal": m.proposal_id,
             }
             for m in mentions
         ],
@@ -141,7 +145,7 @@ def _with_counts(entities):
     nor orphaned), in one query with them."""
     ids = [e.pk for e in entities] if not hasattr(entities, "query") else None
     queryset = Entity.objects.filter(pk__in=ids) if ids is not None else entities
-    live = ~Q(mentions__status=Status.REJECTED) & Q(mentions__is_orphaned=False)
+    live = rule_q(SPAN_VISIBLE, "mentions")
     return queryset.annotate(n_mentions=Count("mentions", filter=live))
 
 
