@@ -430,7 +430,7 @@ def pick_params(pg) -> dict:
 
 
 def _search_floor_kwargs(q: str, **filters) -> dict:
-    from archive.reads.search import (
+    from archive.reads.fulltext import (
         _TOKEN,
         MAX_VARIANT_TRIES,
         OPERATORS,
@@ -903,7 +903,7 @@ def evaluate_targets(results: dict) -> list[dict]:
     # Growing is the failure; fewer is shown but not a miss: an unfiltered list makes one
     # query fewer once PostgreSQL's estimate replaces its COUNT (archive.reads.pagination), and a
     # hyphenated name is a phrase, read one way or the other as the data find it common or
-    # rare (archive.reads.search._phrase_head).
+    # rare (archive.reads.fulltext._phrase_head).
     growing, fewer = [], []
     for case, q in by_case.items():
         counts = [q[s] for s in sorted(q)]
