@@ -19,6 +19,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from archive import services
 from archive.models import Article, Mention
 from tests.factories import make_article, make_entity, make_mention, make_user
 
@@ -157,7 +158,8 @@ def test_a_rejection_in_the_annotator_shows_at_once(redis_cache, story):
     analyst = Client()
     analyst.force_login(make_user("annotator", group="Analyst"))
     review = reverse("admin:archive_article_annotate_review", args=[article.pk])
-    payload = json.dumps({"ids": [mention.pk], "status": "rejected"})
+    token = services.edit_token(Mention.objects.get(pk=mention.pk))  # what its page holds
+    payload = json.dumps({"ids": [mention.pk], "status": "rejected", "tokens": {mention.pk: token}})
     assert analyst.post(review, payload, content_type="application/json").status_code == 200
     assert person.get_absolute_url() not in reader.get(article.get_absolute_url()).content.decode()
 
