@@ -9,8 +9,16 @@ floor(count * base / limit) >= base  <=>  count >= limit, for whole numbers.
 """
 
 from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.db.models import Sum
+
+
+def client_address(request) -> str | None:
+    """The client's address as login throttling counts it: django-ipware as axes calls it,
+    after DJANGO_TRUSTED_PROXY_COUNT (settings). The page cache's limit on uncached renders
+    (archive.web.throttle) counts by the same address, so one setting decides both."""
+    return get_client_ip_address(request)
 
 
 class LoginThrottleHandler(AxesDatabaseHandler):

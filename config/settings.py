@@ -98,6 +98,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # What the page cache did not answer, by client address: after auth (staff are not
+    # counted), before the view renders anything.
+    "archive.web.throttle.RenderLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -231,6 +234,20 @@ _SHARED_CACHE = not CACHES["default"]["BACKEND"].endswith(("LocMemCache", "Dummy
 ARCHIVE_PAGE_CACHE_SECONDS = env.int(
     "ARCHIVE_PAGE_CACHE_SECONDS", default=300 if _SHARED_CACHE else 5
 )
+# What one client address may have rendered uncached (archive/web/throttle.py), then 429:
+# ARCHIVE_RENDER_LIMIT render-seconds per window of ARCHIVE_RENDER_LIMIT_SECONDS (a render
+# counts one, and one more per further second it takes) and ARCHIVE_RENDER_CONCURRENCY
+# renders at once. Counted in the shared cache: on by default with Redis; off (0) with the
+# per-process memory cache of development and tests, where each process would count alone.
+ARCHIVE_RENDER_LIMIT = env.int("ARCHIVE_RENDER_LIMIT", default=30 if _SHARED_CACHE else 0)
+ARCHIVE_RENDER_LIMIT_SECONDS = env.int("ARCHIVE_RENDER_LIMIT_SECONDS", default=60)
+# One at a time: of gunicorn's three workers, one client address never holds more than one.
+ARCHIVE_RENDER_CONCURRENCY = env.int("ARCHIVE_RENDER_CONCURRENCY", default=1)
+if ARCHIVE_RENDER_LIMIT < 0 or ARCHIVE_RENDER_LIMIT_SECONDS < 1 or ARCHIVE_RENDER_CONCURRENCY < 1:
+    raise ImproperlyConfigured(
+        "ARCHIVE_RENDER_LIMIT must be 0 (off) or more, ARCHIVE_RENDER_LIMIT_SECONDS and "
+        "ARCHIVE_RENDER_CONCURRENCY 1 or more."
+    )
 
 REST_FRAMEWORK = {
     # The API is public and read-only: it authenticates nobody. No HTTP Basic login (a
