@@ -234,6 +234,10 @@ _SHARED_CACHE = not CACHES["default"]["BACKEND"].endswith(("LocMemCache", "Dummy
 ARCHIVE_PAGE_CACHE_SECONDS = env.int(
     "ARCHIVE_PAGE_CACHE_SECONDS", default=300 if _SHARED_CACHE else 5
 )
+# An answer is stored only when it comes to at most this many bytes compressed: one huge
+# answer (the Web Annotations of an article with thousands of mentions) is rendered each time
+# rather than filling the cache.
+ARCHIVE_PAGE_CACHE_MAX_BYTES = env.int("ARCHIVE_PAGE_CACHE_MAX_BYTES", default=1024 * 1024)
 # What one client address may have rendered uncached (archive/web/throttle.py), then 429:
 # ARCHIVE_RENDER_LIMIT render-seconds per window of ARCHIVE_RENDER_LIMIT_SECONDS (a render
 # counts one, and one more per further second it takes) and ARCHIVE_RENDER_CONCURRENCY

@@ -12,10 +12,15 @@ inline elements with no padding, margin or border, so a name inside an Arabic wo
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import hashlib
+import zlib
 from dataclasses import dataclass, field
 from html import escape
 
+from django.conf import settings
+from django.core.cache import cache
 from django.utils import formats
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -223,6 +228,47 @@ def render_ranges(
 def render_paragraphs(body: str, highlights: list[Highlight]) -> list[tuple[int, SafeString]]:
     """(index, html) of each paragraph of `body` (as `archive.text.align.paragraphs`)."""
     return list(enumerate(render_ranges(body, paragraph_spans(body), highlights)))
+
+
+# Paragraphs are joined with NUL to be stored: PostgreSQL text (the body) cannot hold one.
+_PARAGRAPH_BREAK = "\x00"
+
+
+def stored_paragraphs(body: str, highlights: list[Highlight]) -> list[tuple[int, SafeString]]:
+    """render_paragraphs, kept in the cache under a digest of the body, the highlights
+    (their spans, tags and attributes: links, titles in the reader's language) and the code:
+    an article's body with thousands of highlights takes a second to render, and whatever
+    bypasses the page cache (a session, a new parameter) finds it here. The same text and
+    highlights give the same HTML, so an entry is never stale; the page cache's switch,
+    lifetime and size limit apply (archive/web/caching.py)."""
+    seconds = settings.ARCHIVE_PAGE_CACHE_SECONDS
+    if seconds <= 0:
+        return render_paragraphs(body, highlights)
+    from archive.web.caching import code_version  # the web layer sits above this module
+
+    digest = hashlib.blake2b(body.encode("utf-8", "surrogatepass"), digest_size=16)
+    digest.update(
+        repr([(h.start, h.end, h.tag, h.attrs, h.first_attrs, h.order) for h in highlights]).encode(
+            "utf-8", "surrogatepass"
+        )
+    )
+    key = f"archive:body:{code_version()}:{digest.hexdigest()}"
+    try:
+        stored = cache.get(key)
+    except Exception:  # noqa: BLE001 - an unreachable cache only costs speed
+        stored = None
+    if stored is not None:
+        count, packed = stored
+        text = zlib.decompress(packed).decode("utf-8", "surrogatepass")
+        return list(enumerate(mark_safe(p) for p in text.split(_PARAGRAPH_BREAK)[:count]))
+    rendered = render_paragraphs(body, highlights)
+    packed = zlib.compress(
+        _PARAGRAPH_BREAK.join(html for _i, html in rendered).encode("utf-8", "surrogatepass")
+    )
+    if len(packed) <= settings.ARCHIVE_PAGE_CACHE_MAX_BYTES:
+        with contextlib.suppress(Exception):  # an unreachable cache only costs speed
+            cache.set(key, (len(rendered), packed), seconds)
+    return rendered
 
 
 def mention_highlight(mention, *, extra_class: str = "") -> Highlight:

@@ -11,7 +11,7 @@ from archive.formats.highlight import mark_hits
 from archive.formats.rendering import (
     claim_highlight,
     mention_highlight,
-    render_paragraphs,
+    stored_paragraphs,
 )
 from archive.models import (
     EntityKind,
@@ -84,7 +84,7 @@ class ArticleDetailView(DetailView):
         mentions, claims = (found[article.pk] for found in selectors.annotations([article]))
         highlights = [mention_highlight(m) for m in mentions]
         highlights += [claim_highlight(c) for c in claims]
-        context["paragraphs"] = render_paragraphs(article.body, highlights)
+        context["paragraphs"] = stored_paragraphs(article.body, highlights)
         context["claims"] = claims
         context["named"] = selectors.named_in(mentions)
         context["related"] = selectors.related_articles(article)

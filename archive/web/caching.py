@@ -8,13 +8,44 @@ older entry simply stops being used: the next request renders afresh. The genera
 read before the page's data, on the same database, so an entry never holds data older
 than its key.
 
-Only anonymous GETs are cached: a request with a session, messages, a pin to the primary
-or any cookie we do not know bypasses the cache (so logged-in staff never get a cached
-page), and only 200 answers are stored (never an error). A cache hit touches no session,
-renders no template and makes no query but the generation's; the hottest pages are also
-kept a few seconds in the process, under the same exact key, to spare the trip to Redis.
-The page's CSRF token (the language switch form) is replaced by a fresh one for each
-reader.
+An entry is keyed on what the answer depends on, and on nothing a client can vary at will
+to make the site render again:
+- the path, which must resolve to a route (a URL name) that declares its parameters: a
+  path that resolves to none (a 404, the slash to add) or a route that declares none is
+  not cached;
+- the query parameters that route reads, declared once by URL name in
+  archive/web/parameters.py: sorted by name, the repeated values of one kept in their
+  order, empty values kept (the views do not all treat an empty parameter as an absent
+  one). Every other parameter is dropped before the view runs, so the view, its links and
+  the language switch's `next` see exactly what the key holds, and a stored page never
+  shows a parameter of the request that stored it. tests/test_cache_attack.py renders every
+  public route and fails when a view reads a parameter not declared (or one declared is
+  never read);
+- the language (the language cookie or Accept-Language, one of LANGUAGES), the scheme and
+  the host (one of ALLOWED_HOSTS);
+- for the API, the renderer that content negotiation picks from Accept and ?format= (with
+  the JSON indent it may ask for), not the Accept header's text; the pages read no Accept;
+- the generation, the code's version and the primary database.
+
+Cookies: a session or a message waiting bypasses the cache (logged-in staff never get a
+cached page, and a page showing a message is never stored), as does an Authorization
+header; the language cookie is read as above and the CSRF cookie gives the reader's token;
+any other cookie (analytics, a CDN's, the pin to the primary) changes no answer and is
+ignored. A client pinned to the primary (archive.web.middleware) reads the
+generation there, so what it finds under that generation is as fresh as the primary.
+
+Only anonymous GETs are cached and only 200 answers stored (never an error), compressed
+(zlib) and only when that comes to at most ARCHIVE_PAGE_CACHE_MAX_BYTES. A cache hit
+touches no session, renders no template and makes no query but the generation's; the
+hottest pages are also kept a few seconds in the process, under the same exact key, to
+spare the trip to Redis. The page's CSRF token (the language switch form) is replaced by a
+fresh one for each reader.
+
+What misses is rendered; archive.web.throttle bounds how many renders one client address
+may cause (429 with Retry-After). An article's annotated body, the dearest part of a page,
+is also kept on its own under a digest of its text and highlights
+(archive.formats.rendering.stored_paragraphs), so that no request renders the same body
+twice, whatever bypassed the page cache.
 """
 
 from __future__ import annotations
@@ -24,19 +55,24 @@ import logging
 import re
 import threading
 import time
+import zlib
 from collections import OrderedDict
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.db import DatabaseError, connections
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.middleware.csrf import CsrfViewMiddleware, get_token
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import get_conditional_response
+from django.utils.http import parse_header_parameters
 from django.views.decorators.http import condition
 
+from archive.web import parameters
 from config import routers
 
 logger = logging.getLogger(__name__)
@@ -50,6 +86,10 @@ _NOT_READ = object()
 # so as exact, but only briefly (a few seconds) and only a few, as per-process memory.
 LOCAL_SECONDS = 5
 LOCAL_ENTRIES = 64
+# zlib at its default level; an answer this many times over the size limit is not even
+# compressed to find out (HTML and JSON come to a fifth or a tenth of their size).
+COMPRESSION_LEVEL = 6
+COMPRESSION_BOUND = 32
 
 
 def generation(request=None) -> int | None:
@@ -99,8 +139,55 @@ def code_version() -> str:
     return _code_version
 
 
-def _variant(request, language: str, gen: int) -> str:
-    """What the answer depends on besides the data: the URL, host, language and format."""
+def declared_parameters(view_name: str) -> frozenset[str] | None:
+    """The query parameters the route `view_name` reads (None: not declared, not cached)."""
+    return parameters.declared(view_name)
+
+
+def _keep_read_parameters(request, names: frozenset[str]) -> None:
+    """Leave in the request only the parameters in `names`, sorted, each one's values in
+    their order: the view then answers what the cache key says, and nothing else."""
+    kept = QueryDict(mutable=True)
+    for name in sorted(names.intersection(request.GET)):
+        kept.setlist(name, request.GET.getlist(name))
+    request.META["QUERY_STRING"] = kept.urlencode()
+    kept._mutable = False
+    request.GET = kept
+
+
+def _accepted(request, match) -> str | None:
+    """What the answer's format depends on: for a DRF view, the renderer its content
+    negotiation picks (from Accept and ?format=) and the JSON indent the accepted media
+    type asks for; "" for a Django view, which reads no Accept. None when the view would
+    refuse every renderer (406, or an unknown format: 404): not cached."""
+    from rest_framework.request import Request
+    from rest_framework.settings import api_settings
+    from rest_framework.views import APIView
+
+    view_class = getattr(match.func, "cls", None)
+    if not (isinstance(view_class, type) and issubclass(view_class, APIView)):
+        return ""
+    try:
+        view = view_class(**getattr(match.func, "initkwargs", {}))
+        renderer, media_type = view.get_content_negotiator().select_renderer(
+            Request(request),
+            view.get_renderers(),
+            match.kwargs.get(api_settings.FORMAT_SUFFIX_KWARG),
+        )
+    except Exception:  # noqa: BLE001 - the view answers the refusal itself, uncached
+        return None
+    _base, params = parse_header_parameters(media_type)
+    try:  # as rest_framework.renderers.JSONRenderer.get_indent: 1 to 8, else none
+        indent = max(min(int(params["indent"]), 8), 0) or ""
+    except (KeyError, ValueError, TypeError):
+        indent = ""
+    kind = type(renderer)
+    return f"{kind.__module__}.{kind.__qualname__};indent={indent}"
+
+
+def _variant(request, language: str, gen: int, *, query: str, accepted: str) -> str:
+    """What the answer depends on besides the data: the route, the parameters it reads,
+    host, language and format."""
     primary = connections[routers.PRIMARY].settings_dict
     digest = hashlib.blake2b(digest_size=12)
     for part in (
@@ -109,9 +196,10 @@ def _variant(request, language: str, gen: int) -> str:
         str(gen),
         request.scheme,
         request.get_host(),
-        request.get_full_path(),
+        request.path,
+        query,
         language,
-        request.META.get("HTTP_ACCEPT", ""),
+        accepted,
     ):
         digest.update(part.encode("utf-8", "surrogateescape") + b"\x00")
     return digest.hexdigest()
@@ -124,9 +212,15 @@ def etag(request, *args, **kwargs) -> str | None:
     if gen is None:
         return None
     variant = getattr(request, "_archive_variant", None)
-    if variant is None:
+    if variant is None:  # not through the cache (staff, the cache off): the request as sent
         try:
-            variant = _variant(request, translation.get_language() or "", gen)
+            variant = _variant(
+                request,
+                translation.get_language() or "",
+                gen,
+                query=request.META.get("QUERY_STRING", ""),
+                accepted=request.META.get("HTTP_ACCEPT", ""),
+            )
         except DisallowedHost:
             return None
     return f'W/"{gen}-{variant}"'
@@ -148,12 +242,25 @@ class PublicCacheMiddleware:
         seconds = settings.ARCHIVE_PAGE_CACHE_SECONDS
         if seconds <= 0 or not self._cacheable_request(request):
             return self.get_response(request)
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return self.get_response(request)  # a 404, or CommonMiddleware adds the slash
+        names = declared_parameters(match.view_name)
+        if names is None:
+            return self.get_response(request)
         gen = generation(request)
         if gen is None:
             return self.get_response(request)
+        _keep_read_parameters(request, names)
+        accepted = _accepted(request, match)
+        if accepted is None:
+            return self.get_response(request)
         language = translation.get_language_from_request(request)
         try:
-            variant = _variant(request, language, gen)
+            variant = _variant(
+                request, language, gen, query=request.META["QUERY_STRING"], accepted=accepted
+            )
         except DisallowedHost:
             return self.get_response(request)  # Django answers 400 further in
         request._archive_variant = variant
@@ -200,8 +307,9 @@ class PublicCacheMiddleware:
             return False
         if "HTTP_AUTHORIZATION" in request.META:
             return False
-        known = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
-        return all(name in known for name in request.COOKIES)
+        # A reader's own: a logged-in session, or a message waiting to be shown once.
+        private = (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name)
+        return not any(name in request.COOKIES for name in private)
 
     @staticmethod
     def _cache_call(method, *args):
@@ -213,13 +321,17 @@ class PublicCacheMiddleware:
 
     @staticmethod
     def _entry(request, response) -> tuple | None:
-        """(body, headers) to store, or None when this answer must not be shared."""
+        """(compressed body, headers) to store, or None when this answer must not be shared
+        or is over the size limit."""
         control = response.get("Cache-Control", "")
         if any(word in control for word in ("private", "no-store", "no-cache")):
             return None
         if any(name != settings.CSRF_COOKIE_NAME for name in response.cookies):
             return None
         body = response.content
+        limit = settings.ARCHIVE_PAGE_CACHE_MAX_BYTES
+        if len(body) > limit * COMPRESSION_BOUND:
+            return None
         token_used = settings.CSRF_COOKIE_NAME in response.cookies
         if token_used:
             # The token sits in the language switch form of our templates; anywhere else (the
@@ -230,17 +342,21 @@ class PublicCacheMiddleware:
             body, swapped = CSRF_INPUT.subn(rb"\g<1>" + CSRF_PLACEHOLDER + rb"\g<2>", body)
             if not swapped:
                 return None
+        packed = zlib.compress(body, COMPRESSION_LEVEL)
+        if len(packed) > limit:
+            return None
         headers = [(k, v) for k, v in response.items() if k.lower() != "content-length"]
-        return body, headers
+        return packed, headers
 
     def _replay(self, request, stored, tag) -> HttpResponse:
-        body, headers = stored
+        packed, headers = stored
         response = HttpResponse(status=200)
         for name, value in headers:
             response.headers[name] = value
         conditional = get_conditional_response(request, etag=tag, response=response)
         if conditional is not response:
             return conditional  # 304 Not Modified
+        body = zlib.decompress(packed)
         if CSRF_PLACEHOLDER in body:
             # A fresh token for this reader, and its cookie, as CsrfViewMiddleware would.
             self.csrf.process_request(request)
