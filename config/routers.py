@@ -6,7 +6,7 @@ reads inside a public request, on the one replica that request drew
 the page's data must come from the same server, or a lagging replica's old data could be
 stored under a newer generation. Everything else reads the primary: writes, the admin,
 sessions, users and login records, management commands, migrations and tests, and a
-client that has just written (so it sees its own edit).
+client that has just written archive data (so it sees its own edit).
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ PRIMARY = "default"
 _read_alias: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "archive_read_alias", default=None
 )
-# Whether this request wrote (a one-item list, so the router can flag it in place).
+# Whether this request wrote archive data (a one-item list, so the router can flag it in
+# place). A session saved or a failed login recorded is not such a write: it pins nothing.
 _wrote: contextvars.ContextVar[list | None] = contextvars.ContextVar("archive_wrote", default=None)
 
 
@@ -39,7 +40,7 @@ def begin_request(*, primary: bool):
 
 
 def end_request(state) -> bool:
-    """Forget the request's database; return whether the request wrote."""
+    """Forget the request's database; return whether the request wrote archive data."""
     read_token, wrote_token = state
     wrote = _wrote.get()[0]
     _read_alias.reset(read_token)
@@ -59,7 +60,7 @@ class ReplicaRouter:
 
     def db_for_write(self, model, **hints):
         wrote = _wrote.get()
-        if wrote is not None:
+        if wrote is not None and model._meta.app_label == "archive":
             wrote[0] = True
         return PRIMARY
 

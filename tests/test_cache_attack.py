@@ -19,22 +19,18 @@ from collections import defaultdict
 from contextvars import ContextVar
 
 import pytest
-from archive.formats import rendering
-from archive.models import Article, Mention
-from archive.web import caching
 from django.core.cache import cache
 from django.db import connection
 from django.http import QueryDict
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import URLPattern, URLResolver, get_resolver
-from tests.factories import (
-    make_article,
-    make_claim,
-    make_entity,
-    make_mention,
-    make_user,
-)
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from archive.formats import rendering
+from archive.models import Article, Mention
+from archive.web import caching
+from archive.web.middleware import PIN_COOKIE
+from tests.factories import make_article, make_claim, make_entity, make_mention, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -49,15 +45,10 @@ def redis_cache(settings):
     except OSError as error:
         message = f"no Redis at 127.0.0.1:6379: {error}"
         if os.environ.get("REQUIRE_REDIS"):
-            pytest.fail(
-                message + ": REQUIRE_REDIS is set, so the Redis cache must be tested"
-            )
+            pytest.fail(message + ": REQUIRE_REDIS is set, so the Redis cache must be tested")
         pytest.skip(message)
     settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS,
-        }
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS}
     }
     settings.ARCHIVE_PAGE_CACHE_SECONDS = 300
     cache.clear()
@@ -76,10 +67,7 @@ def story():
         published="2020-01-05",
     )
     other = make_article(
-        slug="other",
-        language="ar",
-        body="التقى السراج في طرابلس.",
-        translation_of=article,
+        slug="other", language="ar", body="التقى السراج في طرابلس.", translation_of=article
     )
     person = make_entity(name="Fayez al-Sarraj", slug="fayez-al-sarraj")
     place = make_entity(name="Tripoli", slug="tripoli", kind="place")
@@ -102,17 +90,9 @@ def queries(client, url, **extra) -> tuple[int, object]:
 
 @pytest.mark.parametrize(
     "url",
-    [
-        "/articles/talks/",
-        "/articles/",
-        "/articles/?page=1",
-        "/people/",
-        "/api/articles/talks/",
-    ],
+    ["/articles/talks/", "/articles/", "/articles/?page=1", "/people/", "/api/articles/talks/"],
 )
-def test_a_parameter_the_page_does_not_read_gets_the_cached_answer(
-    redis_cache, story, url
-):
+def test_a_parameter_the_page_does_not_read_gets_the_cached_answer(redis_cache, story, url):
     first, response = queries(Client(), url)
     assert response.status_code == 200 and first > 1
     joiner = "&" if "?" in url else "?"
@@ -126,21 +106,15 @@ def test_the_parameters_a_page_reads_are_keyed_sorted_with_repeated_values_in_or
     redis_cache, story
 ):
     assert queries(Client(), "/articles/?language=en&page=1")[0] > 1
-    assert (
-        queries(Client(), "/articles/?page=1&language=en")[0] == 1
-    )  # the same, sorted
+    assert queries(Client(), "/articles/?page=1&language=en")[0] == 1  # the same, sorted
     assert queries(Client(), "/articles/?page=1&r=2&language=en")[0] == 1
     assert queries(Client(), "/articles/?language=ar&page=1")[0] > 1  # another value
     assert queries(Client(), "/articles/?language=en&language=ar&page=1")[0] > 1
-    assert (
-        queries(Client(), "/articles/?language=ar&language=en&page=1")[0] > 1
-    )  # the order
+    assert queries(Client(), "/articles/?language=ar&language=en&page=1")[0] > 1  # the order
     assert queries(Client(), "/articles/?language=ar&page=1&language=en")[0] == 1
 
 
-def test_the_page_rendered_for_a_parameter_it_does_not_read_never_shows_it(
-    redis_cache, story
-):
+def test_the_page_rendered_for_a_parameter_it_does_not_read_never_shows_it(redis_cache, story):
     """The view sees only what the key holds: the language switch's `next` and the pages'
     links never carry an attacker's parameter to the next reader."""
     page = Client().get("/articles/?r=attacker-was-here&language=en").content.decode()
@@ -151,12 +125,9 @@ def test_the_page_rendered_for_a_parameter_it_does_not_read_never_shows_it(
 
 
 @pytest.mark.parametrize(
-    "cookie",
-    ["x=1", "_ga=GA1.2.1234567.1700000000", "__cf_bm=abc.def-1700000000", "a=1; b=2"],
+    "cookie", ["x=1", "_ga=GA1.2.1234567.1700000000", "__cf_bm=abc.def-1700000000", "a=1; b=2"]
 )
-def test_a_cookie_the_site_does_not_know_gets_the_cached_answer(
-    redis_cache, story, cookie
-):
+def test_a_cookie_the_site_does_not_know_gets_the_cached_answer(redis_cache, story, cookie):
     url = story["article"].get_absolute_url()
     assert queries(Client(), url)[0] > 1
     n, response = queries(Client(), url, HTTP_COOKIE=cookie)
@@ -164,9 +135,7 @@ def test_a_cookie_the_site_does_not_know_gets_the_cached_answer(
 
 
 @pytest.mark.parametrize("cookie", ["sessionid=whatever", "messages=whatever"])
-def test_a_session_or_messages_cookie_still_bypasses_the_cache(
-    redis_cache, story, cookie
-):
+def test_a_session_or_messages_cookie_still_bypasses_the_cache(redis_cache, story, cookie):
     url = story["article"].get_absolute_url()
     queries(Client(), url)
     n, response = queries(Client(), url, HTTP_COOKIE=cookie)
@@ -178,11 +147,7 @@ def test_the_accept_header_is_keyed_by_the_answer_it_chooses(redis_cache, story)
     share an entry; the pages read no Accept at all."""
     api = "/api/articles/talks/"
     assert queries(Client(), api, HTTP_ACCEPT="application/json")[0] > 1
-    for accept in (
-        "application/json, */*;q=0.1",
-        "application/json;x=1",
-        "*/*;q=0.5, x/y",
-    ):
+    for accept in ("application/json, */*;q=0.1", "application/json;x=1", "*/*;q=0.5, x/y"):
         n, response = queries(Client(), api, HTTP_ACCEPT=accept)
         assert response["Content-Type"] == "application/json", accept
         assert n == 1, accept
@@ -294,10 +259,7 @@ def public_routes() -> set[str]:
                 inner = ":".join(filter(None, [namespace, p.namespace]))
                 yield from walk(p.url_patterns, prefix + str(p.pattern), inner)
             elif isinstance(p, URLPattern):
-                yield (
-                    prefix + str(p.pattern),
-                    ":".join(filter(None, [namespace, p.name])),
-                )
+                yield prefix + str(p.pattern), ":".join(filter(None, [namespace, p.name]))
 
     return {
         name
@@ -330,10 +292,7 @@ def samples(story) -> dict[str, list[str]]:
         "archive:api_docs": ["/api/docs/"],
         "archive:api-root": ["/api/", "/api/.json"],
         "archive:api-article-list": ["/api/articles/", "/api/articles.json"],
-        "archive:api-article-detail": [
-            "/api/articles/talks/",
-            "/api/articles/talks.json",
-        ],
+        "archive:api-article-detail": ["/api/articles/talks/", "/api/articles/talks.json"],
         "archive:api-article-alignment": ["/api/articles/talks/alignment/other/"],
         "archive:api-article-annotations": ["/api/articles/talks/annotations/"],
         "archive:api-entity-list": ["/api/entities/"],
@@ -420,9 +379,7 @@ def test_every_public_route_declares_exactly_the_parameters_it_reads(settings, s
         if read - declared:
             problems.append(f"{name}: reads {sorted(read - declared)} not declared")
         if declared - read:
-            problems.append(
-                f"{name}: declares {sorted(declared - read)} it never reads"
-            )
+            problems.append(f"{name}: declares {sorted(declared - read)} it never reads")
     assert not problems, "\n".join(problems)
 
 
@@ -439,9 +396,7 @@ def render_limit(settings):
     return 3
 
 
-def test_uncached_renders_are_limited_per_client_address(
-    redis_cache, render_limit, story
-):
+def test_uncached_renders_are_limited_per_client_address(redis_cache, render_limit, story):
     attacker = Client(REMOTE_ADDR="203.0.113.9")
     for i in range(render_limit):
         assert attacker.get(f"/search/?q=word{i}").status_code == 200
@@ -455,9 +410,7 @@ def test_uncached_renders_are_limited_per_client_address(
     assert attacker.get("/search/?q=word0").status_code == 200
     assert Client(REMOTE_ADDR="203.0.113.10").get("/search/?q=word9").status_code == 200
     # Counted in the shared cache, so every worker sees the same count.
-    assert any(
-        b"archive:renders:" in key for key in redis_cache._cache.get_client().keys("*")
-    )
+    assert any(b"archive:renders:" in key for key in redis_cache._cache.get_client().keys("*"))
 
 
 def test_a_cookie_that_bypasses_the_cache_does_not_bypass_the_limit(
@@ -465,10 +418,7 @@ def test_a_cookie_that_bypasses_the_cache_does_not_bypass_the_limit(
 ):
     attacker = Client(REMOTE_ADDR="203.0.113.9")
     url = story["article"].get_absolute_url()
-    statuses = [
-        attacker.get(url, HTTP_COOKIE=f"sessionid=forged{i}").status_code
-        for i in range(5)
-    ]
+    statuses = [attacker.get(url, HTTP_COOKIE=f"sessionid=forged{i}").status_code for i in range(5)]
     assert statuses == [200] * render_limit + [429] * (5 - render_limit)
 
 
@@ -483,9 +433,7 @@ def test_a_long_render_counts_for_each_second_it_takes(
     assert attacker.get("/search/?q=cheap").status_code == 429
 
 
-def test_renders_at_once_are_limited_per_client_address(
-    redis_cache, render_limit, story
-):
+def test_renders_at_once_are_limited_per_client_address(redis_cache, render_limit, story):
     """Two renders of this address are under way (in other workers): a third waits."""
     redis_cache.set("archive:rendering:203.0.113.9", 2, 60)
     refused = Client(REMOTE_ADDR="203.0.113.9").get("/search/?q=third")
@@ -523,13 +471,8 @@ def test_behind_a_proxy_the_limit_counts_the_address_login_throttling_counts(
     attacker = Client(**proxy)
     for i in range(render_limit):
         forged = f"198.51.100.{i}, 203.0.113.9"  # the proxy appended the real one
-        assert (
-            attacker.get(f"/search/?q=w{i}", HTTP_X_FORWARDED_FOR=forged).status_code
-            == 200
-        )
-    again = attacker.get(
-        "/search/?q=w9", HTTP_X_FORWARDED_FOR="198.51.100.99, 203.0.113.9"
-    )
+        assert attacker.get(f"/search/?q=w{i}", HTTP_X_FORWARDED_FOR=forged).status_code == 200
+    again = attacker.get("/search/?q=w9", HTTP_X_FORWARDED_FOR="198.51.100.99, 203.0.113.9")
     assert again.status_code == 429
     reader = Client(**proxy).get("/search/?q=w9", HTTP_X_FORWARDED_FOR="192.0.2.1")
     assert reader.status_code == 200
@@ -632,3 +575,78 @@ def test_parameters_the_page_does_not_read_store_nothing_new(redis_cache, story)
     for i in range(5):
         Client().get(f"{url}?r={i}&other={i}")
     assert stored_entries(redis_cache).keys() == before.keys()
+
+
+# 4. The pin to the primary --------------------------------------------------------------
+
+
+@pytest.fixture
+def replicas(monkeypatch):
+    """One replica configured; every request still reads the test database, and `pinned`
+    lists, per request, whether it was sent to the primary."""
+    from config import routers
+
+    pinned = []
+    original = routers.begin_request
+
+    def begin_request(*, primary):
+        pinned.append(primary)
+        return original(primary=True)
+
+    monkeypatch.setattr(routers, "replicas", lambda: ["replica1"])
+    monkeypatch.setattr(routers, "begin_request", begin_request)
+    return pinned
+
+
+def test_a_forged_pin_is_ignored(replicas, story):
+    url = story["article"].get_absolute_url()
+    for value in ("1", "yes", "1:forged:signature"):
+        response = Client().get(url, HTTP_COOKIE=f"{PIN_COOKIE}={value}")
+        assert response.status_code == 200
+    assert replicas == [False, False, False]
+
+
+@pytest.mark.parametrize(
+    "how, status",
+    [("405", 405), ("403", 403)],
+)
+def test_a_refused_request_sets_no_pin(replicas, story, how, status):
+    url = story["article"].get_absolute_url()
+    if how == "405":
+        response = Client().post(url, {"x": "1"})
+    else:  # the language switch without its CSRF token
+        response = Client(enforce_csrf_checks=True).post("/i18n/setlang/", {"language": "ar"})
+    assert response.status_code == status
+    assert PIN_COOKIE not in response.cookies
+
+
+def test_a_successful_write_pins_and_the_pinned_reader_still_gets_cached_pages(
+    redis_cache, replicas, story, admin_client
+):
+    article = story["article"]
+    url = reverse("admin:archive_article_change", args=[article.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list)}
+    data.update(title="Talks resumed", published_precision=data.get("published_precision") or "")
+    response = admin_client.post(url, data)
+    assert response.status_code == 302
+    pin = response.cookies[PIN_COOKIE]
+    assert pin.value not in ("", "1") and pin["httponly"]
+    page = article.get_absolute_url()
+    queries(Client(), page)  # stored
+    replicas.clear()
+    pinned = Client()
+    pinned.cookies[PIN_COOKIE] = pin.value
+    n, response = queries(pinned, page)
+    assert response.status_code == 200 and "Talks resumed" in response.content.decode()
+    assert n == 1, "a pinned reader is served from the cache (its generation is the primary's)"
+    assert replicas == [True]
+
+
+def test_a_failed_login_writes_no_archive_data_and_pins_nothing(replicas, story):
+    make_user("editor", group="Editor", password="pw-editor-1234")
+    response = Client().post(
+        reverse("admin:login"), {"username": "editor", "password": "wrong-password-1"}
+    )
+    assert response.status_code == 200
+    assert PIN_COOKIE not in response.cookies

@@ -100,9 +100,9 @@ class Browser:
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
         )
 
-    def open(self, path: str, data: dict | None = None) -> tuple[int, str]:
+    def open(self, path: str, data: dict | None = None, headers=None) -> tuple[int, str]:
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
-        request = urllib.request.Request(self.base + path, data=body)
+        request = urllib.request.Request(self.base + path, data=body, headers=headers or {})
         if body is not None:
             request.add_header("Referer", self.base + path)
         try:
@@ -164,7 +164,7 @@ def test_public_pages_read_a_replica_and_an_editor_reads_the_primary_after_a_wri
             assert done.returncode == 0, done.stdout + done.stderr
         mention_id = int(done.stdout.split()[-1])
         pg("pg_basebackup", "-h", "127.0.0.1", "-p", p_port, "-U", "postgres",
-           "-D", replica_dir, "-R", "-X", "stream", user=user)  # fmt: skip
+           "-D", replica_dir, "-R", "-X", "stream", "-c", "fast", user=user)  # fmt: skip
         start(replica_dir, r_port, sockets, user)
         started.append(replica_dir)
 
@@ -209,6 +209,9 @@ def test_public_pages_read_a_replica_and_an_editor_reads_the_primary_after_a_wri
         assert "/people/fayez-al-sarraj/" in reader.open(page)[1]
         # The editor's next request reads the primary: the rejection shows at once.
         assert "/people/fayez-al-sarraj/" not in editor.open(page)[1]
+        # A pin the site did not sign is ignored: whoever sends one still reads the replica.
+        forged = {"Cookie": "archive_primary=1"}
+        assert "/people/fayez-al-sarraj/" in Browser(base).open(page, headers=forged)[1]
 
         with connect(r_port) as replica:
             replica.execute("SELECT pg_wal_replay_resume()")

@@ -88,8 +88,22 @@ def server_error(request):
 
 # Set on the answer to a request that wrote: for DATABASE_REPLICA_PIN_SECONDS this client
 # reads the primary, so an editor sees an edit at once even while the replicas catch up.
+# Signed (with its time, checked against the same seconds): a client cannot pin itself, and
+# so send its reads to the primary, without having written. It plays no part in the page
+# cache (archive/web/caching.py): a pinned client reads the generation on the primary too.
 PIN_COOKIE = "archive_primary"
+PIN_SALT = "archive.web.middleware.pin"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def pinned(request) -> bool:
+    """Whether the request carries a pin this site signed, still within its seconds."""
+    if PIN_COOKIE not in request.COOKIES:
+        return False
+    value = request.get_signed_cookie(
+        PIN_COOKIE, default=None, salt=PIN_SALT, max_age=settings.DATABASE_REPLICA_PIN_SECONDS
+    )
+    return value is not None
 
 
 class ReplicaRoutingMiddleware:
@@ -105,16 +119,19 @@ class ReplicaRoutingMiddleware:
         if not routers.replicas():
             return self.get_response(request)
         unsafe = request.method not in SAFE_METHODS
-        primary = unsafe or request.path.startswith("/admin/") or PIN_COOKIE in request.COOKIES
+        primary = unsafe or request.path.startswith("/admin/") or pinned(request)
         state = routers.begin_request(primary=primary)
         try:
             response = self.get_response(request)
         finally:
             wrote = routers.end_request(state)
-        if wrote or unsafe:
-            response.set_cookie(
+        # Only a write that went through: a refused request (403, 405, a form with errors
+        # answered 200 that wrote nothing) or a failed login pins nothing.
+        if unsafe and wrote and 200 <= response.status_code < 400:
+            response.set_signed_cookie(
                 PIN_COOKIE,
                 "1",
+                salt=PIN_SALT,
                 max_age=settings.DATABASE_REPLICA_PIN_SECONDS,
                 httponly=True,
                 samesite="Lax",
