@@ -2,7 +2,8 @@
 load, and the importer, on generated archives of several sizes.
 
     .venv/bin/python benchmarks/bench.py                       # 1,000, 10,000 and 100,000
-    .venv/bin/python benchmarks/bench.py --sizes 1000 --requests 20 --no-load --no-import
+    .venv/bin/python benchmarks/bench.py --sizes 1000 --requests 20 \\
+        --no-load --no-attack --no-import
 
 For each size the harness builds the corpus in a database of its own on the PostgreSQL of
 DATABASE_URL (default postgres://postgres@127.0.0.1:5432/bench_archive: one database per
@@ -16,7 +17,9 @@ under 2 ms counts as 2 ms).
 
 Then, at the largest size: gunicorn as production runs it (benchmarks/locustfile.py drives
 it with locust, headless, bounded in time: a mix of pages, then the article page alone),
-and `import_articles` over 1,000 generated texts with suggestions on, in a throwaway
+then the page cache under attack (benchmarks/attack.py: six clients asking for the dearest
+answers under random parameters and cookies beside one reader of cached pages, gunicorn with
+Redis), and `import_articles` over 1,000 generated texts with suggestions on, in a throwaway
 database. Results go to benchmarks/RESULTS.md and benchmarks/results.json, with the
 targets marked met or missed. Locust is the optional extra `bench`
 (`pip install -e '.[bench]'`); without it the load part is skipped and says so.
@@ -725,6 +728,9 @@ def load_test(
     # Production runs with a shared cache: Redis, invalidated exactly (archive.web.caching).
     genv["CACHE_URL"] = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/5")
     genv.pop("ARCHIVE_PAGE_CACHE_SECONDS", None)
+    # Every locust user comes from 127.0.0.1: as one client, the render limit would refuse
+    # them (benchmarks/attack.py measures it); this measures throughput.
+    genv["ARCHIVE_RENDER_LIMIT"] = "0"
     log_file = open(work / "gunicorn.log", "w")  # noqa: SIM115
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--workers",
@@ -950,7 +956,9 @@ def evaluate_targets(results: dict) -> list[dict]:
             rate >= GENERATE_RATE)  # fmt: skip
     else:
         add("generate_corpus ≥ 2,000 articles/s", "not run (corpus reused)", None)
-    return targets
+    import attack  # benchmarks/attack.py, which imports this module
+
+    return targets + attack.targets(results.get("attack") or {})
 
 
 def _mark(met) -> str:
@@ -1007,6 +1015,11 @@ def render_markdown(results: dict) -> str:
                         f"| {label} | {r['requests']} | {r['rps']} | {r['p50_ms']:.0f} | "
                         f"{r['p95_ms']:.0f} | {r['failures']} |"
                     )
+    import attack  # benchmarks/attack.py, which imports this module
+
+    section = attack.render_markdown(results.get("attack") or {})
+    if section:
+        lines += ["", *section[:-1]]
     imp = results.get("import") or {}
     if imp:
         lines += ["", "## import_articles (suggestions on)", ""]
@@ -1112,6 +1125,8 @@ def main(argv=None) -> int:
     parser.add_argument("--load-seconds", type=int, default=60)
     parser.add_argument("--load-users", type=int, default=20)
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--no-attack", action="store_true", help="skip the page cache under attack")
+    parser.add_argument("--attack-seconds", type=int, default=20)
     parser.add_argument("--no-import", action="store_true", help="skip import_articles")
     parser.add_argument(
         "--skip-cases",
@@ -1214,6 +1229,14 @@ def main(argv=None) -> int:
             )  # fmt: skip
             results["load"]["size"] = largest
         write_results(results, out_dir)
+        if not args.no_attack:
+            import attack
+
+            print(f"attack at {largest:,} articles")
+            run = attack.run_attack(url, seconds=args.attack_seconds, workers=args.workers,
+                                    work=work)  # fmt: skip
+            results["attack"] = {"size": largest, "runs": {"after": run}}
+            write_results(results, out_dir)
         if args.no_import:
             results["import"] = {"skipped": "skipped (--no-import)"}
         else:
