@@ -390,9 +390,13 @@ def main(argv=None) -> int:
     url = bench.database_url_for(args.database_url, args.size)
     if bench.generated_count(url) != args.size:
         bench.ensure_database(url, fresh=True)
-        env = bench.bench_environment(url, Path(tempfile.mkdtemp(prefix="archive-attack-")))
-        bench.manage(env, "migrate", "--noinput", "-v", "0")
-        print(f"generate_corpus: {bench.generate(env, args.size)['seconds']} s")
+        work = Path(tempfile.mkdtemp(prefix="archive-attack-"))
+        try:
+            env = bench.bench_environment(url, work)
+            bench.manage(env, "migrate", "--noinput", "-v", "0")
+            print(f"generate_corpus: {bench.generate(env, args.size)['seconds']} s")
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
     print(f"attack at {args.size:,} articles, code {args.code} ({args.label})")
     run = run_attack(
         url,
