@@ -80,7 +80,7 @@ SEEDS = [
     "/api/articles/no-such/",
 ]
 # Headers that differ between two runs for reasons of time or secrets, not of behaviour;
-# an ETag carries a digest of the code (archive.web.caching.code_version), so only its
+# an ETag carries a digest of the code (archive.release.code_version), so only its
 # generation part is compared.
 VOLATILE = {"date", "set-cookie", "expires", "x-request-id"}
 ETAG = re.compile(r'^(W/"\d+)-[0-9a-f]+"$')

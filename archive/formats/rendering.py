@@ -25,6 +25,7 @@ from django.utils import formats
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from archive.release import code_version
 from archive.text.align import paragraph_spans
 
 # Dates ----------------------------------------------------------------------------------
@@ -244,8 +245,6 @@ def stored_paragraphs(body: str, highlights: list[Highlight]) -> list[tuple[int,
     seconds = settings.ARCHIVE_PAGE_CACHE_SECONDS
     if seconds <= 0:
         return render_paragraphs(body, highlights)
-    from archive.web.caching import code_version  # the web layer sits above this module
-
     digest = hashlib.blake2b(body.encode("utf-8", "surrogatepass"), digest_size=16)
     digest.update(
         repr([(h.start, h.end, h.tag, h.attrs, h.first_attrs, h.order) for h in highlights]).encode(

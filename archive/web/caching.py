@@ -57,7 +57,6 @@ import threading
 import time
 import zlib
 from collections import OrderedDict
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -72,6 +71,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import parse_header_parameters
 from django.views.decorators.http import condition
 
+from archive.release import code_version
 from archive.web import parameters
 from config import routers
 
@@ -110,33 +110,6 @@ def generation(request=None) -> int | None:
     if request is not None:
         request._archive_generation = found
     return found
-
-
-_code_version: str | None = None
-
-
-def code_version() -> str:
-    """A digest of the code, templates, translations and static manifest: a new release
-    never serves pages the previous one rendered."""
-    global _code_version
-    if _code_version is None:
-        digest = hashlib.blake2b(digest_size=8)
-        base = Path(settings.BASE_DIR)
-        files = [
-            path
-            for folder in ("archive", "config", "templates", "locale")
-            for path in sorted((base / folder).rglob("*"))
-            if path.is_file() and path.suffix in {".py", ".html", ".txt", ".xml", ".mo"}
-        ]
-        manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
-        for path in [*files, manifest]:
-            if path.is_file():
-                digest.update(
-                    str(path.relative_to(base) if path.is_relative_to(base) else path).encode()
-                )
-                digest.update(path.read_bytes())
-        _code_version = digest.hexdigest()
-    return _code_version
 
 
 def declared_parameters(view_name: str) -> frozenset[str] | None:
