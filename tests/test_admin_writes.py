@@ -19,6 +19,9 @@ from tests.factories import make_article, make_entity, make_mention, make_user
 pytestmark = pytest.mark.django_db
 
 TAG = {"start": 0, "end": 15, "text": "Fayez al-Sarraj"}
+# How long a request thread may take to reach a given point: ample on a loaded machine; a
+# test only waits that long when it fails.
+SLOW = 30
 
 
 def url(article, name=""):
@@ -299,7 +302,7 @@ def _twice_with_the_first_held(article, payload, monkeypatch):
         real_check(*args, **kwargs)
         if not held.is_set():  # the first request only
             held.set()
-            release.wait(timeout=10)
+            release.wait(timeout=2 * SLOW)
 
     monkeypatch.setattr(annotation_services, "_check_span", held_check)
     results = []
@@ -307,16 +310,16 @@ def _twice_with_the_first_held(article, payload, monkeypatch):
     second = threading.Thread(target=_send, args=(user, article, payload, results))
     first.start()
     try:
-        assert held.wait(timeout=10), "the first request never reached its span check"
+        assert held.wait(timeout=SLOW), "the first request never reached its span check"
         second.start()
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + SLOW
         while not (waited := _waiting_for_the_article_lock()) and time.monotonic() < deadline:
             time.sleep(0.05)
     finally:
         release.set()
-        first.join(timeout=30)
+        first.join(timeout=2 * SLOW)
         if second.ident is not None:
-            second.join(timeout=30)
+            second.join(timeout=2 * SLOW)
     return sorted(results, key=str), waited
 
 
@@ -365,7 +368,7 @@ def test_two_writers_without_the_lock_check_check_insert_insert_and_make_one_men
     def create_when_both_looked(**kwargs):
         if kwargs.get("article") is not None and kwargs["article"].pk == article.pk:
             inserts.append(kwargs["start"])
-            both_looked.wait(timeout=10)  # both found no mention: now both insert
+            both_looked.wait(timeout=SLOW)  # both found no mention: now both insert
         return real_create(**kwargs)
 
     monkeypatch.setattr(annotation_services, "_lock_article", unlocked)
@@ -381,7 +384,7 @@ def test_two_writers_without_the_lock_check_check_insert_insert_and_make_one_men
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=30)
+        thread.join(timeout=2 * SLOW)
     assert len(inserts) == 2, "both requests should have tried to insert"
     assert sorted(results, key=str) == [200, 201]
     assert Mention.objects.filter(article=article).count() == 1
