@@ -2,7 +2,7 @@
 
 Statement-level triggers (one bump per INSERT, UPDATE, DELETE or TRUNCATE statement, however
 many rows it touches) catch every path: the admin, QuerySet.update(), the annotator, the
-importer and raw SQL alike. Cached pages and ETags carry the generation (archive/caching.py),
+importer and raw SQL alike. Cached pages and ETags carry the generation (archive/web/caching.py),
 so an edit makes every older entry unused at once.
 
 The value comes from a sequence, which never hands out a number twice, even when the
