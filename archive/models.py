@@ -20,9 +20,9 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models, router
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Length
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
@@ -108,6 +108,13 @@ class Source(SlugKeyed, models.Model):
     url = models.URLField(blank=True)
     country = models.CharField(max_length=100, blank=True)
     language = models.CharField(max_length=2, blank=True, validators=[language_validator])
+    publish_collected = models.BooleanField(
+        "publish collected articles",
+        default=False,
+        db_default=False,
+        help_text="Articles collected from this outlet's feeds or pages are public at once; "
+        "off (the default), they are held for review.",
+    )
 
     objects = SlugNaturalKeyManager.from_queryset(SourceQuerySet)()
 
@@ -284,6 +291,30 @@ class Article(SlugKeyed, models.Model):
     sha256 = models.CharField(
         max_length=64, blank=True, help_text="SHA-256 of the imported text (fixity)."
     )
+    # Collected articles (archive.ingest.pages): nothing twice, whatever feed or address.
+    url_key = models.CharField(
+        max_length=1000,
+        blank=True,
+        db_default="",
+        default="",
+        editable=False,
+        help_text="The address normalized: no tracking parameters, fragment or default port.",
+    )
+    fetched_sha256 = models.CharField(
+        max_length=64,
+        blank=True,
+        db_default="",
+        default="",
+        help_text="SHA-256 of the fetched page (fixity of what was collected).",
+    )
+    text_fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        db_default="",
+        default="",
+        editable=False,
+        help_text="Digest of the normalized text: the same text re-published is one article.",
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -312,6 +343,12 @@ class Article(SlugKeyed, models.Model):
             GinIndex(fields=["search_vector"], name="article_search_gin"),
             models.Index(*NEWEST_FIRST, name="article_newest_first_idx"),
             models.Index(fields=["language"], name="article_language_idx"),
+            models.Index(fields=["url_key"], name="article_url_key_idx", condition=~Q(url_key="")),
+            models.Index(
+                fields=["text_fingerprint"],
+                name="article_fingerprint_idx",
+                condition=~Q(text_fingerprint=""),
+            ),
             # The date archive's order: a year's first page without sorting its articles.
             models.Index(
                 fields=["published", "published_precision", "id"],
@@ -1022,3 +1059,118 @@ class NameProposal(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.language})"
+
+
+class Feed(models.Model):
+    """An outlet's RSS or Atom feed, polled by the task engine (archive.tasks)."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="feeds")
+    url = models.URLField(max_length=1000, unique=True)
+    active = models.BooleanField(default=True)
+    poll_every = models.PositiveIntegerField(
+        "poll every (seconds)", default=900, validators=[MinValueValidator(60)]
+    )
+    # Conditional GET: what the feed's server said last time.
+    etag = models.CharField(max_length=500, blank=True, editable=False)
+    last_modified = models.CharField(max_length=100, blank=True, editable=False)
+    # Health, shown in the admin.
+    next_poll = models.DateTimeField(null=True, blank=True)
+    last_polled = models.DateTimeField(null=True, blank=True, editable=False)
+    last_success = models.DateTimeField(null=True, blank=True, editable=False)
+    last_status = models.CharField(
+        max_length=300, blank=True, editable=False, help_text="What the last poll did, in words."
+    )
+    last_error = models.TextField(blank=True, editable=False)
+    last_error_at = models.DateTimeField(null=True, blank=True, editable=False)
+    failures = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Polls failed in a row (the backoff grows with it)."
+    )
+    items_seen = models.PositiveIntegerField(default=0, editable=False)
+    articles_made = models.PositiveIntegerField(default=0, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["source__name", "url"]
+
+    def __str__(self):
+        return self.url
+
+
+class CollectStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting")
+    IMPORTED = "imported", _("Imported")
+    DUPLICATE = "duplicate", _("Already in the archive")
+    FAILED = "failed", _("Failed")
+    SKIPPED = "skipped", _("Skipped")
+
+
+class CollectedItem(models.Model):
+    """One address seen in a feed or pasted by an analyst: fetched at most once, whatever
+    the number of feeds that list it (its normalized address is unique)."""
+
+    url_key = models.CharField(max_length=1000, unique=True)
+    url = models.URLField(max_length=1000)
+    feed = models.ForeignKey(
+        Feed, on_delete=models.SET_NULL, null=True, blank=True, related_name="items"
+    )
+    source = models.ForeignKey(Source, on_delete=models.SET_NULL, null=True, blank=True)
+    article = models.ForeignKey(
+        Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="collected"
+    )
+    status = models.CharField(
+        max_length=10, choices=CollectStatus.choices, default=CollectStatus.WAITING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    message = models.TextField(blank=True)
+    feed_entry = models.JSONField(
+        default=dict, blank=True, help_text="What the feed said of it: title, date, language."
+    )
+    seen = models.DateTimeField(auto_now_add=True)
+    done = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-seen"]
+        indexes = [models.Index(fields=["status", "seen"], name="collecteditem_status_idx")]
+
+    def __str__(self):
+        return self.url
+
+
+class LinkKind(models.TextChoices):
+    COPY = "copy", _("Copy of one text")
+    TRANSLATION = "translation", _("Translation")
+    COVERAGE = "coverage", _("Coverage of one event")
+
+
+class LinkProposal(models.Model):
+    """Two articles the grouping (archive.services.grouping) found related, with a score and
+    its evidence. It becomes real (`story`, `translation_of`) only when an analyst confirms
+    it; a rejected pair is never proposed again. Admin only.
+
+    For a translation, `first` is the original and `second` the translation; for the other
+    kinds, `first` is the older article (by id)."""
+
+    kind = models.CharField(max_length=11, choices=LinkKind.choices)
+    first = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+    evidence = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        max_length=8, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    decided = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["-score"]
+        indexes = [models.Index(fields=["status", "kind"], name="linkproposal_status_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "first", "second"], name="linkproposal_unique"),
+            models.CheckConstraint(condition=~Q(first=F("second")), name="linkproposal_two"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind}: {self.first_id} – {self.second_id}"

@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    # The task engine: jobs in PostgreSQL tables, run by `manage.py procrastinate worker`.
+    "procrastinate.contrib.django",
     "archive",
 ]
 # The benchmark's app (`manage.py generate_corpus`) where the checkout has it: a production
