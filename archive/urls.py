@@ -1,3 +1,4 @@
+from csp.decorators import csp_update
 from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
@@ -51,7 +52,10 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path(
         "api/docs/",
-        SpectacularRedocView.as_view(url_name="archive:api_schema"),
+        # Redoc's search runs in a Web Worker it starts from a blob: address.
+        csp_update({"worker-src": ["'self'", "blob:"]})(
+            SpectacularRedocView.as_view(url_name="archive:api_schema")
+        ),
         name="api_docs",
     ),
     path("api/", include(router.urls)),

@@ -9,4 +9,5 @@ urlpatterns = [
 ]
 
 handler400 = "archive.admin.annotator.bad_request"
+handler404 = "archive.web.middleware.not_found"
 handler500 = "archive.web.middleware.server_error"

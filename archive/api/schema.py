@@ -12,7 +12,8 @@ _ERROR = {
 def document_errors(result, generator, request, public):
     """drf-spectacular postprocessing hook: every operation says how it fails. Paths with
     a parameter answer 404 for an unknown slug or id; lists answer 400 for a filter value
-    they cannot read (DRF's validation errors: a field name to its messages)."""
+    they cannot read (DRF's validation errors: a field name to its messages); every one
+    answers 406 to an Accept header it has no representation for."""
     for path, operations in result.get("paths", {}).items():
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
@@ -23,6 +24,8 @@ def document_errors(result, generator, request, public):
             params = operation["parameters"]
             for param in params:
                 schema = param.get("schema", {})
+                if param.get("name") == "page_size":
+                    schema["minimum"] = 1  # 0, a negative or a non-number: 400
                 if param.get("in") == "query" and schema.get("type") == "string":
                     schema.setdefault("pattern", "^[^\\x00]*$")  # NUL is refused (400)
             if "{" in path or any(p.get("name") == "page" for p in params):
@@ -41,6 +44,14 @@ def document_errors(result, generator, request, public):
                         "content": {"application/json": {"schema": {"type": "object"}}},
                     },
                 )
+            # Content negotiation: an Accept header no renderer satisfies.
+            responses.setdefault(
+                "406",
+                {
+                    "description": "No representation the Accept header admits.",
+                    "content": {"application/json": {"schema": _ERROR}},
+                },
+            )
             if path.endswith("/annotations/"):
                 # Web Annotations answer as JSON-LD with their profile (WebAnnotationRenderer).
                 for response in responses.values():

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 
@@ -64,6 +65,14 @@ class ArchivePagination(PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def get_page_size(self, request):
+        """DRF ignores a page_size it cannot read; the API says so instead (400), as its
+        OpenAPI document promises (an integer from 1). Above 100, 100."""
+        value = request.query_params.get(self.page_size_query_param)
+        if value is not None and not (value.isascii() and value.isdigit() and int(value) > 0):
+            raise ValidationError({self.page_size_query_param: ["A whole number from 1."]})
+        return super().get_page_size(request)
 
     def paginate_queryset(self, queryset, request, view=None):
         unfiltered = not (set(request.query_params) - {"page", "page_size", "format"})

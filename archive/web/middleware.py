@@ -74,6 +74,14 @@ class DatabaseUnavailableMiddleware:
         return None
 
 
+def not_found(request, exception=None):
+    """handler404: under /api/ the API's own JSON answer, whatever the address looks like
+    (a client of the API reads JSON, never the site's HTML page); elsewhere the page."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
 def server_error(request):
     """handler500: the same 503 when the failure was the database outside a view
     (a middleware reading the session, say); else Django's plain 500 page."""
