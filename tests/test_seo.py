@@ -8,7 +8,13 @@ from lxml import etree
 
 from archive.models import Article, Mention
 from tests.conftest import query_count
-from tests.factories import make_article, make_entity, make_mention, make_translation_pair
+from tests.factories import (
+    make_article,
+    make_claim,
+    make_entity,
+    make_mention,
+    make_translation_pair,
+)
 
 pytestmark = pytest.mark.django_db
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -44,6 +50,31 @@ def test_sitemaps_list_public_pages_only(client):
     assert f"http://testserver{only_hidden.get_absolute_url()}" not in urls
     assert f"http://testserver{rejected_only.get_absolute_url()}" not in urls
     assert Mention.objects.filter(entity=rejected_only).exists()
+
+
+def test_sitemaps_list_claim_and_date_pages_of_public_articles_only(client):
+    import datetime as dt
+
+    shown = make_article(title="Shown", published=dt.date(2021, 3, 9))
+    make_article(title="Month only", published=dt.date(2019, 7, 1), published_precision="month")
+    hidden = make_article(title="Hidden", published=dt.date(2017, 5, 2), is_public=False)
+    said = make_claim(shown, "Fayez al-Sarraj met Stephanie Williams")
+    rejected = make_claim(shown, "Nothing else", status="rejected")
+    unseen = make_claim(hidden, "Fayez al-Sarraj met Stephanie Williams")
+    urls = {u.removeprefix("http://testserver") for u in sitemap_urls(client)}
+    assert said.get_absolute_url() in urls
+    assert rejected.get_absolute_url() not in urls
+    assert unseen.get_absolute_url() not in urls
+    dates = {u for u in urls if u.startswith("/dates/")}
+    assert dates == {
+        "/dates/2021/",
+        "/dates/2021/03/",
+        "/dates/2021/03/09/",
+        "/dates/2019/",
+        "/dates/2019/07/",
+    }
+    for url in dates:  # each one lists something
+        assert client.get(url).status_code == 200
 
 
 def test_sitemap_queries_do_not_grow_with_the_archive(client):

@@ -31,7 +31,36 @@ class EntitySitemap(Sitemap):
         return selectors.sitemap_entities()
 
 
-SITEMAPS = {"articles": ArticleSitemap, "entities": EntitySitemap}
+class ClaimSitemap(Sitemap):
+    limit = 10_000
+
+    def items(self):
+        return selectors.sitemap_claims()
+
+
+class DateSitemap(Sitemap):
+    """The date archive's pages that list something: years, months, days."""
+
+    limit = 10_000
+
+    def items(self):
+        return selectors.sitemap_dates()
+
+    def location(self, page):
+        year, month, day = page
+        if day:
+            return reverse("archive:dates_day", args=[year, month, day])
+        if month:
+            return reverse("archive:dates_month", args=[year, month])
+        return reverse("archive:dates_year", args=[year])
+
+
+SITEMAPS = {
+    "articles": ArticleSitemap,
+    "entities": EntitySitemap,
+    "claims": ClaimSitemap,
+    "dates": DateSitemap,
+}
 
 
 def robots_txt(request):

@@ -29,6 +29,7 @@ from archive.models import (
     Article,
     Claim,
     DateCount,
+    DatePrecision,
     Entity,
     EntityCount,
     EntityMonthCount,
@@ -79,6 +80,26 @@ def article_body(pk: int) -> str:
 def sitemap_articles() -> QuerySet:
     """Every public article's address and last change, in a stable order."""
     return Article.objects.public().only("slug", "updated").order_by("id")
+
+
+def sitemap_claims() -> QuerySet:
+    """Every visible claim's id (its page's address), in a stable order."""
+    return Claim.objects.visible().only("id").order_by("id")
+
+
+def sitemap_dates() -> list[tuple[int, int | None, int | None]]:
+    """The date pages that list at least one public article, from the stored counts: each
+    year, each month of a month- or day-dated article, each day of a day-dated one, as
+    (year, month, day) with None for the parts a page does not have."""
+    pages: set[tuple[int, int | None, int | None]] = set()
+    stored = DateCount.objects.filter(articles__gt=0).values_list("published", "precision")
+    for published, precision in stored.iterator():
+        pages.add((published.year, None, None))
+        if precision != DatePrecision.YEAR:
+            pages.add((published.year, published.month, None))
+        if precision == DatePrecision.DAY:
+            pages.add((published.year, published.month, published.day))
+    return sorted(pages, key=lambda page: tuple(part or 0 for part in page))
 
 
 def public_sources() -> QuerySet:
