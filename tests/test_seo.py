@@ -106,3 +106,13 @@ def test_the_api_reference_is_served_from_the_project(client):
     assert not re.search(r'(src|href)="https?://', html)  # no CDN, no web fonts
     home = client.get("/").content.decode()
     assert 'href="/api/docs/"' in home
+
+
+def test_a_404_page_names_no_canonical_address_and_asks_not_to_be_indexed(client):
+    response = client.get("/articles/no-such-article/")
+    assert response.status_code == 404
+    head = response.content.decode().split("</head>")[0]
+    assert 'rel="canonical"' not in head
+    assert '<meta name="robots" content="noindex">' in head
+    found = client.get("/articles/").content.decode().split("</head>")[0]
+    assert 'rel="canonical" href="http://testserver/articles/"' in found
