@@ -348,3 +348,42 @@ ARCHIVE_NAME_LANGUAGES = env.list(
 ARCHIVE_WIKIDATA_ENTITY_URL = env.str("ARCHIVE_WIKIDATA_ENTITY_URL", default="")
 ARCHIVE_WIKIDATA_TIMEOUT_SECONDS = env.float("ARCHIVE_WIKIDATA_TIMEOUT_SECONDS", default=10.0)
 ARCHIVE_WIKIDATA_MAX_BYTES = env.int("ARCHIVE_WIKIDATA_MAX_BYTES", default=5 * 1024 * 1024)
+
+# Collecting from outlets' feeds and pages (archive/ingest/http.py, feeds.py, archive/tasks.py;
+# docs/collecting.md). Off by default: nothing is fetched from the web until ARCHIVE_COLLECT=1.
+ARCHIVE_COLLECT = env.bool("ARCHIVE_COLLECT", default=False)
+# Empty: "<ARCHIVE_SITE_NAME> archive bot (+ARCHIVE_COLLECT_CONTACT)".
+ARCHIVE_COLLECT_USER_AGENT = env.str("ARCHIVE_COLLECT_USER_AGENT", default="")
+ARCHIVE_COLLECT_CONTACT = env.str("ARCHIVE_COLLECT_CONTACT", default="")
+ARCHIVE_COLLECT_TIMEOUT_SECONDS = env.float("ARCHIVE_COLLECT_TIMEOUT_SECONDS", default=10.0)
+ARCHIVE_COLLECT_FEED_MAX_BYTES = env.int("ARCHIVE_COLLECT_FEED_MAX_BYTES", default=5 * 1024 * 1024)
+ARCHIVE_COLLECT_PAGE_MAX_BYTES = env.int("ARCHIVE_COLLECT_PAGE_MAX_BYTES", default=5 * 1024 * 1024)
+# Between two requests to one host, across every worker sharing the database.
+ARCHIVE_COLLECT_HOST_DELAY_SECONDS = env.float("ARCHIVE_COLLECT_HOST_DELAY_SECONDS", default=2.0)
+ARCHIVE_COLLECT_RETRIES = env.int("ARCHIVE_COLLECT_RETRIES", default=2)
+ARCHIVE_COLLECT_RETRY_BACKOFF_SECONDS = env.float(
+    "ARCHIVE_COLLECT_RETRY_BACKOFF_SECONDS", default=2.0
+)
+ARCHIVE_COLLECT_MAX_REDIRECTS = env.int("ARCHIVE_COLLECT_MAX_REDIRECTS", default=5)
+ARCHIVE_COLLECT_ROBOTS_SECONDS = env.int("ARCHIVE_COLLECT_ROBOTS_SECONDS", default=3600)
+# Loopback, link-local and private addresses are refused (a feed must not make the archive
+# read its own network); tests and a private deployment turn this on.
+ARCHIVE_COLLECT_PRIVATE_ADDRESSES = env.bool("ARCHIVE_COLLECT_PRIVATE_ADDRESSES", default=False)
+# When the worker looks for feeds due a poll (cron; a 6th field gives seconds), and the
+# longest a failing feed waits between polls (the wait doubles with each failure).
+ARCHIVE_COLLECT_SCHEDULE = env.str("ARCHIVE_COLLECT_SCHEDULE", default="* * * * *")
+ARCHIVE_COLLECT_MAX_BACKOFF_SECONDS = env.int("ARCHIVE_COLLECT_MAX_BACKOFF_SECONDS", default=86400)
+# The task engine (procrastinate, `manage.py procrastinate worker`): jobs of a worker that
+# sent no heartbeat for ARCHIVE_WORKER_STALLED_SECONDS (killed, its machine gone) are given
+# back to the queue, checked on ARCHIVE_WORKER_STALLED_SCHEDULE.
+ARCHIVE_WORKER_CONCURRENCY = env.int("ARCHIVE_WORKER_CONCURRENCY", default=4)
+ARCHIVE_WORKER_HEARTBEAT_SECONDS = env.float("ARCHIVE_WORKER_HEARTBEAT_SECONDS", default=10.0)
+ARCHIVE_WORKER_STALLED_SECONDS = env.float("ARCHIVE_WORKER_STALLED_SECONDS", default=30.0)
+ARCHIVE_WORKER_STALLED_SCHEDULE = env.str("ARCHIVE_WORKER_STALLED_SCHEDULE", default="* * * * *")
+PROCRASTINATE_WORKER_DEFAULTS = {
+    "concurrency": ARCHIVE_WORKER_CONCURRENCY,
+    "update_heartbeat_interval": ARCHIVE_WORKER_HEARTBEAT_SECONDS,
+    "stalled_worker_timeout": ARCHIVE_WORKER_STALLED_SECONDS,
+    # Finished jobs are deleted; a failed one stays for the admin to see.
+    "delete_jobs": "successful",
+}
