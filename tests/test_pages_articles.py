@@ -192,6 +192,23 @@ def test_side_by_side_aligns_paragraphs_and_shows_arabic_right_to_left(client):
     assert any('id="l-1"' in row and 'id="r-1"' in row for row in rows)
 
 
+def test_side_by_side_numbers_each_paragraph_and_links_it_in_its_article(client):
+    data = make_translation_pair()
+    en, ar = data["en"], data["ar"]
+    html = client.get(f"/articles/{en.slug}/compare/{ar.slug}/").content.decode()
+    for article, side in ((en, "l"), (ar, "r")):
+        paragraphs = [line for line in article.body.splitlines() if line.strip()]
+        for n in range(1, len(paragraphs) + 1):
+            link = (
+                f'<p id="{side}-{n - 1}"><a class="pnum" href="{article.get_absolute_url()}#p{n}"'
+            )
+            assert link in html, (side, n)
+    # The number leads to the paragraph it names on the article's page.
+    page = client.get(ar.get_absolute_url()).content.decode()
+    last = len([line for line in ar.body.splitlines() if line.strip()])
+    assert f'<p id="p{last}">' in page
+
+
 def test_side_by_side_marks_what_one_side_has_and_the_other_lacks(client):
     data = make_translation_pair()
     html = client.get(f"/articles/{data['en'].slug}/compare/{data['ar'].slug}/").content.decode()
