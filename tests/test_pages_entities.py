@@ -48,6 +48,8 @@ def test_entity_page_shows_names_spellings_articles_claims_and_chart(client):
     assert "officials said" in html  # a claim about him
     assert data["tripoli"].get_absolute_url() in html  # named with him
     assert '<svg class="chart"' in html and "January 2020: 4" in html
+    # Wider than a phone: its scrolling box is reachable by keyboard, named by its heading.
+    assert '<div class="chart-wrap" tabindex="0" role="group" aria-labelledby="chart-h">' in html
     assert "https://www.wikidata.org/wiki/Q6437981" in html
     assert f'href="/people/{data["sarraj"].slug}/feed/"' in html
 
