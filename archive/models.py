@@ -449,6 +449,15 @@ class EntityKind(models.TextChoices):
     PLACE = "place", _("Place")
 
 
+def interface_name(language: str | None, name: str, name_ar: str) -> tuple[str, str]:
+    """(name, its language) of an entity for an interface in `language`: the Arabic name in
+    the Arabic interface where one is known, else the English one. The one rule, also for
+    rows read with values() (Entity.name_for)."""
+    if language == "ar" and name_ar:
+        return name_ar, "ar"
+    return name, "en"
+
+
 class EntityQuerySet(models.QuerySet):
     def public(self):
         """Entities a reader may see: named in, speaking in or spoken of in something public.
@@ -509,9 +518,7 @@ class Entity(SlugKeyed, models.Model):
 
     def name_for(self, language: str | None) -> tuple[str, str]:
         """(name, its language) to show in an interface: Arabic where known, else English."""
-        if language == "ar" and self.name_ar:
-            return self.name_ar, "ar"
-        return self.name, "en"
+        return interface_name(language, self.name, self.name_ar)
 
     def own_names(self) -> list[tuple[str, str]]:
         """[(name, language)] the entity is found by without anyone typing an alias: its name

@@ -43,3 +43,29 @@ def test_entity_pages_head_with_the_arabic_name_and_the_english_beside(client):
     assert '<p class="other-name" lang="en" dir="ltr">Fayez al-Sarraj</p>' in html
     index = arabic(client).get("/people/").content.decode()
     assert '<bdi lang="ar" dir="rtl">فايز السراج</bdi>' in index
+
+
+def test_an_entity_page_in_arabic_names_it_in_arabic_in_its_head_chart_feed_and_neighbours(
+    client,
+):
+    data = make_translation_pair()
+    sarraj, tripoli = data["sarraj"], data["tripoli"]
+    sarraj.name_ar, tripoli.name_ar = "فايز السراج", "طرابلس"
+    sarraj.save()
+    tripoli.save()
+    html = arabic(client).get(sarraj.get_absolute_url()).content.decode()
+    head = html.split("</head>")[0]
+    assert "<title>فايز السراج · " in head
+    assert '<meta property="og:title" content="فايز السراج">' in head
+    assert 'type="application/atom+xml" title="فايز السراج"' in head
+    assert "Fayez al-Sarraj" not in head
+    assert "<title>ذكر فايز السراج في كل شهر</title>" in html  # the chart's accessible name
+    # Often named with: Tripoli by its Arabic name, isolated.
+    aside = html.split('id="with-h"')[1]
+    assert '<bdi lang="ar" dir="rtl">طرابلس</bdi>' in aside and ">Tripoli<" not in aside
+    feed = arabic(client).get(f"/people/{sarraj.slug}/feed/").content.decode()
+    assert "<title>فايز السراج " in feed
+    # The English interface is unchanged.
+    del client.cookies["django_language"]
+    english = client.get(sarraj.get_absolute_url())
+    assert "<title>Fayez al-Sarraj · " in english.content.decode()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
@@ -92,7 +93,8 @@ class EntityDetailView(ExportMixin, DetailView):
             ),
             chart=month_chart_svg(
                 selectors.mentions_per_month(entity),
-                label=_("Mentions per month of %(name)s") % {"name": entity.name},
+                label=_("Mentions per month of %(name)s")
+                % {"name": entity.name_for(get_language())[0]},
             ),
             feed_url=reverse(f"archive:{entity.kind}_feed", args=[entity.slug]),
             index_url=reverse(f"archive:{KIND_PLURAL[entity.kind]}"),

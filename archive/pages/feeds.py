@@ -7,6 +7,7 @@ import datetime
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from archive.pages.context_processors import site_text
@@ -41,7 +42,7 @@ class EntityFeed(Feed):
 
     def title(self, entity):
         return _("%(name)s in the %(site)s") % {
-            "name": entity.name,
+            "name": entity.name_for(get_language())[0],
             "site": site_text("ARCHIVE_SITE_NAME"),
         }
 
@@ -49,7 +50,8 @@ class EntityFeed(Feed):
         return entity.get_absolute_url()
 
     def subtitle(self, entity):
-        return entity.description or _("Articles that mention %(name)s") % {"name": entity.name}
+        name = entity.name_for(get_language())[0]
+        return entity.description or _("Articles that mention %(name)s") % {"name": name}
 
     def items(self, entity):
         # The summary quotes the body's first paragraph: keep it.

@@ -366,7 +366,7 @@ def co_mentioned(entity: Entity, *, limit: int = 12, sample: int | None = None):
         Mention.objects.visible()
         .filter(article__in=articles)
         .exclude(entity=entity)
-        .values("entity__slug", "entity__name", "entity__kind")
+        .values("entity__slug", "entity__name", "entity__name_ar", "entity__kind")
         .annotate(n=Count("article", distinct=True))
         .order_by("-n", "entity__name")[:limit]
     )

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 
 from archive.formats.rendering import date_at_precision
+from archive.models import interface_name
 
 register = template.Library()
 
@@ -38,17 +39,32 @@ def url_host(url: str) -> str:
     return host.removeprefix("www.")
 
 
+def _isolated(name: str, name_language: str):
+    language = get_language()
+    if language == "ar" or name_language == "ar":
+        direction = "rtl" if name_language == "ar" else "ltr"
+        return format_html('<bdi lang="{}" dir="{}">{}</bdi>', name_language, direction, name)
+    return name
+
+
 @register.filter
 def entity_name(entity) -> str:
     """The entity's name for the interface's language, isolated from the text around it:
     in the Arabic interface its Arabic name where one is known, else the English one kept
     left to right (so "Sarraj (2021)." does not flip into ".(2021) Sarraj")."""
-    language = get_language()
-    name, name_language = entity.name_for(language)
-    if language == "ar" or name_language == "ar":
-        direction = "rtl" if name_language == "ar" else "ltr"
-        return format_html('<bdi lang="{}" dir="{}">{}</bdi>', name_language, direction, name)
-    return name
+    return _isolated(*entity.name_for(get_language()))
+
+
+@register.filter
+def entity_plain_name(entity) -> str:
+    """The same name as plain text, for a title, an attribute or a feed."""
+    return entity.name_for(get_language())[0]
+
+
+@register.simple_tag
+def row_entity_name(name: str, name_ar: str) -> str:
+    """entity_name for a row read with values() (name and Arabic name)."""
+    return _isolated(*interface_name(get_language(), name, name_ar))
 
 
 @register.simple_tag(takes_context=True)
