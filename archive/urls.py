@@ -3,7 +3,7 @@ from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from archive.api.views import router
-from archive.pages import articles, claims, dates, entities, search
+from archive.pages import articles, claims, dates, entities, search, stories
 from archive.pages.common import KIND_PLURAL, follow_merges
 from archive.pages.feeds import EntityFeed
 
@@ -38,6 +38,8 @@ urlpatterns = [
         name="article_compare",
     ),
     path("search/", search.SearchView.as_view(), name="search"),
+    path("stories/", stories.StoryListView.as_view(), name="stories"),
+    path("stories/<str:slug>/", stories.StoryDetailView.as_view(), name="story_detail"),
     path("claims/", claims.ClaimListView.as_view(), name="claims"),
     path("claims/<int:pk>/", claims.ClaimDetailView.as_view(), name="claim_detail"),
     path("dates/", dates.DateIndexView.as_view(), name="dates"),

@@ -33,6 +33,8 @@ def declarations() -> dict[str, frozenset[str]]:
         "archive:search": (*article_filters, "page", "expand", "format"),
         "archive:claims": (*ClaimFilter.base_filters, "page", "format"),
         "archive:claim_detail": (),
+        "archive:stories": ("page",),
+        "archive:story_detail": (),
         "archive:dates": (),
         "archive:dates_undated": ("page",),
         "archive:dates_year": ("page",),
