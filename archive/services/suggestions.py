@@ -64,18 +64,27 @@ def parallel_map(func: Callable, items: Sequence) -> Iterator:
         _task = None
 
 
-def find_all(matcher: Matcher, texts: Sequence[str]) -> list[list[tuple[int, int, int, str]]]:
-    """The matcher's finds for each text, as (entity_id, start, end, text)."""
+Find = tuple[int, int, int, str, int | None]  # entity_id, start, end, text, proposal id
+
+
+def find_all(matcher: Matcher, texts: Sequence[str]) -> list[list[Find]]:
+    """The matcher's finds for each text, as (entity_id, start, end, text, proposal)."""
     return list(parallel_map(partial(find_all_one, matcher), texts))
 
 
-def find_all_one(matcher: Matcher, text: str, normalized=None) -> list[tuple[int, int, int, str]]:
-    return [(m.entity_id, m.start, m.end, m.text) for m in matcher.find(text, normalized)]
+def find_all_one(matcher: Matcher, text: str, normalized=None) -> list[Find]:
+    return [
+        (m.entity_id, m.start, m.end, m.text, m.proposal) for m in matcher.find(text, normalized)
+    ]
 
 
-def build_matcher() -> Matcher:
+def build_matcher(*, proposals=True) -> Matcher:
     """One Matcher from every alias, in one query, and the short forms of people's names
-    (surname, first and last name) that name one entity only among all of them."""
+    (surname, first and last name) that name one entity only among all of them. With
+    `proposals`, the names still under review (open NameProposals with an entity) too, after
+    the aliases: a find of one carries its proposal's id (Match.proposal), so the suggestion
+    says it comes from a proposed name. `proposals` may also be the proposals to use (a
+    queryset or list)."""
     rows = Alias.objects.values_list("entity_id", "name", "entity__kind", "variant_key", "origin")
     entries, keys = [], {}
     for entity_id, name, kind, key, origin in rows.iterator(chunk_size=5000):
@@ -83,7 +92,35 @@ def build_matcher() -> Matcher:
         entries.append(AliasEntry(entity_id, name, kind, exact=origin == AliasOrigin.COUNTRY))
         if key and len(key) < 300:  # phrase_key(name), unless cut to the column's length
             keys[name] = key
+    if proposals is True:
+        proposals = open_proposals()
+    if proposals:
+        entries += proposal_entries(proposals)
     return Matcher(with_short_forms(entries, keys))
+
+
+def open_proposals():
+    from archive.models import NameProposal, ProposalStatus
+
+    return NameProposal.objects.filter(status=ProposalStatus.PROPOSED, entity__isnull=False)
+
+
+def proposal_entries(proposals) -> list[AliasEntry]:
+    """Matcher entries of proposed names (a queryset or list of NameProposal, or the
+    entries themselves): open ones with an entity, marked with their proposal's id."""
+    from archive.models import ProposalStatus
+
+    if proposals and isinstance(next(iter(proposals)), AliasEntry):
+        return list(proposals)  # made already
+    if hasattr(proposals, "values_list"):
+        rows = proposals.values_list("pk", "entity_id", "name", "entity__kind", "status")
+    else:
+        rows = [(p.pk, p.entity_id, p.name, p.entity.kind, p.status) for p in proposals]
+    return [
+        AliasEntry(entity_id, name, kind, proposal=pk)
+        for pk, entity_id, name, kind, status in rows
+        if entity_id is not None and status == ProposalStatus.PROPOSED
+    ]
 
 
 def _chunks(articles: Iterable[Article]) -> Iterator[list[Article]]:
@@ -170,23 +207,27 @@ def create_with_history(objs: list, model, *, user=None, reason: str = "") -> No
     copy_create(rows, history)
 
 
-def _store(found: list[tuple[int, int, int, int, str]], user) -> int:
-    """Create suggested mentions [(article_id, entity_id, start, end, text)] with their
-    history rows; return how many were made."""
+def _store(found: list[tuple[int, int, int, int, str, int | None]], user) -> int:
+    """Create suggested mentions [(article_id, entity_id, start, end, text, proposal id)]
+    with their history rows; return how many were made."""
 
     def build(rows):
-        return [
-            Mention(
+        made = []
+        for article_id, entity_id, start, end, text, proposal in rows:
+            mention = Mention(
                 article_id=article_id,
                 entity_id=entity_id,
+                proposal_id=proposal,
                 start=start,
                 end=end,
                 text=text,
                 role=MentionRole.OTHER,
                 status=Status.SUGGESTED,
             )
-            for article_id, entity_id, start, end, text in rows
-        ]
+            if proposal is not None:
+                mention._change_reason = PROPOSAL_REASON
+            made.append(mention)
+        return made
 
     if not found:
         return 0
@@ -214,7 +255,7 @@ def suggest_mentions(
     articles: Iterable[Article],
     *,
     user=None,
-    finds: dict[int, list[tuple[int, int, int, str]]] | None = None,
+    finds: dict[int, list[Find]] | None = None,
 ) -> int:
     """Create suggested mentions for the articles; return how many were created. `user` is
     recorded in the history rows (none: the matcher made them).
@@ -240,13 +281,13 @@ def suggest_mentions(
         )
         found = []
         for article in chunk:
-            for entity_id, start, end, text in finds[article.pk]:
+            for entity_id, start, end, text, *proposal in finds[article.pk]:
                 key = (article.pk, start, end)
                 if key in taken:
                     continue
                 taken.add(key)
                 # Spans come from the matcher, which guarantees text == body[start:end].
-                found.append((article.pk, entity_id, start, end, text))
+                found.append((article.pk, entity_id, start, end, text, *(proposal or [None])))
         created += _store(found, user)
     return created
 
@@ -258,29 +299,18 @@ def suggest_from_proposals(articles: Iterable[Article], *, user=None, proposals=
     """Suggested mentions from names still under review (`NameProposal`, status proposed,
     with an entity), each marked with its proposal; return how many were created.
 
-    A separate pass from `suggest_mentions`, with a matcher of proposed names only: each
-    name is entered under its proposal's id, so a find says which proposal made it. A span
-    that touches any mention already there (any status) is left alone. `proposals` limits
-    the pass to those (a queryset or list); by default every open one.
+    The matcher is the archive's (every alias, short forms) with the proposed names added,
+    so a proposed name competes with the known ones for its words as it will once accepted;
+    only what a proposed name found is stored here (the rest is suggest_mentions' work). A
+    span that touches any mention already there (any status) is left alone. `proposals`
+    limits the pass to those (a queryset or list); by default every open one.
     """
-    from archive.models import NameProposal, ProposalStatus
-
     if proposals is None:
-        proposals = NameProposal.objects.filter(
-            status=ProposalStatus.PROPOSED, entity__isnull=False
-        )
-    rows = {
-        p.pk: (p.entity_id, p.name, p.entity.kind)
-        for p in (
-            proposals.select_related("entity")
-            if hasattr(proposals, "select_related")
-            else proposals
-        )
-        if p.entity_id is not None and p.status == ProposalStatus.PROPOSED
-    }
-    if not rows:
+        proposals = open_proposals()
+    entries = proposal_entries(proposals)
+    if not entries:
         return 0
-    matcher = Matcher(AliasEntry(pk, name, kind) for pk, (_, name, kind) in rows.items())
+    matcher = build_matcher(proposals=entries)
     created = 0
     for chunk in _chunks(articles):
         found_all = find_all(matcher, [a.body for a in chunk])
@@ -292,14 +322,14 @@ def suggest_from_proposals(articles: Iterable[Article], *, user=None, proposals=
         made = []
         for article, found in zip(chunk, found_all, strict=True):
             taken = spans.setdefault(article.pk, [])
-            for proposal_id, start, end, text in found:
-                if any(start < e and s < end for s, e in taken):
+            for entity_id, start, end, text, proposal_id in found:
+                if proposal_id is None or any(start < e and s < end for s, e in taken):
                     continue
                 taken.append((start, end))
                 made.append(
                     Mention(
                         article_id=article.pk,
-                        entity_id=rows[proposal_id][0],
+                        entity_id=entity_id,
                         proposal_id=proposal_id,
                         start=start,
                         end=end,

@@ -89,6 +89,8 @@ class AliasEntry:
     # reference list in another language (German Libyen) would take the English adjective
     # (Libyan) for a spelling of itself.
     exact: bool = False
+    # A name still under review (a NameProposal's id): its finds say so.
+    proposal: int | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,7 @@ class Match:
     start: int
     end: int
     text: str
+    proposal: int | None = None  # AliasEntry.proposal of the name found
 
 
 _STOPWORD_TEXT = """
@@ -116,6 +119,36 @@ _TOKEN_RE = re.compile(r"[^\W_]+")
 _GAP_RE = re.compile(r"[\s\-\u2010-\u2014']+|\.\s*")
 _JOINED = re.compile(r"[ \-\u2010\u2011]+")  # two words of one name
 _ABBR_RE = re.compile(r"\s*\(\s*([^\W\d_]{2,12})\s*\)")
+
+# Sana'a, Ma'rib: an apostrophe inside a transliterated word (a hamza or an ayn) does not
+# split it. Not a possessive or a contraction ('s, 't, 're, 've, 'll, 'd, 'm), nor a
+# French or Italian elision (l', d', qu', dell').
+_INNER_APOSTROPHE = re.compile(r"(?<=[a-z]{2})'(?=[a-z])(?!(?:s|t|re|ve|ll|d|m)\b)")
+_ELIDED = ("qu", "ell", "all", "dall", "nell", "sull")
+
+
+def _token_spans(norm: str) -> list[tuple[int, int, str]]:
+    """(start, end, word) of each token of normalized text: runs of letters and digits,
+    two joined by an inner apostrophe (Sana'a is one word, sanaa)."""
+    spans = [(m.start(), m.end(), m.group()) for m in _TOKEN_RE.finditer(norm)]
+    if "'" not in norm:
+        return spans
+    out: list[tuple[int, int, str]] = []
+    for start, end, word in spans:
+        if (
+            out
+            and out[-1][1] + 1 == start
+            and _INNER_APOSTROPHE.match(norm, out[-1][1])
+            and not out[-1][2].endswith(_ELIDED)
+            and out[-1][2].isascii()
+            and word.isascii()
+        ):
+            prev = out.pop()
+            out.append((prev[0], end, prev[2] + word))
+        else:
+            out.append((start, end, word))
+    return out
+
 
 BARE_SURNAME = 5  # letters a one-word Arabic name needs to be found without its ال
 WORD_CACHE = 200_000  # distinct words kept normalized, per matcher (a worker's memory)
@@ -162,6 +195,7 @@ class _Alias:
     flags: tuple[int, ...]
     dot: bool = False  # the alias ends with its own full stop (U.S., U.N.)
     short: bool = False  # AliasEntry.short, one word: not inside a longer name
+    proposal: int | None = None
 
 
 @lru_cache(maxsize=100_000)
@@ -203,6 +237,7 @@ class _Cand:
     first_tok: int = field(compare=False)
     last_tok: int = field(compare=False)
     full: bool = field(compare=False)  # multi-token alias -> activates surnames
+    proposal: int | None = field(compare=False, default=None)
 
 
 def _flag(orig_tok: str) -> int:
@@ -237,19 +272,19 @@ class Matcher:
     # -- building -------------------------------------------------------------------
     def _add(self, entry: AliasEntry, seen: set[tuple]) -> None:
         norm, offsets = normalize_with_offsets(entry.name)
-        toks = [m for m in _TOKEN_RE.finditer(norm)]
+        toks = _token_spans(norm)
         if not toks:
             return
         # Standalone Latin articles are optional in text, so they are not part of the key.
         if len(toks) > 1:
-            toks = [m for m in toks if not _is_latin_article(m.group())] or toks
-        keys = tuple(_key(m.group()) for m in toks)
+            toks = [m for m in toks if not _is_latin_article(m[2])] or toks
+        keys = tuple(_key(m[2]) for m in toks)
         flags = []
-        for m in toks:
-            if is_arabic(m.group()):
-                flags.append(ARTICLE if _has_article(m.group()) else ANY)
+        for start, end, word in toks:
+            if is_arabic(word):
+                flags.append(ARTICLE if _has_article(word) else ANY)
             else:
-                s, e = original_span(offsets, m.start(), m.end())
+                s, e = original_span(offsets, start, end)
                 flags.append(_flag(entry.name[s:e]))
         if (
             entry.kind == "person"
@@ -272,7 +307,7 @@ class Matcher:
             return
         dot = entry.name.rstrip().endswith(".") and len(keys) >= 2
         short = entry.short and len(keys) == 1
-        alias = _Alias(entry.entity_id, entry.kind, keys, tuple(flags), dot, short)
+        alias = _Alias(entry.entity_id, entry.kind, keys, tuple(flags), dot, short, entry.proposal)
         self._index_alias(alias, seen)
         if entry.kind == "person" and len(keys) >= 2:
             self._given.update(token_key(k, normalized=True) for k in keys[:-1])
@@ -280,14 +315,31 @@ class Matcher:
         if len(keys) == 1 and flags[0] == ALLCAPS and 2 <= len(word) <= 4 and word.isascii():
             # An acronym is also written with full stops: UN as U.N., US as U.S.
             dotted = "".join(f"{letter.upper()}." for letter in word)
-            self._add(AliasEntry(entry.entity_id, dotted, entry.kind), seen)
-        # Arabic writes عبد الحميد also as one word, عبدالحميد.
+            self._add(
+                AliasEntry(entry.entity_id, dotted, entry.kind, proposal=entry.proposal), seen
+            )
+        # Arabic writes عبد الحميد also as one word, عبدالحميد (عبد ربه, عبدربه); Latin
+        # script Abdul-Malik also Abdelmalek (found as a spelling variant of abdulmalik).
         for i in range(len(keys) - 1):
-            word, nxt = toks[i].group(), toks[i + 1].group()
-            if word == "عبد" and nxt.startswith(arabic.ARTICLE):
+            word, nxt = toks[i][2], toks[i + 1][2]
+            if word == "عبد" or (word in _ABD and not is_arabic(nxt)):
                 fused = keys[:i] + (word + nxt,) + keys[i + 2 :]
                 fused_flags = (*flags[:i], ANY, *flags[i + 2 :])
-                self._index_alias(_Alias(entry.entity_id, entry.kind, fused, fused_flags), seen)
+                fused_alias = _Alias(
+                    entry.entity_id, entry.kind, fused, fused_flags, proposal=entry.proposal
+                )
+                self._index_alias(fused_alias, seen)
+                if not entry.exact and _is_fuzzy_token(word + nxt):
+                    self._fuzzy[token_key(word + nxt, normalized=True)].add(word + nxt)
+        # Arabic sound plurals: الحوثيون is الحوثيين after a preposition or a verb.
+        for i, k in enumerate(keys):
+            if is_arabic(k) and k.endswith("ون") and len(k) >= 5:
+                oblique = (*keys[:i], k[:-2] + "ين", *keys[i + 1 :])
+                self._index_alias(
+                    _Alias(entry.entity_id, entry.kind, oblique, tuple(flags), dot, short,
+                           entry.proposal),
+                    seen,
+                )  # fmt: skip
         for k in keys:
             if not entry.exact and _is_fuzzy_token(k):
                 self._fuzzy[token_key(k, normalized=True)].add(k)
@@ -376,13 +428,11 @@ class Matcher:
         if len(keys) > WORD_CACHE:
             keys.clear()
         toks = []
-        for m in _TOKEN_RE.finditer(norm):
-            w = m.group()
+        for start, end, w in _token_spans(norm):
             found = keys.get(w)
             if found is None:
                 arabic = is_arabic(w)
                 found = keys[w] = (_arabic_key(w) if arabic else w, arabic)
-            start, end = m.span()
             s, e = original_span(offsets, start, end)
             orig = text[s:e]
             toks.append(
@@ -436,6 +486,13 @@ class Matcher:
                         continue
                     if alias.short and self._inside_name(norm, toks, p, shift):
                         continue
+                    if (
+                        alias.short
+                        and alias.kind != "person"
+                        and shift == 0
+                        and self._article_before(norm, toks, p)
+                    ):
+                        continue  # al-Houthi is a family's name, Houthi the group's
                     s, e = tok.start + shift, toks[last].end
                     if alias.dot and norm[e : e + 1] == ".":
                         e += 1
@@ -451,6 +508,7 @@ class Matcher:
                             first,
                             last,
                             ln >= 2 and alias.kind == "person",
+                            alias.proposal,
                         )
                     )
         accepted = _resolve(cands)
@@ -459,7 +517,7 @@ class Matcher:
         out = []
         for c in accepted:
             s, e = original_span(offsets, c.start, c.end)
-            out.append(Match(c.entity_id, s, e, text[s:e]))
+            out.append(Match(c.entity_id, s, e, text[s:e], c.proposal))
         return out
 
     def _match_rest(self, norm: str, toks: list[_Tok], p: int, alias: _Alias) -> int | None:
@@ -559,7 +617,7 @@ class Matcher:
                 continue
             if not _abbreviates(toks[i].key, norm, toks, c):
                 continue  # "… Support Mission in Libya (UNSMIL)" is not Libya
-            abbrs.setdefault(toks[i].key, (c.entity_id, i))
+            abbrs.setdefault(toks[i].key, (c.entity_id, i, c.proposal))
         seen_at: dict[int | str, list[int]] = defaultdict(list)
         for c in sorted(accepted, key=lambda c: c.last_tok):
             seen_at[c.entity_id].append(c.last_tok)
@@ -568,7 +626,7 @@ class Matcher:
                 continue
             hit = abbrs.get(tok.key) if not tok.arabic and tok.allcaps else None
             if hit and p >= hit[1]:
-                extra.append(_Cand((0,), tok.start, tok.end, hit[0], p, p, False))
+                extra.append(_Cand((0,), tok.start, tok.end, hit[0], p, p, False, hit[2]))
                 covered.add(p)
                 continue
             if not tok.arabic and not tok.capitalised:
@@ -608,6 +666,9 @@ class Matcher:
             covered.add(p)
         return extra
 
+
+# Latin spellings of عبد, the first word of a compound given name (Abdul-Malik, Abdo Rabu).
+_ABD = frozenset({"abd", "abdo", "abdu", "abdul", "abdel", "abdal", "abdou", "abdoul", "abed"})
 
 # Words that go on a person's name (Bashir Abu-Namo, Salman bin Abdulaziz).
 _NAME_PARTICLES = frozenset({"abu", "abou", "bin", "ibn", "ben", "ould"})

@@ -106,6 +106,59 @@ def short_forms(name: str, kind: str) -> list[str]:
     return forms
 
 
+_LINKS = frozenset(
+    {"of", "the", "and", "for", "in", "on", "de", "du", "des", "la", "le", "les", "d", "l", "et"}
+    | {"di", "del", "della", "dei", "degli", "e", "y", "el", "al", "und", "der", "die", "das"}
+)
+ACRONYM_WORDS = 3  # words a name needs before its initials are taken as its acronym
+
+
+def acronym(name: str, kind: str) -> str:
+    """The initials of an organization's or a place's name of three words or more, in
+    capitals (United Arab Emirates → UAE, Rapid Support Forces → RSF, Forces de soutien
+    rapide → FSR): texts write such names so, often without defining them. Small words
+    (of, the, de, du ...) have no letter. Nothing for people, Arabic script, or shorter
+    names (two letters would be too many other things' initials)."""
+    if kind not in ("organization", "place") or is_arabic(name) or "(" in name:
+        return ""
+    words = [w for w in _WORD_SPLIT.split(name.strip()) if w]
+    if not words or not words[0][:1].isupper():
+        return ""
+    content = [w for w in words if _norm(w).strip("'’") not in _LINKS]
+    if len(content) < ACRONYM_WORDS or not all(w[:1].isalpha() for w in content):
+        return ""
+    if any(w.isupper() and len(w) > 1 for w in content):
+        return ""  # a name holding an acronym already (UN Security Council)
+    return "".join(_norm(w)[0] for w in content).upper()
+
+
+def plural_forms(name: str, kind: str) -> list[str]:
+    """The singular of a group's one-word plural name, which texts use for one member and
+    as a modifier: Houthis → Houthi (a Houthi attack, le mouvement houthi); Arabic
+    الحوثيون/الحوثيين → الحوثي and حوثي (جماعة الحوثي, هجوم حوثي). Nothing for other
+    kinds or names."""
+    if kind != "organization" or len(name.split()) != 1:
+        return []
+    word = name.strip()
+    if is_arabic(word):
+        norm = _norm(word)
+        for ending in ("ون", "ين"):
+            if norm.endswith("ي" + ending) and len(norm) >= 6:
+                stem = norm[: -len(ending)]
+                bare = stem[len(ARTICLE) :] if stem.startswith(ARTICLE) else stem
+                return [stem, bare] if stem != bare else [stem]
+        return []
+    if (
+        word[:1].isupper()
+        and word.endswith("s")
+        and not word.endswith(("ss", "us"))
+        and len(word) >= 6
+        and word.isalpha()
+    ):
+        return [word[:-1]]
+    return []
+
+
 def unique_short_forms(
     entries: Iterable[tuple[object, str, str]], keys: Mapping[str, str] | None = None
 ) -> list[tuple[object, str]]:
@@ -118,14 +171,21 @@ def unique_short_forms(
     owners: dict[str, set] = defaultdict(set)  # phrase key → entities named so
     words: dict[str, set] = defaultdict(set)  # word → entities whose names hold it
     derived: list[tuple[object, str]] = []
+    whole: set[str] = set()  # forms that stand for the whole name, not a part of it
+    partial: dict[str, set] = defaultdict(set)  # phrase key → entities with a short form so
     for entity_id, name, kind in entries:
         owners[keys.get(name) or phrase_key(name)].add(entity_id)
         for word in _name_words(name):
             words[word].add(entity_id)
         for form in short_forms(name, kind):
             derived.append((entity_id, form))
-            owners[_key(form)].add(entity_id)
-    surnames = {_bare(form) for _e, form in derived}
+            partial[_key(form)].add(entity_id)
+        for form in [*plural_forms(name, kind), acronym(name, kind)]:
+            if form:
+                derived.append((entity_id, form))
+                owners[_key(form)].add(entity_id)
+                whole.add(form)
+    surnames = {_bare(form) for _e, form in derived if form not in whole}
     by_prefix: dict[str, set] = defaultdict(set)  # surname → entities with a longer word
     for word, ids in words.items():
         for n in range(3, len(word)):
@@ -133,7 +193,10 @@ def unique_short_forms(
                 by_prefix[word[:n]] |= ids
 
     def unique(entity_id, form: str) -> bool:
-        if owners[_key(form)] != {entity_id}:
+        if form in whole:
+            # Another entity's name may hold it as a part (Abdul-Malik al-Houthi).
+            return owners[_key(form)] == {entity_id}
+        if owners[_key(form)] | partial[_key(form)] != {entity_id}:
             return False
         if len([w for w in _words(form) if _norm(w) not in LATIN_ARTICLES]) > 1:
             return True
@@ -150,4 +213,16 @@ def with_short_forms(
     `short` (what a matcher is built from); `keys` as for unique_short_forms."""
     entries = list(entries)
     found = unique_short_forms(((e.entity_id, e.name, e.kind) for e in entries), keys)
-    return entries + [AliasEntry(e, form, "person", short=True) for e, form in found]
+    # A short form only a proposed name gives is proposed too (marked with that proposal).
+    proposed: dict[tuple, int | None] = {}
+    kinds = {}
+    for e in entries:
+        kinds[e.entity_id] = e.kind
+        forms = [*short_forms(e.name, e.kind), *plural_forms(e.name, e.kind)]
+        for form in [*forms, acronym(e.name, e.kind)]:
+            if form and proposed.get((e.entity_id, form), 0) is not None:
+                proposed[e.entity_id, form] = e.proposal
+    return entries + [
+        AliasEntry(e, form, kinds[e], short=True, proposal=proposed.get((e, form)))
+        for e, form in found
+    ]

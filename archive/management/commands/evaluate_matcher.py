@@ -10,6 +10,14 @@ that lists its entities as an analyst makes them (``tests/data/newtopic/``: slug
 name, name_ar and nothing else) gives them their own names (Entity.own_names), as the
 admin does; ``--without own-names`` or ``--without short-forms`` scores the matcher
 without them (the archive before entities' names were names; no derived short forms).
+
+Such a set is scored as the archive would suggest its mentions, everything switched on
+(`learned_suggestions`): in a transaction rolled back at the end, its entities are made as
+the admin makes them (own names and CLDR country names, `entity_names_sync`), its texts
+stored as articles, the names they define learned as proposals (`names_learn`) and the
+mentions suggested by the archive's matcher with the proposed names in it (`build_matcher`,
+a find marked with its proposal). Only the set's entities are scored: the gold is theirs.
+``--without countries`` / ``--without learned`` leave the CLDR names or the proposals out.
 """
 
 import json
@@ -18,13 +26,14 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
-from archive.models import Alias, Article, Entity, Mention, Status
+from archive.models import Alias, AliasOrigin, Article, Entity, Mention, Source, Status
 from archive.services.suggestions import build_matcher
-from archive.text.matcher import AliasEntry, Matcher, evaluate
+from archive.text.matcher import AliasEntry, Match, Matcher, evaluate
 from archive.text.short_forms import with_short_forms
 
-PARTS = ("own-names", "short-forms")
+PARTS = ("own-names", "short-forms", "countries", "learned")
 
 
 def load_eval_set(path: str | Path) -> dict:
@@ -62,16 +71,90 @@ def eval_set_matcher(
     return Matcher(entries)
 
 
-def score_eval_set(matcher: Matcher, data: dict) -> tuple[dict, dict, list[tuple]]:
+def learned_suggestions(data: dict, *, without: Iterable[str] = ()) -> dict[str, list[Match]]:
+    """{article id: the matches the archive would suggest in it, entity ids as slugs} for a
+    set that lists its entities: made, stored, learned from and matched as the module
+    docstring says, then rolled back (nothing stays written)."""
+    from archive.services.entities import entity_names_sync
+    from archive.services.names import names_learn
+    from archive.services.slugs import unique_slug
+
+    found: dict[str, list[Match]] = {}
+    with transaction.atomic():
+        ids: dict[int, str] = {}
+        for row in data["entities"]:
+            # An entity the archive holds already under the slug is that entity.
+            entity = Entity.objects.filter(slug=row["slug"]).first()
+            if entity is None:
+                entity = Entity.objects.create(
+                    slug=row["slug"], kind=row["kind"], name=row["name"],
+                    name_ar=row.get("name_ar", ""),
+                )  # fmt: skip
+                if "own-names" in without:
+                    Alias.objects.filter(entity=entity).delete()
+                else:
+                    entity_names_sync(entity=entity)
+                if "countries" in without:
+                    Alias.objects.filter(entity=entity, origin=AliasOrigin.COUNTRY).delete()
+            ids[entity.pk] = row["slug"]
+        source = Source.objects.create(
+            name=unique_slug(Source, "evaluation set", fallback="evaluation"),
+            slug=unique_slug(Source, "evaluation set", fallback="evaluation"),
+        )
+        articles = {}
+        for art in data["articles"]:
+            article = Article.objects.create(
+                slug=unique_slug(Article, art["id"], fallback="article"), title=art.get("title")
+                or art["id"], body=art["text"], language=art["language"], source=source,
+                is_public=True,
+            )  # fmt: skip
+            articles[art["id"]] = article
+        if "learned" not in without:
+            names_learn(articles=Article.objects.filter(source=source), suggest=False)
+        rows: Iterable = Alias.objects.values_list("entity_id", "name", "entity__kind")
+        matcher = build_matcher(proposals="learned" not in without)
+        if "short-forms" in without:
+            matcher = Matcher(
+                [AliasEntry(e, name, kind) for e, name, kind in rows]
+                + [
+                    AliasEntry(p.entity_id, p.name, p.kind, proposal=p.proposal)
+                    for p in _open_proposal_entries(without)
+                ]
+            )
+        for key, article in articles.items():
+            found[key] = [
+                Match(ids.get(m.entity_id, m.entity_id), m.start, m.end, m.text, m.proposal)
+                for m in matcher.find(article.body)
+            ]
+        transaction.set_rollback(True)
+    return found
+
+
+def _open_proposal_entries(without) -> list[AliasEntry]:
+    from archive.services.suggestions import open_proposals, proposal_entries
+
+    return [] if "learned" in without else proposal_entries(open_proposals())
+
+
+def score_eval_set(
+    matcher: Matcher | None, data: dict, found: dict[str, list[Match]] | None = None
+) -> tuple[dict, dict, list[tuple]]:
     """(scores over all articles, scores per language, differences) where differences are
-    ``("missed"|"extra", article id, entity, start, end, text)``."""
+    ``("missed"|"extra", article id, entity, start, end, text)``: the finds of `matcher`, or
+    `found` ({article id: matches}). For a set that lists its entities only theirs count."""
     pred: dict[str, set] = defaultdict(set)
     gold: dict[str, set] = defaultdict(set)
     diffs = []
+    scored = {row["slug"] for row in data.get("entities", ())}
     for art in data["articles"]:
         lang, key, text = art["language"], art["id"], art["text"]
         g = {(key, m["entity"], m["start"], m["end"]) for m in art["mentions"]}
-        p = {(key, m.entity_id, m.start, m.end) for m in matcher.find(text)}
+        matches = found[key] if found is not None else matcher.find(text)
+        p = {
+            (key, m.entity_id, m.start, m.end)
+            for m in matches
+            if not scored or m.entity_id in scored
+        }
         gold[lang] |= g
         pred[lang] |= p
         for label, rows in (("missed", g - p), ("extra", p - g)):
@@ -103,7 +186,8 @@ class Command(BaseCommand):
             action="append",
             choices=PARTS,
             default=[],
-            help="With --eval-set: leave the entities' own names or the short forms out.",
+            help="With --eval-set: leave a part out (the entities' own names, the short "
+            "forms, the CLDR country names, the names learned from definitions).",
         )
 
     def handle(self, *args, show, eval_set=None, without=(), **options):
@@ -146,12 +230,21 @@ class Command(BaseCommand):
             articles = data["articles"]
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise CommandError(f"{path}: {exc}", returncode=1) from exc
-        rows: Iterable = Alias.objects.values_list("entity__slug", "name", "entity__kind")
-        entries = [AliasEntry(slug, name, kind) for slug, name, kind in rows]
+        rows: Iterable = Alias.objects.values_list("entity__slug", "name", "entity__kind", "origin")
+        # As build_matcher reads them: a CLDR country name is found only as written.
+        entries = [
+            AliasEntry(slug, name, kind, exact=origin == AliasOrigin.COUNTRY)
+            for slug, name, kind, origin in rows
+        ]
         if not entries and not data.get("entities"):
             raise CommandError("No aliases: load the fixtures first.", returncode=1)
-        matcher = eval_set_matcher(data, entries, without=without)
-        total, per_language, diffs = score_eval_set(matcher, data)
+        if data.get("entities"):
+            total, per_language, diffs = score_eval_set(
+                None, data, learned_suggestions(data, without=without)
+            )
+        else:
+            matcher = eval_set_matcher(data, entries, without=without)
+            total, per_language, diffs = score_eval_set(matcher, data)
         self.stdout.write(f"{len(articles)} articles")
         for lang, s in per_language.items():
             n = sum(1 for a in articles if a["language"] == lang)
