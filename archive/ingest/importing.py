@@ -1,10 +1,13 @@
-"""Import article texts from manifests (docs/manifest.md): the database side.
+"""Import articles: the database side, the one path every article takes in.
 
-`import_manifests(paths, update=..., hidden=...)` reads every manifest (archive.ingest.manifest),
-then does the whole run in one transaction: it writes nothing unless every entry is sound
+`import_manifests(paths, update=..., hidden=...)` reads every manifest (archive.ingest.manifest)
+and hands its entries to `import_entries`, which a collected page (archive.ingest.pages) goes
+through too: the whole run in one transaction, nothing written unless every entry is sound
 and no slug conflicts. Runs are serialized by a PostgreSQL advisory lock, so two imports at
 once see each other's articles; a clash with any other writer becomes a problem in words,
 not a traceback. A changed text (`--update`) goes through services.article_text_replace.
+Every article gets its address's key and its text's fingerprint (archive.text.addresses), so
+a page collected later finds the article it repeats, however that article came in.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from archive.ingest.manifest import Entry, Problem, manifest_path, read_manifest
 from archive.models import Article, Mention, Source, Story
 from archive.services import article_text_replace, names_learn, unique_slug
 from archive.services import suggestions as suggest
+from archive.text.addresses import text_fingerprint, url_key
 
 # Every import takes this PostgreSQL advisory lock (transaction scope) before it looks at
 # the database, so two runs at once are serialized rather than racing on the same slugs.
@@ -68,6 +72,22 @@ def _fields(entry: Entry) -> dict:
     }
 
 
+def _derived(entry: Entry, fingerprint: str | None = None) -> dict:
+    """The keys that find an article again (its address's, its text's) and, for a collected
+    page, the digest of what was fetched. Not compared by `_differences`: they follow from
+    the fields that are, or (fetched_sha256) change only when the text does."""
+    return {
+        "url_key": url_key(entry.url) if entry.url else "",
+        "text_fingerprint": fingerprint or text_fingerprint(entry.parsed.body),
+        **({"fetched_sha256": entry.fetched_sha256} if entry.fetched_sha256 else {}),
+    }
+
+
+def _origin(entry: Entry) -> str:
+    """What a history row says the text came from: the file's name, or the page's address."""
+    return entry.path.name if isinstance(entry.path, Path) else str(entry.path)
+
+
 def import_manifests(
     paths: Sequence[Path | str],
     *,
@@ -82,15 +102,47 @@ def import_manifests(
     progress bar); it receives and must yield entries. `waiting` is called with a sentence
     when another import holds the lock and this one waits for it.
     """
-    result = ImportResult()
     entries: list[Entry] = []
+    problems: list[Problem] = []
     for path in paths:
-        found, problems = read_manifest(Path(path))
+        found, found_problems = read_manifest(Path(path))
         entries += found
-        result.problems += problems
+        problems += found_problems
+    return import_entries(
+        entries,
+        update=update,
+        hidden=hidden,
+        progress=progress,
+        waiting=waiting,
+        where=", ".join(str(manifest_path(Path(p))) for p in paths),
+        problems=problems,
+    )
+
+
+def import_entries(
+    entries: list[Entry],
+    *,
+    update: bool = False,
+    hidden: bool = False,
+    progress: Iterable | None = None,
+    waiting=None,
+    where: str = "",
+    problems: Sequence[Problem] = (),
+) -> ImportResult:
+    """Check and write planned articles in one transaction: the importer's one path, for
+    manifests and collected pages alike. Problems already found (`problems`, from reading)
+    write nothing. `where` names the run in a problem no entry can be blamed for.
+
+    The checks, the writes, the suggested mentions and the names learned are the same
+    whatever made the entries; so is the advisory lock, taken again (it is re-entrant) by a
+    caller that already holds it to decide what to import (archive.ingest.pages).
+    """
+    result = ImportResult(problems=list(problems))
     slugs: dict[str, Entry] = {}
     for entry in entries:
-        if entry.slug in slugs and slugs[entry.slug].manifest != entry.manifest:
+        if entry.slug in slugs and (
+            entry.manifest is None or slugs[entry.slug].manifest != entry.manifest
+        ):
             result.problems.append(
                 Problem(str(entry.path), f"slug {entry.slug!r} is also in {slugs[entry.slug].path}")
             )
@@ -124,7 +176,7 @@ def import_manifests(
         # Another writer (the admin, a script) took a slug or name between our checks and
         # our writes. The transaction is rolled back: say so in words.
         _written_nothing(result)
-        result.problems.append(_clash(exc, paths, slugs))
+        result.problems.append(_clash(exc, where, slugs))
     return result
 
 
@@ -147,12 +199,11 @@ def _lock_imports(waiting=None) -> None:
 _KEY_DETAIL_RE = re.compile(r"Key \((?P<column>[^)]*)\)=\((?P<value>.*)\) already exists")
 
 
-def _clash(exc: IntegrityError, paths, slugs: dict[str, Entry]) -> Problem:
+def _clash(exc: IntegrityError, where: str, slugs: dict[str, Entry]) -> Problem:
     """The database refused a write: most likely someone else took a slug or a name."""
     diag = getattr(exc.__cause__, "diag", None)
     detail = (getattr(diag, "message_detail", None) or "").strip()
     table = getattr(diag, "table_name", None) or ""
-    where = ", ".join(str(manifest_path(Path(p))) for p in paths)
     m = _KEY_DETAIL_RE.search(detail)
     if getattr(diag, "sqlstate", None) != "23505" or not m:  # not a unique violation
         return Problem(where, f"the database refused the import ({exc}); nothing was imported")
@@ -277,6 +328,7 @@ def _write(entries: list[Entry], existing: dict, result: ImportResult, progress)
     # articles are written finds what matching after would).
     matcher = suggest.build_matcher() if new else None
     prepared = suggest.parallel_map(partial(_prepare, matcher), [e.parsed for e in new])
+    stale_keys: list[Article] = []  # unchanged articles imported before the keys existed
     fresh: list[Article] = []
     finds: list[list] = []
     by_slug: dict[str, Article] = {}
@@ -300,7 +352,7 @@ def _write(entries: list[Entry], existing: dict, result: ImportResult, progress)
             story = stories.get(entry.story)
             values = _fields(entry)
             if article is None:
-                title_search, body_search, found = next(prepared)
+                title_search, body_search, found, fingerprint = next(prepared)
                 article = Article(
                     slug=entry.slug,
                     source=source,
@@ -308,8 +360,9 @@ def _write(entries: list[Entry], existing: dict, result: ImportResult, progress)
                     title_search=title_search,
                     body_search=body_search,
                     **values,
+                    **_derived(entry, fingerprint),
                 )
-                article._change_reason = f"imported from {entry.path.name}"
+                article._change_reason = f"imported from {_origin(entry)}"
                 fresh.append(article)
                 finds.append(found)
                 result.new.append(entry.slug)
@@ -317,12 +370,19 @@ def _write(entries: list[Entry], existing: dict, result: ImportResult, progress)
                     flush()
             elif not _differences(article, entry):
                 result.unchanged.append(entry.slug)
+                if not article.text_fingerprint:
+                    keys = _derived(entry)
+                    article.url_key = keys["url_key"]
+                    article.text_fingerprint = keys["text_fingerprint"]
+                    stale_keys.append(article)
             else:
                 _update(article, entry, values, source, story, result)
             by_slug[entry.slug] = article
         flush()
     finally:
         prepared.close()  # ends the worker processes, even on an error
+    # They get them quietly: derived, not an edit (no history row, nothing a page shows).
+    Article.objects.bulk_update(stale_keys, ["url_key", "text_fingerprint"], batch_size=500)
     # Translations last: the original may be in the same run, in any order.
     for entry in entries:
         if not entry.translation_of:
@@ -337,15 +397,16 @@ def _write(entries: list[Entry], existing: dict, result: ImportResult, progress)
             article.save(update_fields=["translation_of", "updated"])
 
 
-def _prepare(matcher, parsed) -> tuple[str, str, list]:
-    """What save() and the matcher would compute for a new article (in a worker). The
-    body is normalized once, for its search text and for the matcher (it was half the
-    workers' time), from the matcher's cache of words."""
+def _prepare(matcher, parsed) -> tuple[str, str, list, str]:
+    """What save() and the matcher would compute for a new article (in a worker), and its
+    text's fingerprint. The body is normalized once, for its search text and for the
+    matcher (it was half the workers' time), from the matcher's cache of words."""
     body = matcher.normalize(parsed.body)
     return (
         matcher.normalize(parsed.title)[0],
         body[0],
         suggest.find_all_one(matcher, parsed.body, normalized=body),
+        text_fingerprint(parsed.body),
     )
 
 
@@ -374,12 +435,12 @@ def _update(article, entry: Entry, values: dict, source, story, result: ImportRe
     The re-anchoring is services.article_text_replace, the same the admin's article form
     uses: what it cannot place again is orphaned and listed in `result.orphaned`.
     """
-    for name, value in values.items():
+    for name, value in {**values, **_derived(entry)}.items():
         if name != "body":
             setattr(article, name, value)
     article.source, article.story = source, story
     replaced = article_text_replace(
-        article=article, body=values["body"], reason=f"updated from {entry.path.name}"
+        article=article, body=values["body"], reason=f"updated from {_origin(entry)}"
     )
     result.updated.append(entry.slug)
     for span in replaced.orphaned:

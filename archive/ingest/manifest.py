@@ -266,10 +266,11 @@ def read_inside(folder: Path, real: Path) -> str:
 
 @dataclass
 class Entry:
-    """One planned article: the manifest's values and the parsed text."""
+    """One planned article: the manifest's values and the parsed text, or what a collected
+    page gave (archive.ingest.pages: `path` is then the page's address, `manifest` None)."""
 
-    path: Path
-    manifest: Path
+    path: Path | str
+    manifest: Path | None
     slug: str
     language: str
     parsed: ParsedText
@@ -283,6 +284,7 @@ class Entry:
     translation_of: str = ""
     public: bool | None = None  # None: the manifest does not say (new articles are public)
     title_by_archive: bool = False  # the text has no title; the manifest's is editorial
+    fetched_sha256: str = ""  # a collected page: SHA-256 of the bytes fetched (fixity)
 
 
 @dataclass
