@@ -150,6 +150,7 @@ def _token_spans(norm: str) -> list[tuple[int, int, str]]:
     return out
 
 
+MIDDLE_NAMES = 2  # words a known full name may hold between its given name and surname
 BARE_SURNAME = 5  # letters a one-word Arabic name needs to be found without its ال
 WORD_CACHE = 200_000  # distinct words kept normalized, per matcher (a worker's memory)
 FUZZY_MIN_LEN = 5
@@ -267,7 +268,7 @@ class Matcher:
         for entry in aliases:
             self._add(entry, seen)
         self._index = dict(self._index)
-        self._surnames = dict(self._surnames)
+        self._surnames = self._unshared(self._surnames)
 
     # -- building -------------------------------------------------------------------
     def _add(self, entry: AliasEntry, seen: set[tuple]) -> None:
@@ -347,6 +348,22 @@ class Matcher:
             last = keys[-1]
             if len(last) >= 3 and last not in STOPWORDS and not last.isdigit():
                 self._surnames[last].add(entry.entity_id)
+
+    def _unshared(self, surnames: dict[str, set]) -> dict[str, set]:
+        """The surnames that no organization's or place's name holds as a word or the start
+        of one:
+        after Abdul-Malik al-Houthi, a bare Houthi is still the Houthis (as
+        short_forms.unique_short_forms asks of a surname found first)."""
+        others: dict[str, set] = defaultdict(set)
+        for aliases in self._index.values():
+            for alias in aliases:
+                if alias.kind == "person":
+                    continue  # two people of one surname: the latest mentioned (below)
+                for k in alias.keys:
+                    for n in range(3, len(k) + 1):
+                        if k[:n] in surnames:
+                            others[k[:n]].add(alias.entity_id)
+        return {key: ids for key, ids in surnames.items() if not (others.get(key, set()) - ids)}
 
     def _index_alias(self, alias: _Alias, seen: set[tuple]) -> None:
         ident = (alias.entity_id, alias.keys, alias.flags)
@@ -475,11 +492,19 @@ class Matcher:
         has it already."""
         norm, offsets, toks = self._tokenize(text, normalized)
         cands: list[_Cand] = []
+        named: set = set()  # entities found so far in this text
         for p, tok in enumerate(toks):
             for shift, article, aliases in self._starts(tok):
                 for alias in aliases:
                     ln = len(alias.keys)
-                    if not self._case_ok(tok, alias.flags[0], article):
+                    if not self._case_ok(tok, alias.flags[0], article) and not (
+                        # A one-word name found capitalised before may recur in lower case
+                        # as a modifier (les Houthis … le mouvement houthi).
+                        ln == 1
+                        and alias.flags[0] == CAPITAL
+                        and alias.entity_id in named
+                        and len(tok.key) >= FUZZY_MIN_LEN
+                    ):
                         continue
                     last = self._match_rest(norm, toks, p, alias)
                     if last is None:
@@ -499,6 +524,9 @@ class Matcher:
                     first = p
                     if shift == 0 and self._article_before(norm, toks, p):
                         s, first = toks[p - 1].start, p - 1
+                    if ln == 1 and alias.kind == "place" and _agrees(norm, toks, p, shift):
+                        continue
+                    named.add(alias.entity_id)
                     cands.append(
                         _Cand(
                             (-(e - s), s),
@@ -511,6 +539,7 @@ class Matcher:
                             alias.proposal,
                         )
                     )
+            cands += self._compound(norm, toks, p)
         accepted = _resolve(cands)
         accepted += self._second_pass(norm, toks, accepted)
         accepted.sort(key=lambda c: c.start)
@@ -518,6 +547,30 @@ class Matcher:
         for c in accepted:
             s, e = original_span(offsets, c.start, c.end)
             out.append(Match(c.entity_id, s, e, text[s:e], c.proposal))
+        return out
+
+    def _compound(self, norm: str, toks: list[_Tok], p: int) -> list[_Cand]:
+        """Candidates of people's names whose first word is a compound the text writes as
+        two (Abdo Rabu Mansur Hadi for Abdrabbuh Mansur Hadi): عبد's Latin spellings and
+        the word after them, read as one word."""
+        tok = toks[p]
+        if tok.arabic or not tok.capitalised or tok.key not in _ABD or p + 1 >= len(toks):
+            return []
+        nxt = toks[p + 1]
+        if nxt.arabic or not nxt.capitalised or not _JOINED.fullmatch(norm[tok.end : nxt.start]):
+            return []
+        out = []
+        for key in self._key_variants(tok.key + nxt.key):
+            for alias in self._index.get(key, ()):
+                if alias.kind != "person" or len(alias.keys) < 2:
+                    continue
+                last = self._match_rest(norm, toks, p + 1, alias)
+                if last is None:
+                    continue
+                s, e = tok.start, toks[last].end
+                out.append(
+                    _Cand((-(e - s), s), s, e, alias.entity_id, p, last, True, alias.proposal)
+                )
         return out
 
     def _match_rest(self, norm: str, toks: list[_Tok], p: int, alias: _Alias) -> int | None:
@@ -539,23 +592,36 @@ class Matcher:
             t = toks[j]
             if not self._gap_ok(norm, toks[j - 1], t):
                 return None
-            if t.key != want and want not in self._variants(t) and alias.kind == "person":
-                # One middle name inside a known name: Stephanie Turco Williams.
-                nxt = toks[j + 1] if j + 1 < len(toks) else None
-                if (
-                    want == alias.keys[-1]
-                    and not t.arabic
-                    and t.capitalised
-                    and nxt is not None
-                    and (nxt.key == want or want in self._variants(nxt))
-                    and self._gap_ok(norm, t, nxt)
-                ):
-                    j, t = j + 1, nxt
+            if (
+                t.key != want
+                and want not in self._variants(t)
+                and alias.kind == "person"
+                and want == alias.keys[-1]
+            ):
+                # One or two middle names inside a known name: Stephanie Turco Williams,
+                # عيدروس قاسم الزبيدي for عيدروس الزبيدي.
+                k = j
+                while k < len(toks) and k - j < MIDDLE_NAMES and self._middle_name(toks[k]):
+                    nxt = toks[k + 1] if k + 1 < len(toks) else None
+                    if nxt is None or not self._gap_ok(norm, toks[k], nxt):
+                        break
+                    if nxt.arabic == t.arabic and (nxt.key == want or want in self._variants(nxt)):
+                        j, t = k + 1, nxt
+                        break
+                    k += 1
             if t.key != want and want not in self._variants(t):
                 return None
             if not self._case_ok(t, flag):
                 return None
         return j
+
+    @staticmethod
+    def _middle_name(tok: _Tok) -> bool:
+        """Whether a text word can be a middle name: capitalised (Latin), or an Arabic word
+        that is no function word and carries no article (قاسم, not الرئيس)."""
+        if tok.arabic:
+            return tok.key == tok.norm and tok.key not in STOPWORDS and len(tok.key) >= 3
+        return tok.capitalised and not tok.allcaps and tok.key not in STOPWORDS
 
     def _inside_name(self, norm: str, toks: list[_Tok], p: int, shift: int) -> bool:
         """Whether the one word at `p` stands inside a longer name: after a given or middle
@@ -700,6 +766,23 @@ def _abbreviates(abbr: str, norm: str, toks: list, c: _Cand) -> bool:
     while start < c.first_tok and toks[start].key in _NAME_LINKS:
         start += 1  # "the", "of" opening the run are not the name's
     return start >= c.first_tok
+
+
+def _agrees(norm: str, toks: list[_Tok], p: int, shift: int) -> bool:
+    """Whether the Arabic word at `p` is an adjective agreeing with the definite feminine
+    noun before it: a place named like its feminine adjective (السعودية) is no place in
+    العاصمة السعودية or الحكومة السعودية ("the Saudi capital", "government")."""
+    tok = toks[p]
+    if not tok.arabic or shift or p == 0 or not tok.norm.endswith("يه"):
+        return False
+    prev = toks[p - 1]
+    return (
+        prev.arabic
+        and _has_article(prev.norm)
+        and prev.norm.endswith("ه")
+        and _has_article(tok.norm)
+        and norm[prev.end : tok.start].isspace()
+    )
 
 
 def _resolve(cands: list[_Cand]) -> list[_Cand]:
