@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 from archive.api.views import router
 from archive.pages import articles, claims, dates, entities, search, stories
 from archive.pages.common import KIND_PLURAL, follow_merges
-from archive.pages.feeds import EntityFeed
+from archive.pages.feeds import EntityFeed, FollowFeed
 
 
 def digits(width: int) -> type:
@@ -38,6 +38,8 @@ urlpatterns = [
         name="article_compare",
     ),
     path("search/", search.SearchView.as_view(), name="search"),
+    # Any search or filtered article list as an Atom feed (the "Follow" link).
+    path("search/feed/", FollowFeed(), name="search_feed"),
     path("stories/", stories.StoryListView.as_view(), name="stories"),
     path("stories/<str:slug>/", stories.StoryDetailView.as_view(), name="story_detail"),
     path("claims/", claims.ClaimListView.as_view(), name="claims"),

@@ -281,6 +281,7 @@ def samples(story) -> dict[str, list[str]]:
         "archive:article_detail": ["/articles/talks/"],
         "archive:article_compare": ["/articles/talks/compare/other/"],
         "archive:search": ["/search/"],
+        "archive:search_feed": ["/search/feed/"],
         "archive:claims": ["/claims/"],
         "archive:claim_detail": [f"/claims/{claim}/"],
         "archive:dates": ["/dates/"],

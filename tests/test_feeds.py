@@ -50,3 +50,36 @@ def test_entity_feed_follows_rfc_4287(client):
             assert RFC3339.match(entry.find(f"{ATOM}updated").text)
         assert en.find(f"{ATOM}published") is None  # a month is no day
         assert ar.find(f"{ATOM}published").text.startswith("2020-01-04")
+
+
+def _entry_titles(root) -> list[str]:
+    return [e.findtext(f"{ATOM}title") for e in root.iter(f"{ATOM}entry")]
+
+
+def test_a_search_can_be_followed_as_a_feed_of_its_newest_matches(client):
+    from tests.factories import make_article
+
+    old = make_article(title="Old talks", body="Ceasefire talks in Geneva.", published="2019-05-01")
+    new = make_article(title="New talks", body="Ceasefire talks resume.", published="2021-02-03")
+    make_article(title="Unrelated", body="Oil output rose.", published="2022-01-01")
+    make_article(title="Embargoed talks", body="Ceasefire talks, secret.", is_public=False)
+    page = client.get("/search/?q=ceasefire&page=1").content.decode()
+    follow = re.search(r'<a href="([^"]+)" type="application/atom\+xml">Follow', page).group(1)
+    assert follow == "/search/feed/?q=ceasefire"  # no page: the whole search
+    assert 'rel="alternate" type="application/atom+xml"' in page.split("</head>")[0]
+    root = feed(client, follow)
+    assert root.findtext(f"{ATOM}title").startswith("“ceasefire” in the ")
+    # Newest first, public only, nothing that does not match.
+    assert _entry_titles(root) == [new.title, old.title]
+
+
+def test_a_filtered_list_can_be_followed_and_a_bad_filter_is_refused(client):
+    data = make_translation_pair()
+    html = client.get("/articles/?language=ar").content.decode()
+    assert 'href="/search/feed/?language=ar"' in html
+    root = feed(client, "/search/feed/?language=ar")
+    assert _entry_titles(root) == [data["ar"].title]
+    root = feed(client, f"/search/feed/?entity={data['sarraj'].slug}")
+    assert set(_entry_titles(root)) == {data["en"].title, data["ar"].title}
+    response = client.get("/search/feed/?date_from=yesterday")
+    assert response.status_code == 400 and b"date_from" in response.content

@@ -1,17 +1,24 @@
-"""Atom feeds: the latest public articles that mention an entity."""
+"""Atom feeds: the latest public articles that mention an entity, and those of any search
+or filtered article list (a reader's alert: "Follow")."""
 
 from __future__ import annotations
 
 import datetime
 
 from django.contrib.syndication.views import Feed
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from archive.pages.context_processors import site_text
 from archive.reads import selectors
+from archive.reads.filters import ArticleFilter
+from archive.reads.search import InvalidFilters, search
+
+FEED_ENTRIES = 50
 
 
 class ArchiveAtomFeed(Atom1Feed):
@@ -84,3 +91,47 @@ class EntityFeed(Feed):
 
     def item_extra_kwargs(self, article):
         return {"language": article.language}
+
+
+class FollowFeed(EntityFeed):
+    """The newest public articles of a search or a filtered list, with the page's own
+    parameters (`q`, language, source, entity, dates): what a reader subscribes to when
+    following a query or a person. A search's newest matches come from its candidates
+    (archive.reads.search), newest first rather than best first; a value the filters
+    cannot read is a 400, not an empty feed that would look like silence."""
+
+    def __call__(self, request, *args, **kwargs):
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except InvalidFilters as invalid:
+            lines = [f"{field}: {' '.join(messages)}" for field, messages in invalid.errors.items()]
+            return HttpResponseBadRequest(
+                "\n".join(lines), content_type="text/plain; charset=utf-8"
+            )
+
+    def get_object(self, request):
+        return request.GET
+
+    def title(self, params):
+        site = site_text("ARCHIVE_SITE_NAME")
+        query = (params.get("q") or "").strip()
+        if query:
+            return _("“%(query)s” in the %(site)s") % {"query": query, "site": site}
+        return _("New articles in the %(site)s") % {"site": site}
+
+    def link(self, params):
+        page = reverse("archive:search") if params.get("q") else reverse("archive:article_list")
+        return f"{page}?{params.urlencode()}" if params else page
+
+    def subtitle(self, params):
+        return _("The newest public articles this search or list finds.")
+
+    def items(self, params):
+        articles = selectors.listed_articles(body=True)
+        if (params.get("q") or "").strip():
+            result = search(params.get("q"), params, articles=articles, strict=True)
+            return list(result.articles().newest_first()[:FEED_ENTRIES])
+        filterset = ArticleFilter(params, queryset=articles)
+        if not filterset.is_valid():
+            raise InvalidFilters(filterset.errors)
+        return list(filterset.qs.newest_first()[:FEED_ENTRIES])

@@ -68,6 +68,16 @@ def row_entity_name(name: str, name_ar: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
+def follow_url(context) -> str:
+    """This search or list as an Atom feed of its newest articles (and without `page`)."""
+    query = context["request"].GET.copy()
+    query.pop("page", None)
+    query.pop("format", None)
+    feed = reverse("archive:search_feed")
+    return f"{feed}?{query.urlencode()}" if query else feed
+
+
+@register.simple_tag(takes_context=True)
 def export_url(context, fmt: str) -> str:
     """This list's address with `format=fmt` (and without `page`): the whole list."""
     query = context["request"].GET.copy()

@@ -31,6 +31,7 @@ def declarations() -> dict[str, frozenset[str]]:
         "archive:article_detail": (),
         "archive:article_compare": (),
         "archive:search": (*article_filters, "page", "expand", "format"),
+        "archive:search_feed": (*article_filters, "expand"),
         "archive:claims": (*ClaimFilter.base_filters, "page", "format"),
         "archive:claim_detail": (),
         "archive:stories": ("page",),
