@@ -79,8 +79,10 @@ lock:
 	$(PIP_COMPILE) -o requirements/base.txt pyproject.toml
 
 # Builds its own databases (bench_archive_<size>) and writes benchmarks/RESULTS.md.
+# SIZES: the article counts, e.g. `make bench SIZES="1000 100000"` (default 1,000, 10,000
+# and 100,000; a million is `SIZES=1000000`, see the README); BENCH_ARGS: more options.
 bench: install .env $(VENV)/.bench-installed
-	$(PY) benchmarks/bench.py $(BENCH_ARGS)
+	$(PY) benchmarks/bench.py $(if $(strip $(SIZES)),--sizes "$(strip $(SIZES))") $(BENCH_ARGS)
 	$(PY) benchmarks/bench_matcher.py
 
 # A timestamped pg_dump (custom format) in backups/; restore one into an empty database.
