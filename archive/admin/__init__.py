@@ -25,7 +25,8 @@ annotated in get_queryset (one query per page).
 from django.contrib import admin
 from django.utils.functional import lazy
 
-from archive.admin import annotations, articles, entities, links, names  # noqa: F401 - each registers its models
+# Each registers its models; collect_url (after articles) mounts "Add from address" on them.
+from archive.admin import annotations, articles, collect_url, entities, links, names  # noqa: F401
 from archive.pages.context_processors import site_text
 
 # The archive's name (a setting) in the admin's header and <title>, read per request:

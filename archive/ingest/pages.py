@@ -229,6 +229,7 @@ def extract(
         include_tables=False,
         include_images=False,
         deduplicate=False,
+        favor_precision=True,  # share bars and "Print" links out; every saved article kept
         # Only dates the page's markup or address gives: the extensive search reads a
         # year in the text ("since 2011") or the footer's copyright as the date.
         date_extraction_params={"extensive_search": False, "original_date": True},
