@@ -307,7 +307,8 @@ def test_a_changed_text_at_a_known_address_goes_through_the_update_path(server):
         .read_bytes()
         .replace(
             b"<p>The United States has again",
-            b"<p>Updated on Thursday with the Pentagon's statement.</p>\n<p>The United States has again",
+            b"<p>Updated on Thursday with the Pentagon's statement.</p>\n"
+            b"<p>The United States has again",
         )
     )
     server.route("/a", changed, headers={"Content-Type": "text/html; charset=utf-8"})
