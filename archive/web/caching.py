@@ -72,7 +72,7 @@ from django.utils.http import parse_header_parameters
 from django.views.decorators.http import condition
 
 from archive.release import code_version
-from archive.web import parameters
+from archive.web import parameters, scopes
 from config import routers
 
 logger = logging.getLogger(__name__)
@@ -92,23 +92,52 @@ COMPRESSION_LEVEL = 6
 COMPRESSION_BOUND = 32
 
 
-def generation(request=None) -> int | None:
-    """The archive generation, read once per request from the database the request reads
-    the archive from; None when the database cannot say (then nothing is cached)."""
-    found = getattr(request, "_archive_generation", _NOT_READ)
-    if found is not _NOT_READ:
-        return found
+# One query for every scope a page shows, and `global` (the one-row archive_generation):
+# each scope's generation, and the newest bump this transaction queued for it and has not
+# committed yet (only a transaction that wrote has one: never a public GET).
+GENERATIONS_SQL = """
+SELECT s.scope, coalesce(g.value, 0), (
+    SELECT max(p.id) FROM archive_generation_pending p
+    WHERE p.xact = txid_current_if_assigned() AND p.scope = s.scope)
+FROM unnest(%s::text[]) AS s(scope)
+LEFT JOIN archive_generation_scope g ON g.scope = s.scope
+UNION ALL
+SELECT 'global', value, (
+    SELECT max(p.id) FROM archive_generation_pending p
+    WHERE p.xact = txid_current_if_assigned() AND p.scope = 'global')
+FROM archive_generation
+"""
+
+
+def route_scopes(match, query) -> tuple[str, ...]:
+    """The scopes the resolved route `match` shows (archive/web/scopes.py)."""
+    return scopes.scopes(match.view_name, match.kwargs, query)
+
+
+def generations(request, names: tuple[str, ...]) -> str | None:
+    """The generations of the scopes `names` and of `global`, as one string, read once per
+    request from the database the request reads the archive from; None when the database
+    cannot say (then nothing is cached)."""
+    read = getattr(request, "_archive_generations", None)
+    if read is None:
+        read = {}
+        if request is not None:
+            request._archive_generations = read
+    if names in read:
+        return read[names]
     try:
         with connections[routers.read_alias()].cursor() as cursor:
-            cursor.execute("SELECT value FROM archive_generation")
-            row = cursor.fetchone()
-        found = row[0] if row else None
+            cursor.execute(GENERATIONS_SQL, [list(names)])
+            rows = cursor.fetchall()
+        values = {scope: f"{value}.{queued or 0}" for scope, value, queued in rows}
+        found = None
+        if "global" in values:
+            found = ";".join(f"{scope}={values[scope]}" for scope in ("global", *names))
     except DatabaseError as error:
         # The database is down or not migrated yet: the view fails or answers on its own.
-        logger.warning("No archive generation: %s", error)
+        logger.warning("No archive generations: %s", error)
         found = None
-    if request is not None:
-        request._archive_generation = found
+    read[names] = found
     return found
 
 
@@ -158,15 +187,15 @@ def _accepted(request, match) -> str | None:
     return f"{kind.__module__}.{kind.__qualname__};indent={indent}"
 
 
-def _variant(request, language: str, gen: int, *, query: str, accepted: str) -> str:
-    """What the answer depends on besides the data: the route, the parameters it reads,
-    host, language and format."""
+def _variant(request, language: str, gens: str, *, query: str, accepted: str) -> str:
+    """What the answer depends on: the generations of what it shows, the route, the
+    parameters it reads, host, language and format."""
     primary = connections[routers.PRIMARY].settings_dict
     digest = hashlib.blake2b(digest_size=12)
     for part in (
         code_version(),
         f"{primary.get('NAME')}@{primary.get('HOST')}:{primary.get('PORT')}",
-        str(gen),
+        gens,
         request.scheme,
         request.get_host(),
         request.path,
@@ -179,24 +208,28 @@ def _variant(request, language: str, gen: int, *, query: str, accepted: str) -> 
 
 
 def etag(request, *args, **kwargs) -> str | None:
-    """A page's ETag: its generation and what it shows (the object behind the URL in this
-    language and format). Any write gives a new one; a hidden object then answers 404."""
-    gen = generation(request)
-    if gen is None:
-        return None
+    """A page's ETag: the generations of what it shows and the address (the object behind
+    the URL in this language and format). A write that changes the page gives a new one; a
+    hidden object then answers 404."""
     variant = getattr(request, "_archive_variant", None)
     if variant is None:  # not through the cache (staff, the cache off): the request as sent
+        match = getattr(request, "resolver_match", None)
+        if match is None:
+            return None
+        gens = generations(request, route_scopes(match, request.GET))
+        if gens is None:
+            return None
         try:
             variant = _variant(
                 request,
                 translation.get_language() or "",
-                gen,
+                gens,
                 query=request.META.get("QUERY_STRING", ""),
                 accepted=request.META.get("HTTP_ACCEPT", ""),
             )
         except DisallowedHost:
             return None
-    return f'W/"{gen}-{variant}"'
+    return f'W/"{variant}"'
 
 
 def conditional(view):
@@ -222,23 +255,23 @@ class PublicCacheMiddleware:
         names = declared_parameters(match.view_name)
         if names is None:
             return self.get_response(request)
-        gen = generation(request)
-        if gen is None:
-            return self.get_response(request)
         _keep_read_parameters(request, names)
+        gens = generations(request, route_scopes(match, request.GET))
+        if gens is None:
+            return self.get_response(request)
         accepted = _accepted(request, match)
         if accepted is None:
             return self.get_response(request)
         language = translation.get_language_from_request(request)
         try:
             variant = _variant(
-                request, language, gen, query=request.META["QUERY_STRING"], accepted=accepted
+                request, language, gens, query=request.META["QUERY_STRING"], accepted=accepted
             )
         except DisallowedHost:
             return self.get_response(request)  # Django answers 400 further in
         request._archive_variant = variant
         key = f"archive:page:{variant}"
-        tag = f'W/"{gen}-{variant}"'
+        tag = f'W/"{variant}"'
         stored = self._local_get(key)
         if stored is None:
             stored = self._cache_call(cache.get, key)
