@@ -106,6 +106,7 @@ def test_a_new_entity_can_be_made_on_the_spot_with_the_selected_words_as_alias(c
             "end": start + 11,
             "text": "فايز السراج",
             "new_entity": {"name": "Fayez al-Sarraj", "kind": "person"},
+            "add_alias": True,  # the analyst ticked "Add “فايز السراج” as an Arabic alias"
         },
     )
     assert response.status_code == 201
@@ -386,6 +387,7 @@ def test_the_picker_lists_the_exact_name_first_then_prefixes_with_names_and_coun
         "description": "Country",
         "mentions": 0,  # its one mention is rejected
         "match": "exact",
+        "words": None,  # no selected words were sent
     }
     counts = []
     for n in (1, 10):

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.db import IntegrityError
 from django.db.models import (
@@ -36,6 +37,7 @@ from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views import defaults
+from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import APIException, MethodNotAllowed, ParseError
 from rest_framework.negotiation import DefaultContentNegotiation
@@ -71,10 +73,19 @@ from archive.models import (
 )
 from archive.permissions import AnnotatorPermission, can_delete_annotation
 from archive.reads.names import EXACT, VARIANT, resolve_name
-from archive.services.annotations import DuplicateEntity, claim_update, mention_update
+from archive.services.annotations import (
+    DuplicateEntity,
+    claim_update,
+    entity_names,
+    mention_update,
+    words_as_name,
+)
+from archive.services.occurrences import occurrences_tag
 from archive.text.normalize import normalize
+from archive.text.variants import phrase_key
 
 SHOWN = 15  # entities the picker lists
+UNKNOWN_SHOWN = 5  # names not in the archive yet the picker lists after them
 NAMED = 100  # entities resolve_name may mark exact or variant, so the most mentioned come first
 RACED = "Another change to the same words came first. Reload and try again."
 
@@ -159,7 +170,48 @@ def _candidate(e: Entity) -> dict:
         "description": e.description,
         "mentions": e.n_mentions,
         "match": getattr(e, "match", None),
+        # How the selected words stand to its names (services.annotations.words_as_name),
+        # when the picker sent them: whether adding them as an alias is offered ticked.
+        "words": getattr(e, "words", None),
     }
+
+
+def _unknown_names(query: str) -> list[dict]:
+    """Names not in the archive yet (archive.services.names.unknown_names, as the admin's
+    Unknown names page lists them and from its cache) with a spelling that starts like
+    `query` or is a spelling of it. Read from the cache only, and filled there once when
+    it is empty, bounded as the page bounds it."""
+    from archive.admin import names as names_admin
+    from archive.services.names import unknown_names
+
+    key = names_admin._cache_key(None)
+    rows = cache.get(key)
+    if rows is None:
+        rows = unknown_names(limit=names_admin.UNKNOWN_ROWS, newest=names_admin.UNKNOWN_ARTICLES)
+        cache.set(key, rows, names_admin.UNKNOWN_SECONDS)
+    norm, spelling = normalize(query), phrase_key(query)
+    found = []
+    for row in rows:
+        for name in row.spellings:
+            n = normalize(name)
+            if n.startswith(norm) or f" {norm}" in n or (spelling and phrase_key(name) == spelling):
+                found.append(
+                    {
+                        "unknown": True,
+                        "name": row.name,
+                        "language": row.language,
+                        "spellings": row.spellings[:6],
+                        "count": row.count,
+                        "articles": row.article_count,
+                    }
+                )
+                break
+        if len(found) >= UNKNOWN_SHOWN:
+            break
+    # The list is kept a while: a spelling made an alias since is no longer unknown.
+    spelled = {normalize(s) for row in found for s in row["spellings"]}
+    known = set(Alias.objects.filter(normalized__in=spelled).values_list("normalized", flat=True))
+    return [row for row in found if not known & {normalize(s) for s in row["spellings"]}]
 
 
 # --- what every endpoint shares -----------------------------------------------------------
@@ -203,7 +255,10 @@ def annotator_errors(exc, context):
     if isinstance(exc, APIException):  # the body, the serializers, AnnotatorPermission
         return _error(first_error(exc.detail), exc.status_code)
     if isinstance(exc, DuplicateEntity):
-        existing = [_candidate(e) for e in _with_counts(exc.entities)]
+        entities = list(_with_counts(exc.entities))
+        for e in entities:  # how the words stand to its names: the alias box's default
+            e.words = words_as_name(exc.words, entity_names(e)) if exc.words else None
+        existing = [_candidate(e) for e in entities]
         return _error(exc.messages[0], 409, existing=existing)
     if isinstance(exc, services.StaleEdit):
         return _error(" ".join(exc.messages), 409)
@@ -309,16 +364,20 @@ class EntitySearch(AnnotatorView):
     with the query, and those the query names in another spelling (resolve_name among every
     entity: Hifter, Serraj): exact names first (any script, normalized), then names starting
     with it, then other spellings, then the rest; each with its kind, names, description and
-    mention count. Two queries: resolve_name's, then the entities.
+    mention count. Two queries: resolve_name's, then the entities. With `words` (the words
+    the analyst selected), each says how they stand to its names (`words`: name, spelling,
+    part or new; one more query, their aliases). `unknown` lists the names not in the
+    archive yet that the query starts or spells (`_unknown_names`).
     """
 
     permissions = ("view_entity",)
 
     def get(self, request, object_id):
         query = request.query_params.get("q", "")[:100].replace("\x00", "").strip()
+        words = request.query_params.get("words", "")[:300].replace("\x00", "").strip()
         key = normalize(query)
         if not key:
-            return Response({"results": []})
+            return Response({"results": [], "unknown": []})
         named = resolve_name(query, among=Entity.objects.all(), fuzzy=False, limit=NAMED)
         exact = Q(pk__in=[m.entity.pk for m in named if m.how == EXACT])
         variant = Q(pk__in=[m.entity.pk for m in named if m.how == VARIANT])
@@ -340,18 +399,49 @@ class EntitySearch(AnnotatorView):
             )
             .order_by("rank", "-n_mentions", "name")[:SHOWN]
         )
+        entities = list(entities)
+        names: dict[int, list[str]] = {e.pk: [n for n, _ in e.own_names()] for e in entities}
+        if words and entities:
+            rows = Alias.objects.filter(entity__in=entities).values_list("entity_id", "name")
+            for entity_id, name in rows:
+                names[entity_id].append(name)
         results = []
         for e in entities:
             e.match = ("exact", "prefix", "variant", "other")[e.rank]
+            if words:
+                e.words = words_as_name(words, names[e.pk])
             results.append(_candidate(e))
-        return Response({"results": results})
+        # A name the archive has no entity for, only when no entity is named exactly.
+        unknown = [] if any(e.rank == 0 for e in entities) else _unknown_names(query)
+        return Response({"results": results, "unknown": unknown})
+
+
+class JSONBooleanField(serializers.BooleanField):
+    """JSON true or false, nothing read as one ("yes", 1): a write is asked for plainly."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid")
+        return data
+
+
+class MentionAddInput(MentionInput):
+    """MentionInput, and whether the words become an alias of the entity: only when the
+    analyst ticks it (the box shows what is added)."""
+
+    add_alias = JSONBooleanField(
+        default=False, error_messages={"invalid": "add_alias must be true or false."}
+    )
 
 
 class MentionAdd(AnnotatorWrite):
+    """Tag the selected words as an entity, or as an entity made on the spot; the words
+    become its alias only with `add_alias`."""
+
     article_permissions = ("add_mention",)
 
     def write(self, request, article):
-        data = self.valid(MentionInput)  # start, end, text, role
+        data = self.valid(MentionAddInput)  # start, end, text, role, add_alias
         new, entity = data.pop("new_entity", None), data.pop("entity", None)
         if new:
             self.check_object_permissions(request, Entity())  # a new entity: add_entity
@@ -359,13 +449,18 @@ class MentionAdd(AnnotatorWrite):
                 article=article, user=request.user, **new, **data
             )
         else:
+            if data["add_alias"]:
+                self.check_object_permissions(request, Alias())  # add_alias
             mention = services.mention_create(
                 article=article, entity=entity, user=request.user, whole_words=True, **data
             )
         name = mention.entity.name
+        added = ""
+        if getattr(mention, "alias_added", None) is not None:
+            added = f" Added “{mention.alias_added.name}” as an alias of {name}."
         if not mention.was_created:  # sent twice (a double click): the first one stands
-            return self.answer(article, f"“{mention.text}” is tagged as {name}.")
-        return self.answer(article, f"Tagged “{mention.text}” as {name}.", status=201)
+            return self.answer(article, f"“{mention.text}” is tagged as {name}.{added}")
+        return self.answer(article, f"Tagged “{mention.text}” as {name}.{added}", status=201)
 
 
 class ClaimAdd(AnnotatorWrite):
@@ -424,6 +519,30 @@ class Delete(AnnotatorWrite):
         return self.answer(article, f"Deleted the {annotation._meta.verbose_name}.")
 
 
+class Occurrences(AnnotatorWrite):
+    """ "Tag every occurrence" of a mention's name: confirmed in this article, suggested in
+    every other one (archive.services.occurrences), with the token the page holds. Answers
+    the counts in `occurrences` beside the annotations."""
+
+    article_permissions = ("change_mention", "add_mention")
+
+    def write(self, request, article):
+        data = self.valid(AnnotationInput, article=article)
+        mention = data["annotation"]
+        if not isinstance(mention, Mention):
+            raise ValidationError("Only a mention's name can be tagged everywhere.")
+        result = occurrences_tag(mention=mention, user=request.user, token=data["token"])
+        response = self.answer(article, result.message())
+        response.data["occurrences"] = {
+            "name": result.name,
+            "here": result.confirmed_here,
+            "suggested": result.suggested,
+            "articles": result.articles,
+            "capped": result.capped,
+        }
+        return response
+
+
 class Edit(AnnotatorWrite):
     """Change one mention (entity, role, status, words) or claim (speaker, kind, status,
     words) in place, with the stale-edit token the page holds."""
@@ -449,3 +568,18 @@ class Edit(AnnotatorWrite):
                 kind=data.get("kind"), status=data.get("status"), span=data["span"], **changes,
             )  # fmt: skip
         return self.answer(article, f"Saved the {what} “{annotation.text[:60]}”.")
+
+
+# The annotator's addresses under an article (archive.admin.articles routes them all):
+# (route, view, the URL name's suffix after "archive_article_annotate").
+ROUTES = [
+    ("", Annotations, ""),
+    ("entities/", EntitySearch, "_entities"),
+    ("mention/", MentionAdd, "_mention"),
+    ("claim/", ClaimAdd, "_claim"),
+    ("review/", Review, "_review"),
+    ("place/", Place, "_place"),
+    ("delete/", Delete, "_delete"),
+    ("edit/", Edit, "_edit"),
+    ("occurrences/", Occurrences, "_occurrences"),
+]

@@ -16,6 +16,8 @@ from simple_history.utils import bulk_update_with_history
 
 from archive.models import (
     SPAN_VISIBLE,
+    Alias,
+    AliasOrigin,
     Article,
     Claim,
     ClaimKind,
@@ -27,10 +29,12 @@ from archive.models import (
     rule_q,
 )
 from archive.permissions import can_delete_annotation
-from archive.services.entities import entity_create
+from archive.reads.names import EXACT, VARIANT, resolve_name
+from archive.services.entities import check_name, entity_create
 from archive.services.propagation import annotations_propagate
 from archive.text.arabic import CLITIC_RUNS, PREFIXES, is_arabic
 from archive.text.normalize import normalize
+from archive.text.variants import name_tokens, phrase_key, same_name, within_name
 
 
 class StaleEdit(ValidationError):
@@ -41,9 +45,10 @@ class DuplicateEntity(ValidationError):
     """A new entity was asked for under a name some entity already carries; `entities`
     holds them, so the annotator can offer them instead."""
 
-    def __init__(self, message: str, entities: list[Entity]):
+    def __init__(self, message: str, entities: list[Entity], words: str = ""):
         super().__init__(message)
         self.entities = entities
+        self.words = words  # the words the analyst selected
 
 
 # What may be glued to the front of an Arabic name and left out of a selection: والسراج,
@@ -155,12 +160,15 @@ def mention_create(
     status: str = Status.CONFIRMED,
     propagate: bool = True,
     whole_words: bool = False,
+    add_alias: bool = False,
 ) -> Mention:
     """Tag words of the body as a mention; a confirmed one is proposed in translations.
 
     Idempotent: the same entity at the same span returns the mention already there (with
     `was_created` False), also when two identical requests arrive at once. `whole_words`
     (an analyst's selection): the span must hold whole words and cross no annotation.
+    `add_alias` (the analyst ticked it): the words become an alias of the entity in the
+    article's language (`alias_from_words`); never otherwise.
     """
     _lock_article(article)
     _check_span(article, start, end, text)
@@ -185,20 +193,75 @@ def mention_create(
         mention.status, mention.role = status, role
         mention.save()
     mention.was_created = created
+    mention.alias_added = (
+        alias_from_words(entity=entity, words=text, language=article.language)
+        if add_alias
+        else None
+    )
     if propagate and status == Status.CONFIRMED:
         annotations_propagate(mentions=[mention], user=user)
     return mention
+
+
+# How selected words stand to an entity's names (`words_as_name`): one of its names already
+# (normalized alike), a spelling of one the matcher finds anyway, words of one (a surname),
+# or a new name.
+NAME, SPELLING, PART, NEW = "name", "spelling", "part", "new"
+
+
+def words_as_name(words: str, names: list[str]) -> str:
+    """How `words` stand to an entity's `names` (its aliases and own names): NAME, SPELLING,
+    PART or NEW. Only a NEW name is worth an alias by default; the annotator shows the
+    others unticked (a spelling or a surname is found without one)."""
+    norm = normalize(words)
+    if not norm:
+        return NAME
+    if any(normalize(n) == norm for n in names):
+        return NAME
+    tokens, key = name_tokens(words), phrase_key(words)
+    same_script = [n for n in names if is_arabic(n) == is_arabic(words)]
+    if (
+        tokens
+        and key
+        and any(phrase_key(n) == key and same_name(tokens, name_tokens(n)) for n in same_script)
+    ):
+        return SPELLING
+    if tokens and any(within_name(tokens, name_tokens(n)) for n in same_script):
+        return PART
+    return NEW
+
+
+def entity_names(entity: Entity) -> list[str]:
+    """Every name an entity is found by: its alias rows and its own names."""
+    names = list(Alias.objects.filter(entity=entity).values_list("name", flat=True))
+    return names + [name for name, _language in entity.own_names()]
+
+
+def alias_from_words(*, entity: Entity, words: str, language: str) -> Alias | None:
+    """The words an analyst tagged, made an alias of `entity` in `language` because they
+    asked for it; None when the entity already has that name (normalized alike)."""
+    words = words.strip()
+    if not words or words_as_name(words, entity_names(entity)) == NAME:
+        return None
+    check_name(words, f"The alias {words[:40]!r}")
+    alias, _created = Alias.objects.get_or_create(
+        entity=entity, name=words, language=language,
+        defaults={"origin": AliasOrigin.ANALYST},
+    )  # fmt: skip
+    return alias
 
 
 @transaction.atomic
 def mention_create_with_entity(
     *, article: Article, name: str, kind: str, start: int, end: int, text: str,
     role: str = MentionRole.OTHER, user=None, description: str = "", duplicate: bool = False,
+    add_alias: bool = False,
 ) -> Mention:  # fmt: skip
     """Make a new entity (entity_create: named `name`, or the words) and tag the words as
     its mention: all or nothing, so a refused tag leaves no entity (nor an alias the matcher
     would use) behind. Sent twice, the second call returns the first's mention instead of
-    making a second entity."""
+    making a second entity. The words become an alias beside its name only with
+    `add_alias` (the analyst's tick)."""
     _lock_article(article)
     _check_span(article, start, end, text)
     existing = (
@@ -213,7 +276,11 @@ def mention_create_with_entity(
     if entity is None:
         _check_new_span(article, start, end)
         _refuse_silent_duplicate(name.strip() or text.strip(), text, description, duplicate)
-        entity = entity_create(name=name, kind=kind, words=text, language=article.language)
+        # entity_create makes an alias of its `words`: the name itself (an own name) when the
+        # analyst did not ask for the words.
+        named = name.strip() or text.strip()
+        words, language = (text, article.language) if add_alias else (named, "en")
+        entity = entity_create(name=named, kind=kind, words=words, language=language)
         if description.strip():
             entity.description = description.strip()[:500]
             entity.save(update_fields=["description"])
@@ -223,25 +290,44 @@ def mention_create_with_entity(
     )  # fmt: skip
 
 
-def _refuse_silent_duplicate(name: str, words: str, description: str, duplicate: bool) -> None:
-    """A name (or the words) that an entity already carries as a name or an alias is that
-    entity, unless the analyst says it is another one (`duplicate`) and tells them apart
-    by a description no namesake has."""
+def _namesakes(name: str, words: str) -> tuple[list[Entity], bool]:
+    """Entities that already carry the name or the words, as a name or an alias, and then
+    those that carry a spelling of the name (resolve_name, as the picker and search read
+    it: Khalifa Hifter is Khalifa Haftar); and whether the first one is only a spelling."""
     keys = {normalize(name), normalize(words)} - {""}
-    namesakes = list(
+    exact = list(
         Entity.objects.filter(
             Q(aliases__normalized__in=keys) | Q(name__iexact=name) | Q(name__iexact=words)
         )
         .distinct()
         .order_by("name")[:10]
     )
+    spelled = [
+        m.entity
+        for m in resolve_name(name, among=Entity.objects.all(), fuzzy=False, limit=10)
+        if m.how in (EXACT, VARIANT) and m.entity.pk not in {e.pk for e in exact}
+    ]
+    return (exact + spelled)[:10], not exact and bool(spelled)
+
+
+def _refuse_silent_duplicate(name: str, words: str, description: str, duplicate: bool) -> None:
+    """A name (or the words) that an entity already carries as a name or an alias, or a
+    spelling of such a name, is that entity, unless the analyst says it is another one
+    (`duplicate`) and tells them apart by a description no namesake has."""
+    namesakes, spelling = _namesakes(name, words)
     if not namesakes:
         return
     if not duplicate:
+        already = (
+            f"“{name}” is a spelling of {namesakes[0].name}, already an entity."
+            if spelling
+            else f"“{name}” is already an entity: {namesakes[0].name}."
+        )
         raise DuplicateEntity(
-            f"“{name}” is already an entity: {namesakes[0].name}. Tag the words as it, or "
-            "confirm that this is a different one and describe the difference.",
+            f"{already} Tag the words as it, or confirm that this is a different one and "
+            "describe the difference.",
             namesakes,
+            words,
         )
     told = description.strip().casefold()
     if not told:

@@ -3,10 +3,11 @@
  * reject a suggestion in place, or delete it, as the analyst's permissions allow. Every
  * change is one request to the server (archive.services: history, stale-edit marker), with
  * the token the page was given for the row (a row changed since is refused, 409). */
-import { el, popupSlot, selectField } from "./dom.js";
+import { el, noteNear, popupSlot, selectField } from "./dom.js";
 import { entityPicker, pickInto } from "./picker.js";
 import { review } from "./lists.js";
 import { save } from "./server.js";
+import { text } from "./strings.js";
 
 // The next word boundary from `at` in `direction` (+1 later, -1 earlier), among `edges`.
 function step(words, at, edge, direction) {
@@ -149,11 +150,24 @@ export function highlightEditor(annotator) {
     return { state, error, picker };
   }
 
+  // "Tag every occurrence": the name confirmed in this article, suggested in the others;
+  // the counts stay beside the words as well as in the status line.
+  async function everywhere(m, element) {
+    const rect = element.getBoundingClientRect();
+    annotator.say(text("every_working", { name: m.text }));
+    const url = config.urls.occurrences || config.urls.annotations + "occurrences/";
+    const saved = await save(annotator, url, { type: "mention", id: m.id, token: m.token });
+    close();
+    if (saved) noteNear(rect, document.getElementById("annotator-status").textContent);
+  }
+
   // `element`: the highlight it was opened on, where the next suggestion is looked for.
   function mentionPart(m, element) {
     const canChange = config.can.review;
     const { state, error, picker } = fields(m, "Entity", "ann-edit-entity", m.entity);
     const suggested = m.status === "suggested" && canChange;
+    const canEverywhere =
+      canChange && config.can.add_mention && m.status !== "rejected" && !m.is_orphaned;
     const decide = (status) => async () => {
       await review(annotator, [m.id], status);
       close();
@@ -186,6 +200,25 @@ export function highlightEditor(annotator) {
               id: "ann-reject",
               text: "Reject suggestion",
               onclick: decide("rejected"),
+            }),
+          )
+        : null,
+      canEverywhere
+        ? el(
+            "div",
+            { class: "ann-everywhere" },
+            el("button", {
+              type: "button",
+              class: "button",
+              id: "ann-every",
+              text: text("every_button"),
+              "aria-describedby": "ann-every-help",
+              onclick: () => everywhere(m, element),
+            }),
+            el("small", {
+              class: "ann-hint",
+              id: "ann-every-help",
+              text: text("every_help", { name: m.text }),
             }),
           )
         : null,

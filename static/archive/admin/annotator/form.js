@@ -1,8 +1,13 @@
 /* The tagging form: the selected words as a mention (an entity found by any alias, or made
- * on the spot) or as a claim (speaker, kind, the entities it is about, its date). */
+ * on the spot) or as a claim (speaker, kind, the entities it is about, its date).
+ * A new entity whose name (or a spelling of it) an entity already has offers that one
+ * first; the words become an alias only when the analyst ticks the box that says so. */
 import { el, noteNear, popupSlot, selectField } from "./dom.js";
 import { describeEntity, entityPicker, pickInto } from "./picker.js";
-import { save as saveChange } from "./server.js";
+import { call, save as saveChange } from "./server.js";
+import { languageArticle, text } from "./strings.js";
+
+const same = (a, b) => a.trim().toLocaleLowerCase() === b.trim().toLocaleLowerCase();
 
 // `annotator` is the shared state (see main.js). Returns {open(span), close()}.
 export function tagForm(annotator) {
@@ -27,8 +32,18 @@ export function tagForm(annotator) {
     const picker = (label, id, onPick) =>
       entityPicker({ label, id, url: config.urls.entities, say, onPick });
 
-    const entity = picker("Entity (any alias, any script)", "ann-entity");
+    const entity = entityPicker({
+      label: "Entity (any alias, any script)",
+      id: "ann-entity",
+      url: config.urls.entities,
+      say,
+      words: span.text,
+      onUnknown: config.can.add_entity ? useUnknown : undefined,
+    });
     const newBox = el("input", { type: "checkbox", id: "ann-new" });
+    const newName = el("input", { id: "ann-new-name", class: "vTextField", value: span.text });
+    // Entities that already carry the new name, or a spelling of it: offered first.
+    const known = el("div", { class: "ann-known", id: "ann-known", hidden: true });
     const newFields = el(
       "div",
       { class: "ann-new-fields", hidden: true },
@@ -36,8 +51,9 @@ export function tagForm(annotator) {
         "div",
         { class: "ann-field" },
         el("label", { for: "ann-new-name", text: "Name (English)" }),
-        el("input", { id: "ann-new-name", class: "vTextField", value: span.text }),
+        newName,
       ),
+      known,
       selectField("ann-new-kind", "Kind", config.kinds, "person"),
       el(
         "div",
@@ -55,10 +71,132 @@ export function tagForm(annotator) {
         }),
       ),
     );
+    // The words as an alias: shown once there is an entity, saying exactly what is added.
+    const aliasBox = el("input", {
+      type: "checkbox",
+      id: "ann-add-alias",
+      "aria-describedby": "ann-add-alias-hint",
+    });
+    const aliasLabel = el("label", { for: "ann-add-alias", id: "ann-add-alias-label" });
+    const aliasHint = el("small", { class: "ann-hint", id: "ann-add-alias-hint" });
+    const aliasField = el(
+      "div",
+      { class: "ann-field ann-inline ann-alias", id: "ann-alias-field", hidden: true },
+      aliasBox,
+      aliasLabel,
+      aliasHint,
+    );
+    let aliasFor = null; // what the box's default was set for: the analyst's tick then stays
+    function updateAlias() {
+      let name = null;
+      let how = null;
+      if (newBox.checked) {
+        name = newName.value.trim() || span.text.trim();
+        how = same(name, span.text) ? "name" : "new_entity";
+      } else if (entity.input.dataset.id) {
+        name = entity.input.value;
+        how = entity.input.dataset.words || "new";
+      }
+      aliasField.hidden = !name || how === "name";
+      if (aliasField.hidden) return;
+      aliasLabel.textContent = text("alias_add", {
+        words: span.text.trim(),
+        language: languageArticle(config.language),
+        entity: name,
+      });
+      aliasHint.textContent = text("alias_hint_" + how);
+      const key = how + "|" + (newBox.checked ? "new" : entity.input.dataset.id);
+      if (key !== aliasFor) {
+        aliasFor = key;
+        aliasBox.checked = how === "new" || how === "new_entity"; // a new spelling only
+      }
+    }
+    entity.input.addEventListener("ann-pick", updateAlias);
+
+    // Tag the words as an entity already in the archive: picked into the form, the alias
+    // box then says what it would add, and Save (focused) tags.
+    function useExisting(o) {
+      newBox.checked = false;
+      newBox.dispatchEvent(new Event("change"));
+      pickInto(o, entity.input);
+      document.getElementById("ann-save").focus();
+    }
+
+    // A name from the texts that no entity has yet: a new entity under that name.
+    function useUnknown(o) {
+      newBox.checked = true;
+      newName.value = o.name;
+      newBox.dispatchEvent(new Event("change"));
+      say(text("unknown_picked", { name: o.name }));
+      document.getElementById("ann-new-kind").focus();
+    }
+
+    function offerList(existing) {
+      return el(
+        "ul",
+        { class: "ann-existing" },
+        ...existing.map((o) =>
+          el(
+            "li",
+            {},
+            describeEntity(o),
+            " ",
+            el("button", {
+              type: "button",
+              class: "button ann-use",
+              text: text("tag_as_this"),
+              "aria-label": text("tag_as_this_label", { entity: o.name }),
+              onclick: () => useExisting(o),
+            }),
+          ),
+        ),
+      );
+    }
+
+    // As the new name is typed: the entities named so (exactly, or in another spelling).
+    let knownTimer = null;
+    let knownSeq = 0;
+    async function checkKnown() {
+      const mine = ++knownSeq;
+      const q = newName.value.trim() || span.text.trim();
+      if (!newBox.checked || !q) {
+        known.hidden = true;
+        return;
+      }
+      try {
+        const body = await call(
+          config.urls.entities +
+            "?q=" +
+            encodeURIComponent(q) +
+            "&words=" +
+            encodeURIComponent(span.text),
+        );
+        if (mine !== knownSeq) return;
+        const found = body.results.filter((o) => o.match === "exact" || o.match === "variant");
+        known.hidden = !found.length;
+        document.getElementById("ann-duplicate-field").hidden = !found.length;
+        if (found.length) {
+          known.replaceChildren(
+            el("p", { class: "ann-known-title", role: "status", text: text("known_title") }),
+            offerList(found),
+          );
+        }
+      } catch (e) {
+        say(e.message, true);
+      }
+    }
+    newName.addEventListener("input", () => {
+      clearTimeout(knownTimer);
+      knownTimer = setTimeout(checkKnown, 250);
+      updateAlias();
+    });
+
     newBox.addEventListener("change", () => {
       newFields.hidden = !newBox.checked;
       entity.input.disabled = newBox.checked;
       entity.wrapper.hidden = newBox.checked; // its list of options would crowd the form
+      updateAlias();
+      checkKnown();
     });
     const mentionPart = el(
       "fieldset",
@@ -74,6 +212,7 @@ export function tagForm(annotator) {
           )
         : null,
       newFields,
+      aliasField,
       selectField("ann-role", "Role", config.roles, "other"),
     );
 
@@ -185,6 +324,7 @@ export function tagForm(annotator) {
           end: span.end,
           text: span.text,
           role: document.getElementById("ann-role").value,
+          add_alias: !aliasField.hidden && aliasBox.checked,
         };
         if (newBox.checked) {
           payload.new_entity = {
@@ -217,31 +357,8 @@ export function tagForm(annotator) {
     // The name is taken: offer the entities that carry it, or a deliberate duplicate.
     function offerExisting(existing) {
       document.getElementById("ann-duplicate-field").hidden = false;
-      error.append(
-        el(
-          "ul",
-          { class: "ann-existing" },
-          ...existing.map((o) =>
-            el(
-              "li",
-              {},
-              describeEntity(o),
-              " ",
-              el("button", {
-                type: "button",
-                class: "button",
-                text: "Tag as this one",
-                onclick: () => {
-                  newBox.checked = false;
-                  newBox.dispatchEvent(new Event("change"));
-                  pickInto(o, entity.input);
-                  save();
-                },
-              }),
-            ),
-          ),
-        ),
-      );
+      known.hidden = true; // the same offer, now under the server's message
+      error.append(offerList(existing));
     }
 
     const popup = el(

@@ -2,9 +2,11 @@
  * analyst types (ARIA combobox and listbox; Up/Down move, Enter or a click picks).
  * The server lists exact names first, then names starting with the text, then the rest;
  * Enter takes the highlighted one, and waits for the answer to what is typed now, so it
- * never takes a weaker match left from an earlier keystroke. */
+ * never takes a weaker match left from an earlier keystroke. A picker given `onUnknown`
+ * also lists, last, names that recur in the texts and belong to no entity yet. */
 import { el } from "./dom.js";
 import { call } from "./server.js";
+import { text } from "./strings.js";
 
 // One option's text: kind, English and Arabic names, description, mentions.
 export function describeEntity(o) {
@@ -29,16 +31,40 @@ export function describeEntity(o) {
   );
 }
 
-// Shows an entity as the picker's choice: its name, and its id for the form to send.
+// One name not in the archive yet: the name, how often it is found, its other spellings.
+export function describeUnknown(o) {
+  const others = o.spellings.filter((s) => s !== o.name).slice(0, 3);
+  return el(
+    "span",
+    { class: "ann-entity-desc ann-unknown" },
+    el("strong", { dir: "auto", text: o.name }),
+    el("small", {
+      text:
+        text("unknown_label") +
+        " · " +
+        text("unknown_detail", { count: o.count, articles: o.articles }) +
+        (others.length ? " · " + text("unknown_also", { spellings: others.join(", ") }) : ""),
+    }),
+  );
+}
+
+// Shows an entity as the picker's choice: its name, its id for the form to send, and how
+// the selected words stand to its names (`words`: name, spelling, part, new), for the form.
+// The input tells its listeners ("ann-pick"), as it does when the choice is typed away.
 export function pickInto(o, input) {
   input.value = o.name;
   input.dataset.id = o.id;
+  if (o.words) input.dataset.words = o.words;
+  else delete input.dataset.words;
+  input.dispatchEvent(new Event("ann-pick"));
 }
 
 // `onPick(option, input)` receives the chosen entity ({id, name, name_ar, kind_label, …});
-// by default it becomes the input's choice (pickInto). Returns {wrapper, input};
+// by default it becomes the input's choice (pickInto). `words`: the selected words, sent so
+// each entity says how they stand to its names. `onUnknown(option, input)`, when given,
+// receives a chosen name that is not in the archive yet. Returns {wrapper, input};
 // wrapper.search() looks up what the input holds now.
-export function entityPicker({ label, id, url, say, onPick = pickInto }) {
+export function entityPicker({ label, id, url, say, onPick = pickInto, words, onUnknown }) {
   const input = el("input", {
     type: "search",
     id,
@@ -73,7 +99,7 @@ export function entityPicker({ label, id, url, say, onPick = pickInto }) {
               pick(i);
             },
           },
-          describeEntity(o),
+          o.unknown ? describeUnknown(o) : describeEntity(o),
         ),
       ),
     );
@@ -86,7 +112,8 @@ export function entityPicker({ label, id, url, say, onPick = pickInto }) {
   function pick(i) {
     const o = options[i];
     if (!o) return;
-    onPick(o, input);
+    if (o.unknown) onUnknown(o, input);
+    else onPick(o, input);
     options = [];
     active = -1;
     show();
@@ -103,9 +130,10 @@ export function entityPicker({ label, id, url, say, onPick = pickInto }) {
     }
     inflight++;
     try {
-      const body = await call(url + "?q=" + encodeURIComponent(q));
+      const asked = words ? "&words=" + encodeURIComponent(words) : "";
+      const body = await call(url + "?q=" + encodeURIComponent(q) + asked);
       if (mine !== seq) return;
-      options = body.results;
+      options = [...body.results, ...(onUnknown ? body.unknown || [] : [])];
       active = options.length ? 0 : -1;
       show();
     } catch (error) {
@@ -116,7 +144,10 @@ export function entityPicker({ label, id, url, say, onPick = pickInto }) {
   }
 
   input.addEventListener("input", () => {
+    const had = "id" in input.dataset;
     delete input.dataset.id;
+    delete input.dataset.words;
+    if (had) input.dispatchEvent(new Event("ann-pick"));
     clearTimeout(timer);
     dirty = true;
     timer = setTimeout(search, 150);
