@@ -37,6 +37,7 @@ urlpatterns = [
         articles.CompareView.as_view(),
         name="article_compare",
     ),
+    path("articles/<str:slug>/text/", articles.article_text, name="article_text"),
     path("search/", search.SearchView.as_view(), name="search"),
     # Any search or filtered article list as an Atom feed (the "Follow" link).
     path("search/feed/", FollowFeed(), name="search_feed"),

@@ -30,7 +30,14 @@ from archive.formats import rendering
 from archive.models import Article, Mention
 from archive.web import caching
 from archive.web.middleware import PIN_COOKIE
-from tests.factories import make_article, make_claim, make_entity, make_mention, make_user
+from tests.factories import (
+    make_article,
+    make_claim,
+    make_entity,
+    make_mention,
+    make_story,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +72,7 @@ def story():
         title="Talks in Tripoli",
         body="Fayez al-Sarraj met the UNSMIL envoy in Tripoli.\nThe talks resume.",
         published="2020-01-05",
+        story=make_story(title="Talks", slug="tripoli-talks"),
     )
     other = make_article(
         slug="other", language="ar", body="التقى السراج في طرابلس.", translation_of=article
@@ -280,8 +288,11 @@ def samples(story) -> dict[str, list[str]]:
         "archive:article_list": ["/articles/"],
         "archive:article_detail": ["/articles/talks/"],
         "archive:article_compare": ["/articles/talks/compare/other/"],
+        "archive:article_text": ["/articles/talks/text/"],
         "archive:search": ["/search/"],
         "archive:search_feed": ["/search/feed/"],
+        "archive:stories": ["/stories/"],
+        "archive:story_detail": ["/stories/tripoli-talks/"],
         "archive:claims": ["/claims/"],
         "archive:claim_detail": [f"/claims/{claim}/"],
         "archive:dates": ["/dates/"],

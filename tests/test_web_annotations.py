@@ -18,6 +18,7 @@ CONTEXT_TERMS = {
     "@context", "id", "type", "label", "total", "first", "startIndex", "items", "motivation",
     "created", "body", "target", "purpose", "value", "format", "source", "selector",
     "start", "end", "exact", "prefix", "suffix", "language", "generator", "name",
+    "creator",
 }  # fmt: skip
 XSD_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
 
@@ -59,15 +60,36 @@ def test_created_is_utc_with_z_and_no_term_outside_the_context(client, annotated
     assert set(keys(collection)) <= CONTEXT_TERMS, set(keys(collection)) - CONTEXT_TERMS
 
 
-def test_targets_are_specific_resources_on_the_api_record(client, annotated):
-    article = annotated["ar"]
-    collection = client.get(f"/api/articles/{article.slug}/annotations/").json()
-    for annotation in collection["first"]["items"]:
-        target = annotation["target"]
-        assert target["type"] == "SpecificResource"
-        assert target["source"] == f"http://testserver/api/articles/{article.slug}/"
-        position = next(s for s in target["selector"] if s["type"] == "TextPositionSelector")
-        assert {"start", "end"} <= set(position) and position["start"] < position["end"]
+def test_targets_are_the_plain_text_their_positions_count_in(client, annotated):
+    """A generic client fetches each target's source and finds every quote at its place."""
+    for article in (annotated["ar"], annotated["en"]):
+        collection = client.get(f"/api/articles/{article.slug}/annotations/").json()
+        assert collection["first"]["items"]
+        for annotation in collection["first"]["items"]:
+            assert annotation["creator"]["type"] == "Organization"
+            target = annotation["target"]
+            assert target["type"] == "SpecificResource"
+            source = target["source"]
+            assert source == {
+                "id": f"http://testserver/articles/{article.slug}/text/",
+                "type": "Text",
+                "format": "text/plain",
+                "language": article.language,
+            }
+            fetched = client.get(source["id"].removeprefix("http://testserver"))
+            assert fetched["Content-Type"] == "text/plain; charset=utf-8"
+            assert fetched["Content-Language"] == article.language
+            text = fetched.content.decode()
+            position = next(s for s in target["selector"] if s["type"] == "TextPositionSelector")
+            quote = next(s for s in target["selector"] if s["type"] == "TextQuoteSelector")
+            assert text[position["start"] : position["end"]] == quote["exact"]
+            assert text[: position["start"]].endswith(quote["prefix"])
+
+
+def test_a_hidden_articles_text_is_not_served(client, annotated):
+    Article.objects.filter(pk=annotated["en"].pk).update(is_public=False)
+    assert client.get(f"/articles/{annotated['en'].slug}/text/").status_code == 404
+    assert client.get("/articles/no-such-article/text/").status_code == 404
 
 
 def test_claim_json_ld_dates_at_their_precision_and_only_people_or_bodies_as_authors(client):

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime
 import json
 
+from django.conf import settings
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from archive.formats.rendering import date_at_precision
@@ -134,12 +136,18 @@ def _utc(moment: datetime.datetime) -> str:
 
 
 def _target(request, article, span) -> dict:
-    """A SpecificResource whose source is the text the positions count in: the `body` of
-    the article's API record (docs/api.md), in Unicode code points."""
+    """A SpecificResource whose source is the text the positions count in: the article's
+    plain text (/articles/<slug>/text/, the API record's `body` as it is), in Unicode code
+    points, so a generic client that fetches the source finds each quote at its place."""
     body = article.body
     return {
         "type": "SpecificResource",
-        "source": request.build_absolute_uri(f"/api/articles/{article.slug}/"),
+        "source": {
+            "id": request.build_absolute_uri(reverse("archive:article_text", args=[article.slug])),
+            "type": "Text",
+            "format": "text/plain",
+            "language": article.language,
+        },
         "selector": [
             {"type": "TextPositionSelector", "start": span.start, "end": span.end},
             {
@@ -150,6 +158,12 @@ def _target(request, article, span) -> dict:
             },
         ],
     }
+
+
+def _creator() -> dict:
+    """Who made the annotation: the archive's analysts, published as the archive (their
+    own names stay in the admin's history)."""
+    return {"type": "Organization", "name": settings.ARCHIVE_SITE_NAME}
 
 
 def _mention_annotation(request, article, mention) -> dict:
@@ -165,6 +179,7 @@ def _mention_annotation(request, article, mention) -> dict:
         "type": "Annotation",
         "motivation": "identifying",
         "created": _utc(mention.created),
+        "creator": _creator(),
         "body": [entity, kind],
         "target": _target(request, article, mention),
     }
@@ -191,6 +206,7 @@ def _claim_annotation(request, article, claim) -> dict:
         "type": "Annotation",
         "motivation": "describing",
         "created": _utc(claim.created),
+        "creator": _creator(),
         "body": bodies,
         "target": _target(request, article, claim),
     }

@@ -1,8 +1,10 @@
-"""The home page, the article list, an article and two articles side by side."""
+"""The home page, the article list, an article, its plain text and two articles side by
+side."""
 
 from __future__ import annotations
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, TemplateView
 
@@ -111,3 +113,12 @@ class CompareView(TemplateView):
         rows, differences = compare(left, right)
         context.update(left=left, right=right, rows=rows, differences=differences)
         return context
+
+
+def article_text(request, slug):
+    """The article's body as plain text, exactly as stored: the text the Web Annotations'
+    positions and quotes count in (Unicode code points), for any client to fetch."""
+    article = get_object_or_404(selectors.listed_articles(body=True), slug=slug)
+    response = HttpResponse(article.body, content_type="text/plain; charset=utf-8")
+    response["Content-Language"] = article.language
+    return response

@@ -30,6 +30,7 @@ def declarations() -> dict[str, frozenset[str]]:
         "archive:article_list": (*article_filters, "page"),
         "archive:article_detail": (),
         "archive:article_compare": (),
+        "archive:article_text": (),
         "archive:search": (*article_filters, "page", "expand", "format"),
         "archive:search_feed": (*article_filters, "expand"),
         "archive:claims": (*ClaimFilter.base_filters, "page", "format"),
