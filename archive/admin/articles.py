@@ -187,16 +187,7 @@ class ArticleAdmin(LargeTableAdmin):
             return self.admin_site.admin_view(view)
 
         prefix = "archive_article_annotate"
-        views = [
-            ("", annotator.Annotations, ""),
-            ("entities/", annotator.EntitySearch, "_entities"),
-            ("mention/", annotator.MentionAdd, "_mention"),
-            ("claim/", annotator.ClaimAdd, "_claim"),
-            ("review/", annotator.Review, "_review"),
-            ("place/", annotator.Place, "_place"),
-            ("delete/", annotator.Delete, "_delete"),
-            ("edit/", annotator.Edit, "_edit"),
-        ]
+        views = annotator.ROUTES
         custom = [
             path(f"<path:object_id>/annotate/{route}", wrap(view.as_view()), name=prefix + suffix)
             for route, view, suffix in views
