@@ -67,6 +67,7 @@ MIN_SHINGLES = 20
 # in paragraph pairs that agree). Measured on tests/data/grouping and the seeds.
 TRANSLATION_ENTITIES = 0.3
 TRANSLATION_ALIGNMENT = 0.6
+BEAD_AGREEMENT = 0.6
 # Coverage: entities shared (weighted Jaccard) with a claim in common, or more entities.
 COVERAGE_ENTITIES = 0.2
 COVERAGE_ENTITIES_ALONE = 0.45
@@ -271,10 +272,10 @@ def alignment_score(
             continue
         ka = set().union(*(left_keys[i] for i in pair.left))
         kb = set().union(*(right_keys[j] for j in pair.right))
-        if ka & kb:
+        # Names and figures common to the whole story (Macron, Tripoli) sit in every
+        # paragraph: a translated paragraph carries most of its counterpart's anchors.
+        if ka and kb and 2 * len(ka & kb) / (len(ka) + len(kb)) >= BEAD_AGREEMENT:
             agreeing += a * ratio + b  # both sides in the right text's units
-        elif not ka and not kb:
-            agreeing += (a * ratio + b) / 2  # nothing to check but the lengths
     return min(1.0, agreeing / (2 * sum(rl)))
 
 
