@@ -109,7 +109,9 @@ def test_many_articles_matched_in_worker_processes_get_the_same_suggestions(peop
         for n in range(PARALLEL_FROM + 10)
     ]
     matcher = build_matcher()
-    one_by_one = [[(m.entity_id, m.start, m.end, m.text) for m in matcher.find(t)] for t in texts]
+    one_by_one = [
+        [(m.entity_id, m.start, m.end, m.text, m.proposal) for m in matcher.find(t)] for t in texts
+    ]
     assert find_all(matcher, texts) == one_by_one
     articles = [make_article(slug=f"a{n}", body=text) for n, text in enumerate(texts)]
     assert suggest_mentions(articles) == sum(len(found) for found in one_by_one)

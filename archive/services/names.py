@@ -39,6 +39,7 @@ from archive.text.arabic import is_arabic
 from archive.text.candidates import candidate_names, group_key
 from archive.text.definitions import FUNCTION_WORDS, find_definitions
 from archive.text.normalize import normalize
+from archive.text.short_forms import acronym
 from archive.text.variants import phrase_key
 
 EVIDENCE = 5  # places kept per proposal
@@ -304,6 +305,24 @@ def _known_names() -> tuple[set[str], set[str]]:
     return normalized, keys
 
 
+def _acronyms(groups: dict[str, _Group]) -> set[tuple[str, str]]:
+    """Pairs of group keys an acronym makes one name: UAE and United Arab Emirates, when
+    one group only has a name of those initials (short_forms.acronym, any kind)."""
+    long: dict[str, set[str]] = {}
+    for key, group in groups.items():
+        for spelling in group.spellings:
+            initials = acronym(spelling, "organization")
+            if initials:
+                long.setdefault(initials, set()).add(key)
+    pairs = set()
+    for key, group in groups.items():
+        for spelling in group.spellings:
+            found = long.get(spelling) if spelling.isupper() and spelling.isalpha() else None
+            if found and len(found) == 1 and key not in found:
+                pairs.add((next(iter(found)), key))
+    return pairs
+
+
 def _find(parent: dict[str, str], key: str) -> str:
     while parent.get(key, key) != key:
         parent[key] = parent.get(parent[key], parent[key])
@@ -400,6 +419,7 @@ def unknown_names(
             a, b = group_key(d.long), group_key(d.short)
             if a and b and a != b:
                 same.add((a, b))
+    same |= _acronyms(groups)
     normalized, keys = _known_names()
 
     def known(spelling: str) -> bool:

@@ -150,7 +150,7 @@ def _token_spans(norm: str) -> list[tuple[int, int, str]]:
     return out
 
 
-MIDDLE_NAMES = 2  # words a known full name may hold between its given name and surname
+MIDDLE_NAMES = 1  # words a known full name may hold between its given name and surname
 BARE_SURNAME = 5  # letters a one-word Arabic name needs to be found without its ال
 WORD_CACHE = 200_000  # distinct words kept normalized, per matcher (a worker's memory)
 FUZZY_MIN_LEN = 5
@@ -598,7 +598,7 @@ class Matcher:
                 and alias.kind == "person"
                 and want == alias.keys[-1]
             ):
-                # One or two middle names inside a known name: Stephanie Turco Williams,
+                # One middle name inside a known name: Stephanie Turco Williams,
                 # عيدروس قاسم الزبيدي for عيدروس الزبيدي.
                 k = j
                 while k < len(toks) and k - j < MIDDLE_NAMES and self._middle_name(toks[k]):
