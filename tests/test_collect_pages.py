@@ -366,3 +366,22 @@ def test_a_missing_page_fails_in_words_and_a_second_try_can_succeed(server):
     serve(server, "fr-sudinfo-damas", "/later")
     item = collect_page(url)
     assert item.status == "imported" and item.attempts == 2 and item.message == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_whose_text_was_imported_from_a_manifest_is_that_article(server, tmp_path):
+    from archive.ingest.importing import import_manifests
+
+    name = "fr-euronews-soudan-wrong-header"
+    (tmp_path / "a.txt").write_text((PAGES / f"{name}.body.txt").read_text())
+    (tmp_path / "manifest.toml").write_text(
+        '[[article]]\nfile = "a.txt"\nlanguage = "fr"\ntitle = "Soudan"\nsource = "Euronews"\n'
+        'url = "https://fr.euronews.com/2023/04/17/soudan?utm_source=rss"\n'
+    )
+    assert import_manifests([tmp_path]).new == ["soudan"]
+    imported = Article.objects.get()
+    assert imported.url_key == "https://fr.euronews.com/2023/04/17/soudan"
+    assert imported.text_fingerprint == text_fingerprint(imported.body)
+    item = collect_page(serve(server, name))
+    assert item.status == "duplicate" and item.article == imported
+    assert Article.objects.count() == 1

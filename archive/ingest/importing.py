@@ -406,7 +406,7 @@ def _prepare(matcher, parsed) -> tuple[str, str, list, str]:
         matcher.normalize(parsed.title)[0],
         body[0],
         suggest.find_all_one(matcher, parsed.body, normalized=body),
-        text_fingerprint(parsed.body),
+        text_fingerprint(parsed.body, normalized=body[0]),
     )
 
 
