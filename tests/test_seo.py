@@ -2,6 +2,7 @@
 canonical and hreflang links, a description, Open Graph tags and a favicon."""
 
 import re
+from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -116,3 +117,24 @@ def test_a_404_page_names_no_canonical_address_and_asks_not_to_be_indexed(client
     assert '<meta name="robots" content="noindex">' in head
     found = client.get("/articles/").content.decode().split("</head>")[0]
     assert 'rel="canonical" href="http://testserver/articles/"' in found
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_every_page_has_a_card_image_of_the_size_it_declares(client, language):
+    import struct
+
+    from django.contrib.staticfiles import finders
+
+    data = make_translation_pair()
+    client.cookies["django_language"] = language
+    for url in ("/", data["en"].get_absolute_url(), data["sarraj"].get_absolute_url()):
+        head = client.get(url).content.decode().split("</head>")[0]
+        image = re.search(r'<meta property="og:image" content="([^"]+)">', head).group(1)
+        assert image.startswith("http://testserver/static/img/card")
+        width = re.search(r'og:image:width" content="(\d+)"', head).group(1)
+        height = re.search(r'og:image:height" content="(\d+)"', head).group(1)
+        assert re.search(r'og:image:alt" content="[^"]{20,}"', head)
+    # The file is a PNG of exactly that size (its IHDR chunk).
+    png = Path(finders.find("img/card.png")).read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert struct.unpack(">II", png[16:24]) == (int(width), int(height))
