@@ -82,10 +82,19 @@ class Case:
     url: str
     floor: str  # a function of benchmarks/floors.py
     floor_kwargs: dict = field(default_factory=dict)
+    # The different objects of the cold figure: (url, floor kwargs) each; empty: the url.
+    variants: list = field(default_factory=list)
+    # One object only (the home page, the dates index): each cold request follows a clear
+    # of the caches, as the first request after a cache entry expires.
+    reset_cold: bool = False
 
     @property
     def admin(self) -> bool:
         return self.group == "admin"
+
+    @property
+    def objects(self) -> list:
+        return self.variants or [(self.url, self.floor_kwargs)]
 
 
 @dataclass
@@ -95,13 +104,16 @@ class Row:
     url: str
     size: int
     status: int
-    p50: float
+    p50: float  # cold: each object asked once, for the first time
     p95: float
     queries: int
-    floor_p50: float | None
+    floor_p50: float | None  # over the same objects, each right after its page
     floor_p95: float | None
-    ratio: float | None
-    requests: int
+    ratio: float | None  # cold p50 / max(floor p50, 2 ms)
+    requests: int  # warm requests
+    warm_p50: float | None = None  # the first object again, `requests` times after a warm-up
+    warm_p95: float | None = None
+    objects: int = 1  # how many different objects the cold figure covers
 
 
 # Environment ------------------------------------------------------------------------------
@@ -290,8 +302,8 @@ def _matches(pg, word: str) -> int:
     ).fetchone()[0]
 
 
-def _bigram(pg, indexed: set[str]) -> str:
-    """The most frequent pair of consecutive indexed words in a sample of English bodies."""
+def _bigrams(pg, indexed: set[str]) -> list[str]:
+    """Pairs of consecutive indexed words in a sample of English bodies, most frequent first."""
     bodies = pg.execute(
         "SELECT body FROM archive_article WHERE is_public AND language = 'en' ORDER BY id LIMIT 200"
     ).fetchall()
@@ -301,7 +313,7 @@ def _bigram(pg, indexed: set[str]) -> str:
         for a, b in zip(words, words[1:], strict=False):
             if a in indexed and b in indexed and a != b:
                 pairs[f"{a} {b}"] += 1
-    return sorted(pairs, key=lambda p: (-pairs[p], p))[0]
+    return sorted(pairs, key=lambda p: (-pairs[p], p))
 
 
 def _with_diacritics(word: str) -> str:
@@ -333,8 +345,10 @@ def _respelt(name: str, taken: set[str]) -> str:
     return name + "h"
 
 
-def pick_params(pg) -> dict:
-    """Concrete slugs, ids and words from the generated data (deterministic)."""
+def pick_params(pg, objects: int = 50) -> dict:
+    """Concrete slugs, ids and words from the generated data (deterministic): one of each
+    (the heaviest or most typical: the most named person, the commonest word), and under
+    "objects" up to `objects` different ones per case (:func:`pick_objects`)."""
     from archive.text.normalize import normalize
 
     one = lambda sql, params=None: pg.execute(sql, params).fetchone()  # noqa: E731
@@ -342,6 +356,7 @@ def pick_params(pg) -> dict:
     public = one("SELECT count(*) FROM archive_article WHERE is_public")[0]
     pages = max(1, math.ceil(public / floors.PAGE))
     params["deep_page"] = max(2, int(pages * 0.8))
+    public_ar = one("SELECT count(*) FROM archive_article WHERE is_public AND language = 'ar'")[0]
     # A translation pair near the middle of the archive, the original with a claim that
     # its translation reports too (same_as).
     pair = one(
@@ -414,22 +429,180 @@ def pick_params(pg) -> dict:
     params["exclude_word"] = ranked[min(len(ranked) - 1, 15)]
     params["filter_word"] = ranked[min(len(ranked) - 1, 5)]
     limit = max(3, public // 1000)
-    rare = None
+    rare: list[str] = []
     candidates = sorted((w for w in ranked if df[w] == 1 and len(w) >= 7), key=len)
-    for word in candidates[:200]:
-        n = _matches(pg, word)
-        if 1 <= n <= limit:
-            rare = word
+    for word in candidates[: 200 + 4 * objects]:
+        if len(rare) >= max(1, objects):
             break
-    params["rare_word"] = rare or ranked[-1]
-    params["phrase"] = _bigram(pg, set(ranked))
+        if 1 <= _matches(pg, word) <= limit:
+            rare.append(word)
+    params["rare_word"] = rare[0] if rare else ranked[-1]
+    bigrams = _bigrams(pg, set(ranked))
+    params["phrase"] = bigrams[0]
     ar_df = _doc_frequencies(pg, "ar")
     ar_words = [w for w in ar_df if _ARABIC.search(w) and len(w) >= 5]
     ar_indexed = _indexed(pg, "arabic", ar_words)
     ar_ranked = sorted((w for w in ar_words if w in ar_indexed), key=lambda w: (-ar_df[w], w))
     params["arabic_word"] = _with_diacritics(ar_ranked[min(len(ar_ranked) - 1, 10)])
     params["normalized_needle"] = normalize(params["entity_needle"])
+    if objects:
+        params["objects"] = pick_objects(
+            pg, objects, public=public, public_ar=public_ar, ranked=ranked,
+            rare=rare or [params["rare_word"]], ar_ranked=ar_ranked, bigrams=bigrams,
+        )  # fmt: skip
     return params
+
+
+def _spread(lo: int, hi: int, n: int) -> list[int]:
+    """Up to `n` distinct whole numbers evenly spread from `lo` to `hi`."""
+    if hi <= lo or n <= 1:
+        return [lo]
+    return sorted({round(lo + (hi - lo) * i / (n - 1)) for i in range(n)})
+
+
+def _ranks(total: int, n: int) -> list[int]:
+    """Up to `n` distinct ranks in 1..`total`: half geometrically spread (1, 2, 3, 5, 8…:
+    the head, where the heaviest objects are), half evenly (down to the tail)."""
+    if total <= n:
+        return list(range(1, total + 1))
+    half = n // 2
+    chosen = {round(total ** (i / max(1, half - 1))) for i in range(half)}
+    for r in _spread(1, total, n):
+        if len(chosen) >= n:
+            break
+        chosen.add(r)
+    r = 1
+    while len(chosen) < n:  # fill with the smallest ranks not taken
+        chosen.add(r)
+        r += 1
+    return sorted(chosen)[:n] if len(chosen) > n else sorted(chosen)
+
+
+def _estimate(pg, table: str) -> int:
+    """PostgreSQL's row estimate of `table` (no count of a huge table)."""
+    return max(0, int(pg.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass",
+                                 [table]).fetchone()[0]))  # fmt: skip
+
+
+def pick_objects(
+    pg, n: int, *, public: int, public_ar: int, ranked: list[str], rare: list[str],
+    ar_ranked: list[str], bigrams: list[str],
+) -> dict:  # fmt: skip
+    """Up to `n` different objects per case, spread over the archive, each chosen by an
+    index (dates, id ranges, stored counts) so that choosing stays cheap at 1,000,000
+    articles: articles old and new, translation pairs, claims, people from the most named
+    down to the rare, dates, list pages from the first to deep ones, common and rare
+    words. Deterministic for a given corpus."""
+    from archive.text.normalize import normalize
+
+    rows = lambda sql, args=None: pg.execute(sql, args).fetchall()  # noqa: E731
+    one = lambda sql, args=None: pg.execute(sql, args).fetchone()  # noqa: E731
+    objects: dict = {}
+    pages = max(1, math.ceil(public / floors.PAGE))
+    objects["pages"] = _ranks(max(1, int(pages * 0.95)), n)
+    objects["deep_pages"] = _spread(max(2, pages // 2), max(2, int(pages * 0.95)), n)
+    ar_pages = max(1, math.ceil(public_ar / floors.PAGE))
+    objects["ar_pages"] = _ranks(max(1, int(ar_pages * 0.95)), n)
+    # Articles old and new: the first public article on or after each of n days spread
+    # over the archive's dates (the date archive's index).
+    first, last = one(
+        "SELECT min(published), max(published) FROM archive_article "
+        "WHERE is_public AND published IS NOT NULL"
+    )
+    days = (last - first).days if first else 0
+    dates = [first + dt.timedelta(days=d) for d in _spread(0, days, n)] if first else []
+    found = rows(
+        "SELECT DISTINCT ON (a.id) a.id, a.slug, a.published, a.published_precision "
+        "FROM unnest(%s::date[]) d, LATERAL (SELECT id, slug, published, published_precision "
+        "FROM archive_article WHERE is_public AND published >= d "
+        "ORDER BY published, published_precision, id LIMIT 1) a",
+        [dates],
+    )
+    found.sort(key=lambda r: (r[2], r[0]))
+    objects["articles"] = [r[1] for r in found]
+    objects["days"] = sorted({r[2] for r in found if r[3] == "day"})
+    years = sorted({r[2].year for r in found})
+    months = sorted({(r[2].year, r[2].month) for r in found if r[3] != "year"})
+    objects["months"] = months[:n]
+    year_pages = _ranks(max(1, math.ceil(public / max(1, len(years)) / floors.PAGE
+                                         * 0.5)), math.ceil(n / max(1, len(years))))  # fmt: skip
+    objects["years"] = [(y, p) for p in year_pages for y in years][:n]
+    # Translation pairs and claims spread over the id range.
+    lo, hi = one("SELECT min(id), max(id) FROM archive_article")
+    objects["pairs"] = [
+        list(r)
+        for r in rows(
+            "SELECT DISTINCT a.slug, t.slug FROM unnest(%s::bigint[]) x, LATERAL ("
+            "SELECT translation_of_id, slug FROM archive_article WHERE id >= x AND is_public "
+            "AND translation_of_id IS NOT NULL ORDER BY id LIMIT 1) t "
+            "JOIN archive_article a ON a.id = t.translation_of_id AND a.is_public",
+            [_spread(lo or 0, hi or 0, n)],
+        )
+    ]
+    lo, hi = one("SELECT min(id), max(id) FROM archive_claim")
+    objects["claims"] = sorted(
+        r[0]
+        for r in rows(
+            "SELECT DISTINCT c.id FROM unnest(%s::bigint[]) x, LATERAL (SELECT c.id "
+            "FROM archive_claim c JOIN archive_article a ON a.id = c.article_id "
+            "WHERE c.id >= x AND c.status <> 'rejected' AND NOT c.is_orphaned AND a.is_public "
+            "ORDER BY c.id LIMIT 1) c",
+            [_spread(lo or 0, hi or 0, n)],
+        )
+    )
+    # People from the most named down to the rare, by their stored counts.
+    people = rows(
+        "SELECT e.id, e.slug, e.name FROM archive_entitycount c JOIN archive_entity e "
+        "ON e.id = c.entity_id WHERE e.kind = 'person' AND c.articles > 0 "
+        "ORDER BY c.mentions DESC, e.id"
+    )
+    picked = [people[r - 1] for r in _ranks(len(people), n)]
+    names = collections.defaultdict(list)
+    for entity_id, name, language in rows(
+        "SELECT entity_id, name, language FROM archive_alias WHERE entity_id = ANY(%s) ORDER BY id",
+        [[p[0] for p in picked]],
+    ):
+        names[entity_id].append((name, language))
+    taken = {r[0] for r in rows("SELECT normalized FROM archive_alias")}
+    objects["people"], objects["person_arabic"], objects["needles"] = [], [], []
+    objects["person_variants"] = []
+    for entity_id, slug, name in picked:
+        aliases = names[entity_id]
+        objects["people"].append(slug)
+        arabic = next((a for a, lang in aliases if lang == "ar"), None)
+        if arabic:
+            objects["person_arabic"].append(arabic)
+        family = next((a for a, lang in aliases if lang == "en" and a.startswith("al-")), None)
+        family = family or name.split()[-1]
+        objects["person_variants"].append(_respelt(family, taken))
+        objects["needles"].append(family.rpartition("-")[2])
+    objects["needles"] = list(dict.fromkeys(objects["needles"]))
+    objects["normalized_needles"] = [normalize(w) for w in objects["needles"]]
+    objects["person_variants"] = list(dict.fromkeys(objects["person_variants"]))
+    objects["person_arabic"] = list(dict.fromkeys(objects["person_arabic"]))
+    # List pages of the entity indexes, the claims and the admin changelists.
+    for kind in ("person", "organization", "place"):
+        count = one("SELECT count(*) FROM archive_entity WHERE kind = %s", [kind])[0]
+        objects[f"{kind}_pages"] = _ranks(
+            max(1, int(math.ceil(count / floors.ENTITY_PAGE) * 0.8)), n
+        )
+    claim_pages = math.ceil(_estimate(pg, "archive_claim") * 0.8 / floors.PAGE)
+    objects["claim_pages"] = _ranks(max(1, claim_pages), n)
+    # An analyst pages a few hundred rows deep, not to the millionth.
+    for table in ("article", "mention", "claim"):
+        total = math.ceil(_estimate(pg, f"archive_{table}") * 0.8 / floors.ADMIN_PAGE)
+        objects[f"admin_{table}_pages"] = _ranks(max(1, min(total, 400)), n)
+    # Words: the n most common, n rare ones, Arabic ones with harakat, phrases.
+    ranked = ranked
+    objects["common_words"] = ranked[:n]
+    objects["filter_words"] = ranked[5 : 5 + n]
+    objects["rare_words"] = rare[:n]
+    objects["arabic_words"] = [_with_diacritics(w) for w in ar_ranked[10 : 10 + n]]
+    phrases = bigrams[:n]
+    objects["phrases"] = [
+        f'"{p}" -{ranked[min(len(ranked) - 1, 15 + i)]}' for i, p in enumerate(phrases)
+    ]
+    return objects
 
 
 def _search_floor_kwargs(q: str, **filters) -> dict:
@@ -541,7 +714,88 @@ def build_cases(p: dict) -> list[Case]:
             {"needle": p["entity_needle"]},
         ),
     ]
+    if p.get("objects"):
+        for case in cases:
+            case.variants = _case_objects(case, p["objects"])
     return cases
+
+
+def _case_objects(case: Case, o: dict) -> list[tuple[str, dict]]:
+    """The (url, floor kwargs) of each object `case` is timed over, its own first."""
+    name, url, kw = case.name, case.url, case.floor_kwargs
+    path = url.split("?")[0]
+
+    def pages(key, param="page", floor_page=True, extra=None):
+        out = []
+        for n in o[key]:
+            query = urlencode({**(extra or {}), **({param: n} if n > 1 else {})})
+            out.append((f"{path}?{query}" if query else path,
+                        {**kw, "page": n} if floor_page else kw))  # fmt: skip
+        return out
+
+    kind = {"people": "person", "organizations": "organization", "places": "place"}
+    if name in ("home", "dates"):
+        case.reset_cold = True
+        return []
+    if name == "articles":
+        return pages("pages")
+    if name == "articles deep page":
+        return pages("deep_pages")
+    if name == "articles language=ar":
+        return pages("ar_pages", extra={"language": "ar"})
+    if name == "articles entity=":
+        return [(f"{path}?{urlencode({'entity': s})}", {"entity": s}) for s in o["people"]]
+    if name in kind:
+        return pages(f"{kind[name]}_pages")
+    if name in ("article", "api article", "api annotations"):
+        pattern = url.replace(kw["slug"], "{}")
+        return [(pattern.format(s), {"slug": s}) for s in o["articles"]]
+    if name in ("compare", "api alignment"):
+        pattern = url.replace(kw["left"], "{0}", 1).replace(kw["right"], "{1}", 1)
+        floor = lambda a, b: {"left": a, "right": b}  # noqa: E731
+        return [(pattern.format(a, b), floor(a, b)) for a, b in o["pairs"]]
+    if name in ("person", "entity feed"):
+        pattern = url.replace(kw["slug"], "{}")
+        return [(pattern.format(s), {**kw, "slug": s}) for s in o["people"]]
+    if name == "year":
+        return [(f"/dates/{y}/" + (f"?page={n}" if n > 1 else ""), {"year": y})
+                for y, n in o["years"]]  # fmt: skip
+    if name == "month":
+        return [(f"/dates/{y}/{m:02d}/", {"year": y, "month": m}) for y, m in o["months"]]
+    if name == "day":
+        return [(f"/dates/{d.year}/{d.month:02d}/{d.day:02d}/",
+                 {"year": d.year, "month": d.month, "day": d.day}) for d in o["days"]]  # fmt: skip
+    if name in ("claims", "api claims"):
+        # The claims floors read the first page only: the ratio is against it.
+        return pages("claim_pages", floor_page=False)
+    if name == "claim":
+        return [(f"/claims/{pk}/", {"pk": pk}) for pk in o["claims"]]
+    if name == "api articles":
+        return pages("pages")
+    if name == "api entities q":
+        return [(f"{path}?q={quote(w)}", {"needle": nw})
+                for w, nw in zip(o["needles"], o["normalized_needles"], strict=True)]  # fmt: skip
+    if name == "admin entities q":
+        return [(f"{path}?q={quote(w)}", {"needle": w}) for w in o["needles"]]
+    if name.startswith("admin "):
+        table = name.split()[1].rstrip("s")
+        return pages(f"admin_{table}_pages", param="p", floor_page=False)
+    if case.group in ("search", "api-search"):
+        label = name.removeprefix("api ").removeprefix("search ")
+        words = {
+            "common word": o["common_words"],
+            "rare word": o["rare_words"],
+            "arabic diacritics": o["arabic_words"],
+            "alias other script": o["person_arabic"],
+            "spelling variant": o["person_variants"],
+            "phrase exclusion": o["phrases"],
+            "filters": o["filter_words"],
+        }[label]
+        filters = {k: kw[k] for k in ("language", "source")} if label == "filters" else {}
+        api = {"api": True} if case.group == "api-search" else {}
+        return [(f"{path}?{urlencode({'q': q, **filters})}",
+                 {**_search_floor_kwargs(q, **filters), **api}) for q in words]  # fmt: skip
+    return []
 
 
 # Measuring ------------------------------------------------------------------------------
@@ -601,36 +855,59 @@ def _timed(call, requests: int, budget: float | None) -> list[float]:
 def measure_case(
     case: Case, size: int, requests: int, public, admin, pg, budget: float | None = None
 ) -> Row:
+    """The cold figure (each object once, for the first time, its floor right after it),
+    then the warm one (the case's own object, `requests` times after a warm-up) and the
+    queries of one more request."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     client = admin if case.admin else public
-    response = client.get(case.url)  # warm-up
-    statuses = {response.status_code}
+    statuses: set[int] = set()
+    floor_fn = getattr(floors, case.floor)
+    floor_failed = False
 
-    def get():
-        answer = client.get(case.url)
+    def get(url):
+        answer = client.get(url)
         if getattr(answer, "streaming", False):
             b"".join(answer.streaming_content)
         statuses.add(answer.status_code)
 
-    times = _timed(get, requests, budget)
+    cold: list[float] = []
+    fcold: list[float] = []
+    started = time.perf_counter()
+    for i, (url, kwargs) in enumerate(case.objects):
+        if budget and i >= MIN_REQUESTS and time.perf_counter() - started > budget:
+            break
+        if case.reset_cold:
+            reset_caches()
+        t0 = time.perf_counter()
+        get(url)
+        cold.append((time.perf_counter() - t0) * 1000)
+        if floor_failed:
+            continue
+        # The floor after the page: the rows are in PostgreSQL's buffers for it, so the
+        # ratio errs against the page.
+        try:
+            t0 = time.perf_counter()
+            floor_fn(pg, **kwargs)
+            fcold.append((time.perf_counter() - t0) * 1000)
+        except Exception as error:  # a floor that breaks must not hide the page's figure
+            floor_failed = True
+            print(f"  floor {case.floor} failed: {type(error).__name__}: {error}",
+                  file=sys.stderr)  # fmt: skip
+    get(case.url)  # warm-up
+    warm = _timed(lambda: get(case.url), requests, budget)
     status = max(statuses, key=lambda s: s != 200)
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(case.url)
     queries = len(ctx)
     status = response.status_code if status == 200 else status
-    floor_fn = getattr(floors, case.floor)
+    p50 = statistics.median(cold)
     floor_p50 = floor_p95 = ratio = None
-    try:
-        floor_fn(pg, **case.floor_kwargs)  # warm-up
-        ftimes = _timed(lambda: floor_fn(pg, **case.floor_kwargs), requests, budget)
-        floor_p50, floor_p95 = statistics.median(ftimes), percentile(ftimes, 0.95)
-    except Exception as error:  # a floor that breaks must not hide the page's figure
-        print(f"  floor {case.floor} failed: {type(error).__name__}: {error}", file=sys.stderr)
-    p50 = statistics.median(times)
-    if floor_p50 is not None:
+    if fcold and not floor_failed:
+        floor_p50, floor_p95 = statistics.median(fcold), percentile(fcold, 0.95)
         ratio = p50 / max(floor_p50, FLOOR_MIN_MS)
+    r2 = lambda v: None if v is None else round(v, 2)  # noqa: E731
     return Row(
         case=case.name,
         group=case.group,
@@ -638,21 +915,24 @@ def measure_case(
         size=size,
         status=status,
         p50=round(p50, 2),
-        p95=round(percentile(times, 0.95), 2),
+        p95=round(percentile(cold, 0.95), 2),
         queries=queries,
-        floor_p50=None if floor_p50 is None else round(floor_p50, 2),
-        floor_p95=None if floor_p95 is None else round(floor_p95, 2),
-        ratio=None if ratio is None else round(ratio, 2),
-        requests=len(times),
+        floor_p50=r2(floor_p50),
+        floor_p95=r2(floor_p95),
+        ratio=r2(ratio),
+        requests=len(warm),
+        warm_p50=round(statistics.median(warm), 2),
+        warm_p95=round(percentile(warm, 0.95), 2),
+        objects=len(cold),
     )
 
 
 def measure_size(
-    size: int, requests: int, pg, *, budget: float | None = None, log=print
+    size: int, requests: int, pg, *, budget: float | None = None, objects: int = 50, log=print
 ) -> tuple[dict, list[Row]]:
     """Pick the cases from the data behind Django's default database and measure them."""
     reset_caches()
-    params = pick_params(pg)
+    params = pick_params(pg, objects)
     cases = build_cases(params)
     public, admin = clients()
     rows = []
@@ -661,8 +941,9 @@ def measure_size(
         rows.append(row)
         ratio = "" if row.ratio is None else f"{row.ratio:6.1f}x"
         log(
-            f"  {size:>7,} {case.name:28} {row.status:>3} p50 {row.p50:8.1f} p95 {row.p95:8.1f}"
-            f" q {row.queries:3}  floor {row.floor_p50 or 0:7.1f} {ratio}"
+            f"  {size:>7,} {case.name:28} {row.status:>3} cold p50 {row.p50:7.1f} p95 "
+            f"{row.p95:7.1f} ({row.objects:2} objects)  warm p95 {row.warm_p95:7.1f}"
+            f"  q {row.queries:3}  floor {row.floor_p50 or 0:6.1f} {ratio}"
             + ("" if row.requests == requests else f"  ({row.requests} requests: budget)"),
             flush=True,
         )
@@ -977,10 +1258,15 @@ def render_markdown(results: dict) -> str:
         f"Written by `benchmarks/bench.py` on {results['date']}. Machine: {m.get('cores')} cores"
         f", {m.get('memory_gb', '?')} GB, {m.get('cpu', '?')}; PostgreSQL "
         f"{results.get('postgresql', '?')}; Python {m.get('python')}. "
-        f"{results['requests']} timed requests per case after one warm-up (fewer where "
-        f"{results.get('case_budget') or '–'} s of them ran out: see `requests`; in-process, "
-        "Django's test Client, DEBUG off); floors are hand-written SQL through psycopg "
-        "(benchmarks/floors.py); ratio = case p50 / max(floor p50, 2 ms).",
+        f"Cold: each case over up to {results.get('objects', 1)} different objects spread "
+        "over the archive (articles old and new, people from the most named to the rare, "
+        "common and rare words, list pages from the first to deep ones), each asked once, for "
+        "the first time (`objects`); warm: the case's own object "
+        f"{results['requests']} times after one warm-up (`requests`; fewer where "
+        f"{results.get('case_budget') or '–'} s of them ran out); in-process, Django's test "
+        "Client, DEBUG off, page cache off. Floors are hand-written SQL through psycopg "
+        "(benchmarks/floors.py) over the same objects, each right after its page; ratio = "
+        "cold p50 / max(floor p50, 2 ms). The p95 targets hold for the cold figure.",
         "",
     ]
     if results.get("note"):
@@ -1036,23 +1322,25 @@ def render_markdown(results: dict) -> str:
         lines += [
             f"### {size:,} articles",
             "",
-            "| case | status | p50 ms | p95 ms | queries | floor p50 ms | ratio | requests "
-            "| target |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+            "| case | status | cold p50 ms | cold p95 ms | objects | warm p95 ms | queries "
+            "| floor p50 ms | ratio | requests | target |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
         ]
         for r in (r for r in rows if r.size == size):
             lines.append(
-                f"| {r.case} | {r.status} | {_ms(r.p50)} | {_ms(r.p95)} | {r.queries} | "
-                f"{_ms(r.floor_p50)} | {'–' if r.ratio is None else f'{r.ratio:.1f}×'} | "
-                f"{r.requests} | {row_target(r)} |"
+                f"| {r.case} | {r.status} | {_ms(r.p50)} | {_ms(r.p95)} | {r.objects} | "
+                f"{_ms(r.warm_p95)} | {r.queries} | {_ms(r.floor_p50)} | "
+                f"{'–' if r.ratio is None else f'{r.ratio:.1f}×'} | {r.requests} | "
+                f"{row_target(r)} |"
             )
         lines.append("")
     params = results.get("params") or {}
     if params:
         lines += ["## What the cases used", "", "| size | parameters |", "|---:|---|"]
         for size, p in sorted(params.items(), key=lambda i: int(i[0])):
-            lines.append(f"| {int(size):,} | `{json.dumps(p, ensure_ascii=False)}` |")
-        lines += ["", "URLs: see results.json."]
+            own = {k: v for k, v in p.items() if k != "objects"}
+            lines.append(f"| {int(size):,} | `{json.dumps(own, ensure_ascii=False)}` |")
+        lines += ["", "URLs, and every object of the cold figures: see results.json."]
     # The causes of the misses and what would meet them: read by people, kept beside.
     misses = HERE / "MISSES.md"
     if misses.exists():
@@ -1101,9 +1389,17 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--sizes",
         default=",".join(str(s) for s in DEFAULT_SIZES),
-        help="article counts, comma-separated (default %(default)s)",
+        help="article counts, separated by commas or spaces (default %(default)s)",
     )
-    parser.add_argument("--requests", type=int, default=50, help="timed requests per case")
+    parser.add_argument(
+        "--requests", type=int, default=50, help="warm requests per case (its own object)"
+    )
+    parser.add_argument(
+        "--objects",
+        type=int,
+        default=50,
+        help="different objects per case for the cold figure, each asked once",
+    )
     parser.add_argument(
         "--case-budget",
         type=float,
@@ -1142,7 +1438,7 @@ def main(argv=None) -> int:
         help="measure nothing: rewrite RESULTS.md (and the targets) from results.json",
     )
     args = parser.parse_args(argv)  # fmt: skip
-    sizes = sorted(int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip())
+    sizes = sorted({int(s.replace("_", "")) for s in re.split(r"[,\s]+", args.sizes) if s})
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
     if args.render_only:
@@ -1177,6 +1473,7 @@ def main(argv=None) -> int:
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": machine(),
         "requests": args.requests,
+        "objects": args.objects,
         "case_budget": args.case_budget,
         "note": args.note,
         "sizes": sizes,
@@ -1211,7 +1508,9 @@ def main(argv=None) -> int:
             with psycopg.connect(**conninfo(url), autocommit=True) as pg:
                 pg.prepare_threshold = None  # as Django's connections: no prepared statements
                 results["postgresql"] = postgres_version(pg)
-                params, rows = measure_size(size, args.requests, pg, budget=args.case_budget)
+                params, rows = measure_size(
+                    size, args.requests, pg, budget=args.case_budget, objects=args.objects
+                )
             connection.close()
             results["params"][str(size)] = params
             results["cases"] += [asdict(r) for r in rows]

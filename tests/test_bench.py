@@ -1,9 +1,10 @@
 """The benchmark harness (benchmarks/bench.py) at a tiny size, so that it cannot rot.
 
 Runs the harness's own functions on the test database: every case and its floor at 100
-and at 300 generated articles, 3 requests each. Every case must answer 200, make the same
-number of queries at both sizes (a query count that grows with the archive is a bug), and
-come out as RESULTS.md rows. The load part (gunicorn + locust) is not run here.
+and at 300 generated articles, cold over up to 5 different objects and warm 3 requests
+each. Every case must answer 200 for every object, make the same number of queries at both
+sizes (a query count that grows with the archive is a bug), and come out as RESULTS.md
+rows. The load part (gunicorn + locust) is not run here.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import bench  # noqa: E402
 import floors  # noqa: E402
 
 REQUESTS = 3
+OBJECTS = 5
 SIZES = (100, 300)
 
 
@@ -32,7 +34,9 @@ def _measure(size: int):
     call_command("generate_corpus", articles=size, seed=1, clear=True, verbosity=0)
     with psycopg.connect(**bench.django_conninfo(), autocommit=True) as pg:
         pg.prepare_threshold = None
-        params, rows = bench.measure_size(size, REQUESTS, pg, log=lambda *a, **k: None)
+        params, rows = bench.measure_size(
+            size, REQUESTS, pg, objects=OBJECTS, log=lambda *a, **k: None
+        )
         version = bench.postgres_version(pg)
     return params, rows, version
 
@@ -51,9 +55,23 @@ def test_every_case_answers_with_the_same_queries_at_two_sizes(tmp_path):
     for row in small + large:
         assert row.status == 200, (row.size, row.case, row.url)
         assert row.requests == REQUESTS and row.p50 > 0 and row.p95 >= row.p50
+        assert row.warm_p50 > 0 and row.warm_p95 >= row.warm_p50
+        assert 1 <= row.objects <= OBJECTS
         assert row.queries > 0
         assert row.floor_p50 is not None, f"floor of {row.case} failed"
         assert row.ratio == pytest.approx(row.p50 / max(row.floor_p50, 2.0), rel=0.02, abs=0.01)
+    # The cold figures cover different objects: pages deep and shallow, articles, people
+    # and words of their own, each asked once.
+    cases = {c.name: c for c in bench.build_cases(measured[SIZES[1]][0])}
+    by_name = {r.case: r for r in large}
+    for name in ("articles", "article", "compare", "person", "claim", "year", "month",
+                 "api entities q", "search common word", "search rare word",
+                 "api search spelling variant", "admin mentions"):  # fmt: skip
+        urls = [url for url, _ in cases[name].objects]
+        assert len(set(urls)) == len(urls) >= 3, (name, urls)
+        assert by_name[name].objects == len(urls), name
+    assert cases["home"].reset_cold and len(cases["home"].objects) == 1
+    assert any("page=" in url for url, _ in cases["articles deep page"].objects)
     differing = {
         s.case: (s.queries, g.queries) for s, g in zip(small, large, strict=True)
         if s.queries != g.queries
@@ -77,7 +95,7 @@ def test_every_case_answers_with_the_same_queries_at_two_sizes(tmp_path):
     for size in SIZES:
         assert f"### {size:,} articles" in markdown
     for row in small:
-        assert f"| {row.case} | 200 |" in markdown
+        assert f"| {row.case} | 200 | {row.p50:.1f} | {row.p95:.1f} | {row.objects} |" in markdown
     targets = {t["target"]: t for t in results["targets"]}
     assert targets["query count per request does not grow with size"]["met"] is True
     assert targets["every case answers 200"]["met"] is True
