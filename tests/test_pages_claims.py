@@ -120,3 +120,19 @@ def test_claim_filters_are_boxes_for_a_name_in_any_spelling_and_lists_of_outlets
     # What the box sends: a name as a reader spells it.
     html = client.get("/claims/", {"speaker": "Serraj"}).content.decode()
     assert "we want security" in html
+
+
+def test_a_name_that_names_no_one_is_said_to_be_unrecognised(client):
+    from tests.factories import make_translation_pair
+
+    data = make_translation_pair()
+    html = client.get("/claims/?speaker=Zorglub+Unknown").content.decode()
+    assert "No one in the archive is named “<bdi>Zorglub Unknown</bdi>”" in html
+    # A known name in another spelling is recognised: no such sentence.
+    html = client.get(f"/claims/?speaker={data['sarraj'].slug}&about=السراج").content.decode()
+    assert "No one in the archive is named" not in html
+    html = client.get("/articles/?entity=Zorglub").content.decode()
+    assert "No one in the archive is named “<bdi>Zorglub</bdi>”" in html
+    client.cookies["django_language"] = "ar"
+    html = client.get("/search/?q=talks&entity=Zorglub").content.decode()
+    assert "لا أحد في الأرشيف باسم «<bdi>Zorglub</bdi>»" in html

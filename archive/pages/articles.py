@@ -19,7 +19,13 @@ from archive.models import (
     EntityKind,
     Status,
 )
-from archive.pages.common import filter_options, is_filtered, paginate, stored_count
+from archive.pages.common import (
+    filter_options,
+    is_filtered,
+    paginate,
+    stored_count,
+    unrecognised_names,
+)
 from archive.pages.compare import compare
 from archive.reads import selectors
 from archive.reads.filters import ArticleFilter
@@ -68,6 +74,7 @@ class ArticleListView(TemplateView):
             filter=filterset,
             page_obj=page,
             q=q,
+            unrecognised=unrecognised_names(self.request),
             **filter_options(),
         )
         return context

@@ -10,7 +10,13 @@ from archive.models import (
     ClaimKind,
     Verification,
 )
-from archive.pages.common import ExportMixin, filter_options, is_filtered, paginate
+from archive.pages.common import (
+    ExportMixin,
+    filter_options,
+    is_filtered,
+    paginate,
+    unrecognised_names,
+)
 from archive.reads import selectors
 from archive.reads.filters import ClaimFilter
 from archive.text.context import sentence_around
@@ -36,6 +42,7 @@ class ClaimListView(ExportMixin, TemplateView):
             page_obj=page,
             kinds=ClaimKind.choices,
             statuses=Verification.choices,
+            unrecognised=unrecognised_names(self.request),
             **filter_options(),
         )
         return context

@@ -74,6 +74,20 @@ def stored_count(request, filterset) -> int | None:
     return 0 if pk is None else selectors.public_articles_naming(pk)
 
 
+# The filters whose value is an entity's name or slug (archive.reads.names.entity_id).
+ENTITY_FILTERS = ("entity", "speaker", "about")
+
+
+def unrecognised_names(request) -> list[str]:
+    """The names given to an entity filter that name no entity: the page says so, rather
+    than an empty list that reads as "nothing was said"."""
+    return [
+        request.GET[name].strip()
+        for name in ENTITY_FILTERS
+        if (request.GET.get(name) or "").strip() and entity_id(request.GET[name]) is None
+    ]
+
+
 def filter_options() -> dict:
     """What the article filter form offers: the languages and the public outlets."""
     return {

@@ -6,7 +6,7 @@ from django.views.generic import TemplateView
 
 from archive.formats import exports
 from archive.formats.highlight import mark_hits
-from archive.pages.common import ExportMixin, filter_options, paginate
+from archive.pages.common import ExportMixin, filter_options, paginate, unrecognised_names
 from archive.reads import selectors
 from archive.reads.fulltext import wants_expansion
 from archive.reads.search import search
@@ -32,6 +32,7 @@ class SearchView(ExportMixin, TemplateView):
             q=result.query,
             expand=expand,
             filter=result.filterset,
+            unrecognised=unrecognised_names(self.request),
             **filter_options(),
         )
         if not result.query:
