@@ -261,7 +261,9 @@ def extract(
     return Extracted(
         title=parsed.title,
         paragraphs=paragraphs,
-        byline=" ".join((document.author or parsed.byline or "").split())[:300],
+        byline=" ".join(
+            (document.author or parsed.byline or feed_entry.get("author") or "").split()
+        )[:300],
         published=published,
         precision=precision or "day",
         language=choose_language(parsed.body, declared),
