@@ -296,3 +296,26 @@ def test_the_list_by_one_name_counts_public_articles_naming_it_from_the_stored_c
         make_mention(make_article(body=f"Mangoush again {n}."), person, "Mangoush")
     assert "8 articles" in client.get("/articles/", {"entity": "najla-mangoush"}).content.decode()
     assert query_count(client, "/articles/?entity=najla-mangoush&page=1") == before
+
+
+def test_a_chosen_facet_value_is_cleared_with_one_link(client):
+    from tests.factories import make_translation_pair
+
+    data = make_translation_pair()
+    html = client.get(
+        f"/search/?q=Sarraj&language=ar&source={data['source'].slug}&page=1"
+    ).content.decode()
+    language = re.search(
+        r'<a class="clear-facet" href="([^"]+)" aria-label="Clear the language">', html
+    )
+    source = re.search(
+        r'<a class="clear-facet" href="([^"]+)" aria-label="Clear the source">', html
+    )
+    assert language and source
+    # Each link drops its own value and the page, and keeps the rest.
+    assert "language" not in language.group(1) and "source=" in language.group(1)
+    assert "q=Sarraj" in language.group(1) and "page" not in language.group(1)
+    assert "source" not in source.group(1) and "language=ar" in source.group(1)
+    # Unchosen values have none.
+    html = client.get("/search/?q=Sarraj").content.decode()
+    assert 'class="clear-facet"' not in html
