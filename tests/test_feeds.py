@@ -83,3 +83,21 @@ def test_a_filtered_list_can_be_followed_and_a_bad_filter_is_refused(client):
     assert set(_entry_titles(root)) == {data["en"].title, data["ar"].title}
     response = client.get("/search/feed/?date_from=yesterday")
     assert response.status_code == 400 and b"date_from" in response.content
+
+
+def test_a_feed_answers_304_to_if_modified_since_its_last_modified(client, settings):
+    settings.ARCHIVE_PAGE_CACHE_SECONDS = 0  # the view's own answer (the cache: test_cache)
+    data = make_translation_pair()
+    for url in (data["sarraj"].get_absolute_url() + "feed/", "/search/feed/?q=Sarraj"):
+        first = client.get(url)
+        modified = first["Last-Modified"]
+        again = client.get(url, HTTP_IF_MODIFIED_SINCE=modified)
+        assert again.status_code == 304 and again.content == b""
+        older = "Mon, 01 Jan 2001 00:00:00 GMT"
+        assert client.get(url, HTTP_IF_MODIFIED_SINCE=older).status_code == 200
+    # A later edit moves Last-Modified on (a date counts whole seconds): the reader's old
+    # date gets the new feed.
+    later = data["en"].updated + datetime.timedelta(minutes=1)
+    Article.objects.filter(pk=data["en"].pk).update(title="Changed", updated=later)
+    url = data["sarraj"].get_absolute_url() + "feed/"
+    assert client.get(url, HTTP_IF_MODIFIED_SINCE=modified).status_code == 200

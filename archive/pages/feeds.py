@@ -9,7 +9,9 @@ from django.contrib.syndication.views import Feed
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.cache import get_conditional_response
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.http import parse_http_date_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -38,6 +40,15 @@ class ArchiveAtomFeed(Atom1Feed):
 
 class EntityFeed(Feed):
     feed_type = ArchiveAtomFeed
+
+    def __call__(self, request, *args, **kwargs):
+        # Django's feed sends Last-Modified (its newest entry's) but does not read
+        # If-Modified-Since: a feed reader that sends it back gets a 304, not the feed again.
+        response = super().__call__(request, *args, **kwargs)
+        modified = parse_http_date_safe(response.get("Last-Modified", ""))
+        if response.status_code == 200 and modified is not None:
+            return get_conditional_response(request, last_modified=modified, response=response)
+        return response
 
     # RFC 4287 §4.1.1: a feed names an author unless every entry does; the archive
     # compiles the feed, the outlets and bylines are each entry's own authors.
