@@ -175,25 +175,33 @@ def precision_recall(found: set, gold: set) -> tuple[float, float]:
     return (hits / len(found) if found else 1.0), hits / len(gold)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="measured 2026-12-05: copies P=1.00 R=0.83 (two short AFP Arabic copies missed); "
-    "translations P=0.00 R=0.00 (same-day coverage in another language aligns as well as "
-    "the abridged AFP translations): below the goal, see docs/stories.md",
-)
-def test_real_reprints_and_translations_are_found_with_precision_and_recall(db):
+@pytest.fixture
+def measured(db):
+    """Proposals among the set's articles, and the gold pairs read by hand."""
     call_command("load_initial_data", verbosity=0)  # the archive's entities (and the seeds)
     keys = set(load_set())
     gold = json.loads((DATA / "gold.json").read_text(encoding="utf-8"))
-    proposals = [p for p in run_json() if set(p["articles"]) <= keys]
+    return [p for p in run_json() if set(p["articles"]) <= keys], gold
+
+
+def test_real_reprints_are_found_with_precision_and_recall(measured):
+    proposals, gold = measured
     copies = {frozenset(p["articles"]) for p in proposals if p["kind"] == "copy"}
-    translations = {tuple(p["articles"]) for p in proposals if p["kind"] == "translation"}
-    copy_p, copy_r = precision_recall(copies, {frozenset(pair) for pair in gold["copies"]})
-    tr_p, tr_r = precision_recall(translations, {tuple(pair) for pair in gold["translations"]})
-    report = f"copies P={copy_p:.2f} R={copy_r:.2f}; translations P={tr_p:.2f} R={tr_r:.2f}"
-    print(report, *(p for p in proposals if p["kind"] != "coverage"), sep="\n")
-    assert copy_p >= 0.95 and copy_r >= 0.9, report
-    assert tr_p >= 0.95 and tr_r >= 0.9, report
+    precision, recall = precision_recall(copies, {frozenset(pair) for pair in gold["copies"]})
+    assert precision >= 0.95 and recall >= 0.9, f"copies P={precision:.2f} R={recall:.2f}"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="measured 2026-12-05: translations P=0.00 R=0.00 on this set: the abridged AFP "
+    "Arabic briefs align no better with the English dispatch they render than with the "
+    "same day's other accounts; below the goal, see docs/stories.md",
+)
+def test_real_translations_are_found_with_precision_and_recall(measured):
+    proposals, gold = measured
+    found = {tuple(p["articles"]) for p in proposals if p["kind"] == "translation"}
+    precision, recall = precision_recall(found, {tuple(pair) for pair in gold["translations"]})
+    assert precision >= 0.95 and recall >= 0.9, f"translations P={precision:.2f} R={recall:.2f}"
 
 
 # The story page ---------------------------------------------------------------------------

@@ -48,7 +48,7 @@ from archive.models import (
 )
 from archive.services.slugs import unique_slug
 from archive.text.align import align, number_spans, paragraph_spans, paragraphs
-from archive.text.shingles import Index, Signature, containment, jaccard, signature
+from archive.text.shingles import Index, Signature, containment, shingles, signature
 
 # Articles read per query; what is kept of each is its profile, not its text.
 BATCH = 500
@@ -61,7 +61,9 @@ POSTING_CAP = 400
 
 # Copies: shorter text's shingles found in the other; texts shorter than MIN_SHINGLES
 # shingles (a caption, a one-line brief) are too short to call copies.
-COPY_CONTAINMENT = 0.5
+COPY_CONTAINMENT = 0.4
+# The signatures' estimate below which a candidate is not worth reading its texts again.
+COPY_CANDIDATE = 0.2
 MIN_SHINGLES = 20
 # Translations: entities shared (weighted Dice), then the alignment (share of both texts
 # in paragraph pairs that agree). Measured on tests/data/grouping and the seeds.
@@ -324,21 +326,36 @@ def original_first(a: Profile, b: Profile) -> tuple[Profile, Profile]:
 
 
 def _copies(profiles: dict[int, Profile]) -> Iterator[Found]:
+    """Candidates from the LSH index and the signatures' estimate, then decided on the
+    exact containment of the two texts' shingles (read a batch at a time): on briefs of
+    a few dozen shingles, 128 MinHash values estimate too loosely to decide."""
     indexes: dict[str, Index] = defaultdict(Index)
+    candidates: list[tuple[int, int]] = []
     for p in profiles.values():
         for other_id in indexes[p.language].add(p.id, p.sig):
             q = profiles[other_id]
             if min(p.sig.size, q.sig.size) < MIN_SHINGLES or _linked(p, q, LinkKind.COPY):
                 continue
-            c = containment(p.sig, q.sig)
+            if containment(p.sig, q.sig) >= COPY_CANDIDATE:
+                candidates.append(tuple(sorted((p.id, q.id))))
+    for start in range(0, len(candidates), BATCH):
+        chunk = candidates[start : start + BATCH]
+        ids = {i for pair in chunk for i in pair}
+        texts = {
+            pk: shingles(body)
+            for pk, body in Article.objects.filter(id__in=ids).values_list("id", "body")
+        }
+        for first, second in chunk:
+            a, b = texts[first], texts[second]
+            shared = len(a & b)
+            c = shared / min(len(a), len(b))
             if c >= COPY_CONTAINMENT:
-                first, second = sorted((p.id, q.id))
                 yield Found(
                     LinkKind.COPY,
                     first,
                     second,
                     round(c, 3),
-                    {"containment": round(c, 3), "jaccard": round(jaccard(p.sig, q.sig), 3)},
+                    {"containment": round(c, 3), "jaccard": round(shared / len(a | b), 3)},
                 )
 
 

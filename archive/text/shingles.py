@@ -40,7 +40,7 @@ NUM_PERM = 128
 SHINGLE = 4
 # LSH finds pairs whose Jaccard is about this or more: low enough that a reprint keeping
 # a third of the text (an intro added, the ending cut) is still a candidate.
-CANDIDATE_JACCARD = 0.25
+CANDIDATE_JACCARD = 0.2
 
 _WORD_RE = re.compile(r"\w+")
 # One permutation set for every signature of the process (building it is the slow part).
