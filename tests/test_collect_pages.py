@@ -385,3 +385,44 @@ def test_a_page_whose_text_was_imported_from_a_manifest_is_that_article(server, 
     item = collect_page(serve(server, name))
     assert item.status == "duplicate" and item.article == imported
     assert Article.objects.count() == 1
+
+
+def test_an_arabic_article_on_a_site_that_says_english_is_arabic():
+    content = (PAGES / "ar-eremnews-tripoli.html").read_bytes().replace(b'lang="ar"', b'lang="en"')
+    page = extract(content, "https://example.org/a", {"content-type": "text/html"})
+    assert page.declared_language == "en" and page.language == "ar"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_over_the_size_limit_fails_in_words_and_writes_nothing(server, settings):
+    settings.ARCHIVE_COLLECT_PAGE_MAX_BYTES = 2000
+    item = collect_page(serve(server, "en-endsense-us-attack-yemen"))
+    assert item.status == "failed" and item.message
+    assert Article.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_collecting_one_page_at_once_make_one_article(server):
+    import threading
+
+    from django.db import connection
+
+    url = serve(server, "fr-sudinfo-damas", delay=0.3)  # both fetch before either imports
+    results, errors = [], []
+
+    def work(address):
+        try:
+            results.append(collect(address).outcome)
+        except Exception as exc:  # noqa: BLE001 - the assertion below shows it
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(u,)) for u in (url, url + "?utm_medium=rss")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    assert sorted(results) == ["duplicate", "new"]
+    assert Article.objects.count() == 1 and CollectedItem.objects.count() == 1
