@@ -8,7 +8,15 @@ matches each row whatever its language, using the one GIN index.
 
 A query that names an entity by any of its aliases (in any script) also finds every public
 article that mentions that entity, whatever its language: `find_entities` returns the
-entities named and the alias that matched, for the entity card above the results.
+entities named and the alias that matched, for the entity card above the results. A name
+the archive holds no alias for is recognised by the words it has tagged: when the query's
+words are, in the newest articles holding them, a visible mention of an entity (a surname
+alone, a spelling or a name still under review the matcher suggested), they name it
+(`_tagged_entities`). The articles of an entity searched for are those that mention it and
+those whose text holds one of its names in any script, read by each article's own
+text-search configuration (the Arabic stemmer reads الحوثيين as الحوثيون), so an entity
+made after its articles were imported is found before the matcher has run on them; an
+article where an analyst rejected a mention of it is not found through its names.
 
 Only a bounded set of candidates is ranked: the newest `CANDIDATES` text matches and the
 newest `CANDIDATES` articles naming an expanded entity. A common word matches tens of
@@ -52,7 +60,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Length
 
 from archive.models import (
     NEWEST_FIRST,
@@ -62,12 +70,15 @@ from archive.models import (
     Article,
     Entity,
     EntityCount,
+    EntityKind,
     Mention,
+    Status,
     rule_q,
 )
 from archive.reads.names import MAX_TYPED, clean_typed, exact_aliases, resolve_name
 from archive.text.arabic import ARTICLE, PREFIXES, is_arabic
 from archive.text.normalize import normalize, normalize_with_offsets, original_span
+from archive.text.variants import name_tokens, phrase_key, same_name
 
 if TYPE_CHECKING:
     pass
@@ -87,6 +98,16 @@ CANDIDATES = 300
 PHRASE_SAMPLE = 200
 PHRASE_COMMON = 20
 PHRASE_WINDOW = 20_000  # the most of the newest articles a common phrase is looked for in
+# An entity's names read into its text query: the first NAMES_PER_ENTITY distinct ones, at
+# least NAME_MIN letters (UN, US are stop words in some configurations), within NAMES_CHARS.
+NAMES_PER_ENTITY = 24
+NAME_MIN = 3
+NAMES_CHARS = 2_000
+# Tagged words: the newest TAGGED_ARTICLES articles holding the query's words are read for
+# mentions written as the query (at most TAGGED_WORDS words, TAGGED_TEXTS mention texts).
+TAGGED_ARTICLES = 50
+TAGGED_WORDS = 5
+TAGGED_TEXTS = 500
 
 
 @dataclass(frozen=True)
@@ -190,7 +211,61 @@ def find_entities(query: str, *, limit: int = 3) -> list[EntityMatch]:
             closest = False  # the closest spelling stands for what was typed
         if not closest:
             covered.add(word)
+    if not found and not others:
+        found = _tagged_entities(positive, limit=limit)
     return (found[:limit] + others)[:limit]
+
+
+def _tagged_entities(phrase: str, *, limit: int) -> list[EntityMatch]:
+    """Entities the archive has tagged at these words: visible mentions written as `phrase`
+    (the same spelling key and, word by word, close spellings) in the newest articles
+    holding it. The entity tagged there most often is searched for; the others are offered.
+    For a name with no alias row: a surname alone (الزبيدي, Grundberg), or a spelling the
+    matcher or a name under review suggested. Three or four queries."""
+    words = [w for w in _TOKEN.findall(normalize(phrase)) if w.lower() not in OPERATORS]
+    key, tokens = phrase_key(phrase), name_tokens(phrase)
+    if not words or len(words) > TAGGED_WORDS or not key or not tokens:
+        return []
+    tsquery = text_query('"' + " ".join(words) + '"')
+    if tsquery is None:
+        return []
+    public = Article.objects.public()
+    if tsquery.has_phrase:
+        holding = _phrase_head(public, tsquery, TAGGED_ARTICLES)
+    else:
+        holding = (
+            public.filter(search_vector=tsquery)
+            .order_by(*NEWEST_FIRST)
+            .values("pk")[:TAGGED_ARTICLES]
+        )
+    size = len(phrase)
+    rows = (
+        Mention.objects.filter(rule_q(SPAN_VISIBLE), article_id__in=holding)
+        .annotate(size=Length("text"))
+        .filter(size__gte=size // 2, size__lte=2 * size + 4)
+        .values_list("entity_id", "text")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "entity_id", "text")[:TAGGED_TEXTS]
+    )
+    votes: dict[int, int] = defaultdict(int)
+    for entity_id, text, n in rows:
+        if phrase_key(text) == key and same_name(tokens, name_tokens(text)):
+            votes[entity_id] += n
+    if not votes:
+        return []
+    # The card quotes one of the entity's names, in the reader's script where it has one.
+    arabic = is_arabic(phrase)
+    names: dict[int, Alias] = {}
+    aliases = Alias.objects.filter(
+        entity_id__in=list(votes), entity__in=Entity.objects.public()
+    ).select_related("entity")
+    for alias in sorted(aliases, key=lambda a: (is_arabic(a.name) != arabic, len(a.name), a.pk)):
+        names.setdefault(alias.entity_id, alias)
+    ranked = sorted((pk for pk in votes if pk in names), key=lambda pk: (-votes[pk], pk))
+    return [
+        EntityMatch(names[pk].entity, names[pk], "variant", phrase, searched=i == 0)
+        for i, pk in enumerate(ranked[:limit])
+    ]
 
 
 def excluded_entities(query: str) -> list[int]:
@@ -241,7 +316,7 @@ def _exact_entities(positive: str) -> list[EntityMatch]:
 
 # The languages present (a loose scan of the language index: one probe per language), the
 # configurations they use (%s: codes, %s: configurations), and the query read by each.
-_FORMS_SQL = """
+_CONFIGS_SQL = """
 WITH RECURSIVE present(language) AS (
     (SELECT language FROM archive_article ORDER BY language LIMIT 1)
     UNION ALL
@@ -253,8 +328,20 @@ WITH RECURSIVE present(language) AS (
     WHERE m.language IN (SELECT language FROM present)
     UNION SELECT 'simple'
 )
-SELECT DISTINCT websearch_to_tsquery(config::regconfig, %s)::text FROM configs
 """
+_FORMS_SQL = (
+    _CONFIGS_SQL + "SELECT DISTINCT websearch_to_tsquery(config::regconfig, %s)::text FROM configs"
+)
+# Each of several queries (%s: an array), read by each configuration: (its index, its forms).
+_MANY_FORMS_SQL = (
+    _CONFIGS_SQL
+    + """SELECT q.i, array_agg(DISTINCT f.form ORDER BY f.form)
+FROM unnest(%s::text[]) WITH ORDINALITY AS q(text, i)
+CROSS JOIN configs
+CROSS JOIN LATERAL (SELECT websearch_to_tsquery(config::regconfig, q.text)::text AS form) f
+WHERE f.form <> ''
+GROUP BY q.i"""
+)
 
 
 def text_query(query: str) -> Tsquery | None:
@@ -298,13 +385,69 @@ class Tsquery(SearchQuery):
         return "<->" in self.text
 
 
+def names_queries(entity_ids: list[int]) -> dict[int, Tsquery]:
+    """Each entity's names (its alias rows, every script; a person's full names) as one
+    tsquery: each name a phrase, OR-ed, read by the configurations of the archive's
+    languages, so that each article matches by its own (the Arabic stemmer reads الحوثيين
+    as الحوثيون). Two queries."""
+    phrases: dict[int, list[str]] = defaultdict(list)
+    rows = Alias.objects.filter(entity_id__in=entity_ids).order_by("entity_id", "pk")
+    for entity_id, kind, name in rows.values_list("entity_id", "entity__kind", "normalized"):
+        words = " ".join(WORD.findall(name))
+        taken = phrases[entity_id]
+        if (
+            # A surname alone is also in other people's names (Dbeibah, Ali Dbeibah): a
+            # person is read by full names only; the matcher tells the surname's owner.
+            (kind == EntityKind.PERSON and len(name_tokens(name)) < 2)
+            or len(words.replace(" ", "")) < NAME_MIN
+            or f'"{words}"' in taken
+            or len(taken) >= NAMES_PER_ENTITY
+            or sum(map(len, taken)) + len(words) > NAMES_CHARS
+        ):
+            continue
+        taken.append(f'"{words}"')
+    ids = [pk for pk in entity_ids if phrases.get(pk)]
+    if not ids:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _MANY_FORMS_SQL,
+            [
+                list(SEARCH_CONFIGS),
+                list(SEARCH_CONFIGS.values()),
+                [" or ".join(phrases[pk]) for pk in ids],
+            ],
+        )
+        forms = {ids[i - 1]: found for i, found in cursor.fetchall()}
+    return {
+        pk: Tsquery(" | ".join(f"( {form} )" for form in found))
+        for pk, found in forms.items()
+        if found
+    }
+
+
+@dataclass
+class _Part:
+    """One criterion: the articles of `qs`, matching `tsquery` when there is one."""
+
+    qs: QuerySet
+    tsquery: Tsquery | None = None
+
+    def head(self, limit: int) -> QuerySet:
+        """The ids of its newest `limit` articles (a phrase: see `_phrase_head`)."""
+        if self.tsquery is not None and self.tsquery.has_phrase:
+            return _phrase_head(self.qs, self.tsquery, limit)
+        qs = self.qs if self.tsquery is None else self.qs.filter(search_vector=self.tsquery)
+        return qs.order_by(*NEWEST_FIRST).values("pk")[:limit]
+
+
 @dataclass
 class _Criteria:
     tsquery: Tsquery | None
     entities: list[EntityMatch]  # as given or found (none without expansion)
     entity_ids: list[int]  # those searched for, less the excluded
     excluded: list[int]
-    parts: list[QuerySet]  # one unbounded queryset per criterion
+    parts: list[_Part]  # one per criterion
 
 
 def _criteria(
@@ -322,18 +465,29 @@ def _criteria(
         entity_ids = [pk for pk in entity_ids if pk not in excluded]
     parts = []
     if tsquery is not None:
-        parts.append(qs.filter(search_vector=tsquery))
+        parts.append(_Part(qs, tsquery))
     if entity_ids:
         # A name in many articles: walk the newest articles, probing each (the first 300
         # come quickly). A rare name: that walk would probe the whole archive to find a
         # few; start from its mentions instead. The stored counts tell which (one query).
         named = EntityCount.objects.filter(entity_id__in=entity_ids).aggregate(n=Sum("articles"))
         if (named["n"] or 0) >= RARE_NAME_ARTICLES:
-            parts.append(qs.filter(Exists(_naming(entity_ids))))
+            parts.append(_Part(qs.filter(Exists(_naming(entity_ids)))))
         else:
             mentions = Mention.objects.filter(rule_q(SPAN_VISIBLE), entity_id__in=entity_ids)
-            parts.append(qs.filter(pk__in=mentions.values("article_id")))
+            parts.append(_Part(qs.filter(pk__in=mentions.values("article_id"))))
+        # Its names in every script, where the matcher has not (yet) tagged them; never
+        # where an analyst rejected a mention of it.
+        for entity_id, names in names_queries(entity_ids).items():
+            parts.append(_Part(qs.exclude(Exists(_rejected(entity_id))), names))
     return _Criteria(tsquery, entities or [], entity_ids, excluded, parts)
+
+
+def _rejected(entity_id: int) -> QuerySet:
+    """Mentions of the entity an analyst rejected in the outer article."""
+    return Mention.objects.filter(
+        article=OuterRef("pk"), entity_id=entity_id, status=Status.REJECTED
+    )
 
 
 def _naming(entity_ids: list[int]) -> QuerySet:
@@ -381,9 +535,7 @@ def ranked_candidates(
     if not parts:
         return qs.none(), criteria
     limit = CANDIDATES if limit is None else limit
-    heads = [part.order_by(*NEWEST_FIRST).values("pk")[:limit] for part in parts]
-    if tsquery is not None and tsquery.has_phrase:
-        heads[0] = _phrase_head(qs, tsquery, limit)  # the text part: see there
+    heads = [part.head(limit) for part in parts]
     candidates = heads[0] if len(heads) == 1 else heads[0].union(*heads[1:])
     qs = qs.filter(pk__in=candidates)
     rank = Value(0.0, output_field=FloatField())
@@ -391,7 +543,8 @@ def ranked_candidates(
         rank = Coalesce(SearchRank(F("search_vector"), tsquery), 0.0, output_field=FloatField())
     if entity_ids:
         qs = qs.annotate(names_entity=Exists(_naming(entity_ids)))
-        # Mentioning the named entity weighs like a strong text hit.
+        # Mentioning the named entity weighs like a strong text hit (its names alone found
+        # the article, but an analyst or the matcher has not said it is this entity).
         rank = rank + Case(
             When(names_entity=True, then=Value(0.5)),
             default=Value(0.0),

@@ -14,6 +14,11 @@ text functions (`archive.text.variants`); this module holds the database look-up
 * ``fuzzy``: a close written form by rapidfuzz (a typo: Gaddafri, Haftrar), among aliases
   with the same key or, when nothing else was found, a key that starts alike.
 
+A name that names nobody as typed is also looked up with another ending of its last word
+(`readings`): the plural or the singular of a group's name (Huthi for the Houthis;
+الحوثيين, the oblique plural, and الحوثي for الحوثيون), in the same query. Such a match
+is a variant.
+
 One row per entity (its best alias), exact first, then variant, then fuzzy; only entities
 a reader may see (``Entity.objects.public()``). Two queries at most: the exact/variant
 rows (each with its entity's other names), then fuzzy candidates only when the first
@@ -22,6 +27,7 @@ found nothing.
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 from django.contrib.postgres.expressions import ArraySubquery
@@ -29,12 +35,13 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Length
 
 from archive.models import Alias, Entity
-from archive.text.arabic import is_arabic
+from archive.text.arabic import ARTICLE, is_arabic
 from archive.text.normalize import normalize
 from archive.text.variants import name_tokens, phrase_key, same_name, within_name, written_ratio
 
 __all__ = [
     "NameMatch",
+    "readings",
     "resolve_name",
     "entity_id",
     "exact_aliases",
@@ -71,6 +78,36 @@ def clean_typed(text: str | None) -> str:
     return " ".join(text.split())[:MAX_TYPED]
 
 
+READING_COST = 5.0  # a match through another ending ranks after one of the name as typed
+_LAST_WORD = re.compile(r"([^\W\d_]+)(\W*)$")
+
+
+def readings(text: str) -> list[str]:
+    """`text` with another ending of its last word, as names of groups take them: a Latin
+    plural -s dropped or added (Houthis, Houthi, Huthi); an Arabic nisba plural in -يون or
+    -يين for the other case or the singular in -ي, and a singular in -ي for its plurals
+    (الحوثيون, الحوثيين, الحوثي). Short words are left alone."""
+    m = _LAST_WORD.search(text)
+    if m is None:
+        return []
+    word, tail, head = m.group(1), m.group(2), text[: m.start()]
+    if is_arabic(word):
+        bare = word[2:] if word.startswith(ARTICLE) else word
+        if len(bare) >= 5 and bare.endswith(("يون", "يين")):
+            forms = [word[:-2] + ("ين" if word.endswith("ون") else "ون"), word[:-2]]
+        elif len(bare) >= 3 and bare.endswith("ي"):
+            forms = [word + "ون", word + "ين"]
+        else:
+            return []
+    elif len(word) >= 5 and word.endswith("s") and not word.endswith("ss"):
+        forms = [word[:-1]]
+    elif len(word) >= 4 and not word.endswith("s"):
+        forms = [word + ("S" if word.isupper() else "s")]
+    else:
+        return []
+    return [head + form + tail for form in forms]
+
+
 def _aliases(among: QuerySet | None = None):
     entities = Entity.objects.public() if among is None else among
     return Alias.objects.filter(entity__in=entities.values("pk")).select_related("entity")
@@ -94,26 +131,40 @@ def resolve_name(
     if not words:
         return []
     arabic_query = is_arabic(text)
-    cond = Q(normalized=norm)
-    if key:
-        cond |= Q(variant_key=key)
+    # Other endings of the last word: their exact forms and keys are looked up too.
+    other = [(normalize(r), phrase_key(r), name_tokens(r)) for r in readings(text)]
+    other = [(n, k, w) for n, k, w in other if w]
+    cond = Q(normalized__in=[norm, *(n for n, _, _ in other)])
+    keys = {k for k in (key, *(k for _, k, _ in other)) if k}
+    if keys:
+        cond |= Q(variant_key__in=keys)
     found: list[tuple[tuple, NameMatch]] = []
     # A key is a bucket: within the query's own script the spelling must also be close
     # (Gaddafi shares kdfa with Ghidafaiya); an entity that failed that test is not let
     # back in by its alias in the other script, where only the key can be compared.
     failed: set[int] = set()
     across: list[Alias] = []
+    by_reading: list[tuple[tuple, NameMatch]] = []
     # Each candidate brings its entity's other names, for the test across scripts below.
     names = ArraySubquery(Alias.objects.filter(entity_id=OuterRef("entity_id")).values("name"))
     for alias in _aliases(among).filter(cond).annotate(entity_names=names):
+        alias_words = name_tokens(alias.name)
+        read = next((w for n, _, w in other if n == alias.normalized), None)
+        if read is None:
+            read = next((w for _, _, w in other if same_name(w, alias_words)), None)
         if alias.normalized == norm:
             found.append((_order(EXACT, 100.0, alias, text), NameMatch(alias.entity, alias, EXACT)))
         elif is_arabic(alias.name) != arabic_query:
             across.append(alias)
-        elif same_name(words, name_tokens(alias.name)):
+        elif same_name(words, alias_words):
             # Among spellings, the closest as written first (Ghaghah: Ghaghaa before Ghaqa).
             score = written_ratio(words, alias.name)
             found.append(
+                (_order(VARIANT, score, alias, text), NameMatch(alias.entity, alias, VARIANT))
+            )
+        elif read is not None:  # another ending of the name (Huthi: Houthis)
+            score = written_ratio(read, alias.name) - READING_COST
+            by_reading.append(
                 (_order(VARIANT, score, alias, text), NameMatch(alias.entity, alias, VARIANT))
             )
         else:
@@ -128,17 +179,21 @@ def resolve_name(
     # shares the key kda with al-Khaduh, whose Arabic name is الخدوح).
     for alias in across:
         written = [name_tokens(n) for n in alias.entity_names if is_arabic(n) == arabic_query]
-        if written and not any(within_name(words, name) for name in written):
+        tried = [words, *(w for _, _, w in other)]
+        if written and not any(within_name(w, name) for w in tried for name in written):
             failed.add(alias.entity_id)
     for alias in across:
         if alias.entity_id not in failed:
             # Another script can only be compared by its key: after close same-script ones.
-            found.append(
+            plain = alias.variant_key == key
+            (found if plain else by_reading).append(
                 (
-                    _order(VARIANT, ACROSS_SCRIPTS, alias, text),
+                    _order(VARIANT, ACROSS_SCRIPTS - (0 if plain else READING_COST), alias, text),
                     NameMatch(alias.entity, alias, VARIANT),
                 )
             )
+    if not found:  # another ending only when the name as typed names nobody
+        found = by_reading
     if fuzzy and not found and len(key) >= FUZZY_MIN_KEY and not key.startswith("="):
         # Candidates share the key's first two letters and about its length; rapidfuzz then
         # compares the written forms.
