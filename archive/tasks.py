@@ -5,7 +5,8 @@ number of machines share the queue (each job is taken by one, FOR UPDATE SKIP LO
     poll_feed(feed_id)       poll one feed (archive.ingest.feeds), defer its new items
     collect_item(item_id)    fetch, extract and import one collected address
                              (archive.ingest.pages.collect_page)
-    poll_due_feeds           periodic (ARCHIVE_COLLECT_SCHEDULE): defer the polls now due
+    poll_due_feeds           periodic (ARCHIVE_COLLECT_SCHEDULE): defer the polls now due,
+                             and queue again an item left waiting without a job
     retry_stalled_jobs       periodic (ARCHIVE_WORKER_STALLED_SCHEDULE): a job left "doing"
                              by a worker that stopped sending heartbeats (killed, its
                              machine gone) goes back to the queue
@@ -19,15 +20,19 @@ imports nothing twice. An item's import and its status are one transaction (page
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connection, transaction
 from django.db.models import DateTimeField, ExpressionWrapper, F, Q
 from django.db.models.functions import Now
 from django.utils import timezone
 from procrastinate import exceptions as procrastinate_errors
 from procrastinate.contrib.django import app
+from procrastinate.contrib.django.django_connector import DjangoConnector
+from procrastinate.contrib.django.settings import settings as procrastinate_settings
+from procrastinate.manager import JobManager
 
 logger = logging.getLogger(__name__)
 
@@ -88,9 +93,18 @@ def collect_item(item_id: int) -> str:
         close_old_connections()
 
 
+@functools.cache
+def _django_jobs() -> JobManager:
+    return JobManager(DjangoConnector(alias=procrastinate_settings.DATABASE_ALIAS))
+
+
 def _defer(deferrer, **kwargs) -> bool:
-    """Defer a job; False when one with the same queueing lock is already waiting. In a
-    savepoint: a refused defer must not break the caller's transaction."""
+    """Defer a job on Django's own connection, so that it is part of the caller's
+    transaction: inside a worker, the app's connector is the worker's own connection, and a
+    job deferred there would be seen before the rows it names (a poll's new items). False
+    when a job with the same queueing lock is already waiting; in a savepoint, so that a
+    refused defer does not break the caller's transaction."""
+    deferrer.job_manager = _django_jobs()
     try:
         with transaction.atomic():
             deferrer.defer(**kwargs)
@@ -140,11 +154,39 @@ def poll_due(now=None) -> int:
     return deferred
 
 
+# An item waiting this long with no job for it lost its job (a job that failed without
+# saying so, a queue emptied by hand): it is queued again.
+ORPHAN_SECONDS = 600
+
+
+def requeue_orphans(limit: int = 500) -> int:
+    """Defer `collect_item` again for items left waiting with no job; returns how many."""
+    from archive.models import CollectedItem, CollectStatus
+
+    if not settings.ARCHIVE_COLLECT:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT i.id FROM {CollectedItem._meta.db_table} i
+             WHERE i.status = %s AND i.seen < now() - make_interval(secs => %s)
+               AND NOT EXISTS (
+                   SELECT 1 FROM procrastinate_jobs j
+                    WHERE j.status IN ('todo', 'doing') AND j.lock = 'archive.item:' || i.id)
+             ORDER BY i.seen LIMIT %s
+            """,  # noqa: S608 - the table name is the model's
+            [CollectStatus.WAITING, ORPHAN_SECONDS, limit],
+        )
+        orphans = [row[0] for row in cursor.fetchall()]
+    return sum(defer_collect(item_id) for item_id in orphans)
+
+
 @app.periodic(cron=settings.ARCHIVE_COLLECT_SCHEDULE, periodic_id="due-feeds")
 @app.task(name="archive.poll_due_feeds", queueing_lock="archive.poll_due_feeds")
 def poll_due_feeds(timestamp: int) -> int:
     close_old_connections()
     try:
+        requeue_orphans()
         return poll_due()
     finally:
         close_old_connections()

@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.utils import timezone
 from procrastinate.contrib.django import app
 
 from archive.ingest import feeds
 from archive.ingest.http import HTML_ACCEPT, FetchError, fetch, user_agent
 from archive.models import Article, CollectedItem, CollectStatus, Feed
-from archive.tasks import defer_poll, poll_due
+from archive.tasks import defer_poll, poll_due, requeue_orphans
 from tests.factories import make_source
 from tests.pageserver import DATA, PageServer
 
@@ -408,6 +410,18 @@ def test_due_feeds_are_queued_once_and_their_next_poll_moves_on(server):
     assert [j["args"] for j in queued] == [{"feed_id": due.pk}]
     due.refresh_from_db()
     assert due.next_poll is not None
+
+
+def test_an_item_left_waiting_without_a_job_is_queued_again(server):
+    feed = make_feed(server.url("/rss"))
+    orphan = CollectedItem.objects.create(url=server.url("/a"), url_key="x/a", feed=feed)
+    fresh = CollectedItem.objects.create(url=server.url("/b"), url_key="x/b", feed=feed)
+    CollectedItem.objects.filter(pk=orphan.pk).update(seen=timezone.now() - timedelta(hours=1))
+
+    assert requeue_orphans() == 1
+    assert requeue_orphans() == 0  # its job is waiting now
+    assert [j["args"] for j in jobs("archive.collect_item")] == [{"item_id": orphan.pk}]
+    assert fresh.status == CollectStatus.WAITING
 
 
 @pytest.mark.django_db
