@@ -29,7 +29,7 @@ from archive.web import scopes
 from tests.factories import make_article, make_entity, make_mention, make_story
 from tests.test_cache_attack import public_routes
 
-REDIS = "redis://127.0.0.1:6379/5"  # a database of its own: the other cache tests clear 2, 4
+REDIS = "redis://127.0.0.1:6379/7"  # its own: test_cache clears 2, test_cache_attack 4, attack.py 5
 
 committed = pytest.mark.django_db(transaction=True)
 

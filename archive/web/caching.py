@@ -1,12 +1,21 @@
-"""Public pages and API answers cached under the archive generation, and their ETags.
+"""Public pages and API answers cached under the generations of what they show, and their
+ETags.
 
-The generation is one row that PostgreSQL moves on at every statement writing an archive
-table (statement-level triggers, migration 0009_generation), whichever path wrote: the
-admin, a QuerySet.update(), the annotator, the importer or raw SQL. Each request reads
-it with one tiny query and puts it in the cache key and the ETag, so after an edit every
-older entry simply stops being used: the next request renders afresh. The generation is
-read before the page's data, on the same database, so an entry never holds data older
-than its key.
+A generation is a number PostgreSQL moves on when a write changes what it stands for
+(archive/web/scopes.py, migration 0019_scoped_generations): an article's page
+(`article:<slug>`), an entity's (`entity:<slug>`), a story's, the lists of articles, the
+entity indexes, the claims, the story list, and `global` for what cannot be scoped (a
+rename, a merge, an outlet edited, a bulk load). Triggers on every archive table move them,
+whichever path wrote: the admin, a QuerySet.update(), the annotator, the importer or raw
+SQL; they are moved at commit, so writers never queue on them for longer than a commit.
+Each route declares which scopes it shows (scopes.ROUTES, from the address's arguments; a
+route not declared there shows every broad scope). A request reads its route's scopes and
+`global` with one tiny query and puts them in the cache key and the ETag, so after an edit
+the entries of the pages it changed simply stop being used, and the next request renders
+them afresh, while every other page stays cached: a new article makes stale its own page,
+the pages of the entities it names, its story's and the lists, not the thousands of other
+articles' pages. The generations are read before the page's data, on the same database, so
+an entry never holds data older than its key.
 
 An entry is keyed on what the answer depends on, and on nothing a client can vary at will
 to make the site render again:
@@ -25,18 +34,19 @@ to make the site render again:
   the host (one of ALLOWED_HOSTS);
 - for the API, the renderer that content negotiation picks from Accept and ?format= (with
   the JSON indent it may ask for), not the Accept header's text; the pages read no Accept;
-- the generation, the code's version and the primary database.
+- the generations of the scopes the route shows, the code's version and the primary
+  database.
 
 Cookies: a session or a message waiting bypasses the cache (logged-in staff never get a
 cached page, and a page showing a message is never stored), as does an Authorization
 header; the language cookie is read as above and the CSRF cookie gives the reader's token;
 any other cookie (analytics, a CDN's, the pin to the primary) changes no answer and is
 ignored. A client pinned to the primary (archive.web.middleware) reads the
-generation there, so what it finds under that generation is as fresh as the primary.
+generations there, so what it finds under them is as fresh as the primary.
 
 Only anonymous GETs are cached and only 200 answers stored (never an error), compressed
 (zlib) and only when that comes to at most ARCHIVE_PAGE_CACHE_MAX_BYTES. A cache hit
-touches no session, renders no template and makes no query but the generation's; the
+touches no session, renders no template and makes no query but the generations'; the
 hottest pages are also kept a few seconds in the process, under the same exact key, to
 spare the trip to Redis. The page's CSRF token (the language switch form) is replaced by a
 fresh one for each reader.
