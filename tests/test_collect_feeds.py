@@ -495,3 +495,52 @@ def test_a_feeds_new_items_become_articles_held_for_review(server, empty_queue):
     assert Article.objects.count() == 3
     for path in paths:
         assert server.fetched(path) == 1
+
+
+# --- The admin ---------------------------------------------------------------------------
+
+
+def test_a_failing_feed_says_why_in_the_admin(server, admin_client):
+    feed = make_feed(server.route("/rss", b"oops", status=500))
+    feeds.poll(feed.pk)
+
+    listing = admin_client.get("/admin/archive/feed/").content.decode()
+    assert "failing (once)" in listing and "answered 500 (2 tries)" in listing
+    page = admin_client.get(f"/admin/archive/feed/{feed.pk}/change/").content.decode()
+    assert "failed: answered 500 (2 tries)" in page
+    failing = admin_client.get("/admin/archive/feed/?health=failing").content.decode()
+    assert feed.url in failing
+
+
+def test_poll_now_queues_a_poll_and_says_no_worker_runs(server, admin_client):
+    feed = make_feed(server.url("/rss"))
+    response = admin_client.post(
+        "/admin/archive/feed/",
+        {"action": "poll_now", "_selected_action": [feed.pk]},
+        follow=True,
+    )
+    text = response.content.decode()
+    assert "1 poll queued." in text and "No worker is running" in text
+    assert [j["args"] for j in jobs("archive.poll_feed")] == [{"feed_id": feed.pk}]
+    response = admin_client.post(
+        "/admin/archive/feed/", {"action": "poll_now", "_selected_action": [feed.pk]}, follow=True
+    )
+    assert "0 polls queued; 1 already waiting." in response.content.decode()
+
+
+def test_collected_items_are_listed_read_only_by_status(server, admin_client):
+    data = local_feed(server, "euronews-africa.xml", EURONEWS, "/rss")
+    feed = make_feed(server.route("/rss", data, headers={"Content-Type": RSS}))
+    feeds.poll(feed.pk)
+    item = CollectedItem.objects.filter(feed=feed).first()
+    CollectedItem.objects.filter(pk=item.pk).update(
+        status=CollectStatus.FAILED, message="not HTML but application/pdf"
+    )
+
+    failed = admin_client.get("/admin/archive/collecteditem/?status__exact=failed").content.decode()
+    assert "not HTML but application/pdf" in failed and "Add collected item" not in failed
+    waiting = admin_client.get(
+        f"/admin/archive/collecteditem/?status__exact=waiting&feed__id__exact={feed.pk}"
+    )
+    assert waiting.status_code == 200 and "pope-leo-xiv" in waiting.content.decode()
+    assert admin_client.post(f"/admin/archive/collecteditem/{item.pk}/change/").status_code == 403

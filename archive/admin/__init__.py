@@ -26,7 +26,15 @@ from django.contrib import admin
 from django.utils.functional import lazy
 
 # Each registers its models; collect_url (after articles) mounts "Add from address" on them.
-from archive.admin import annotations, articles, collect_url, entities, links, names  # noqa: F401
+from archive.admin import (  # noqa: F401
+    annotations,
+    articles,
+    collect_url,
+    collecting,
+    entities,
+    links,
+    names,
+)
 from archive.pages.context_processors import site_text
 
 # The archive's name (a setting) in the admin's header and <title>, read per request:
