@@ -325,7 +325,8 @@ def collect_page(
     outlet whose address has the page's host (made when none has). `public` overrides the
     outlet's `publish_collected`. An item already imported or found a duplicate is not
     fetched again unless `refetch` (an analyst pasting it again: its text may have
-    changed); it is then reported as a duplicate. ValueError: not a web address.
+    changed); nothing new is written and the item keeps its status (`collect` reports the
+    outcome "duplicate"). ValueError: not a web address.
     """
     return collect(url, source=source, feed=feed, feed_entry=feed_entry, public=public,
                    refetch=refetch).item  # fmt: skip
@@ -346,8 +347,9 @@ def collect(url, *, source=None, feed=None, feed_entry=None, public=None, refetc
     )
     done = (CollectStatus.IMPORTED, CollectStatus.DUPLICATE)
     if not created and item.status in done and item.article_id and not refetch:
-        CollectedItem.objects.filter(pk=item.pk).update(status=CollectStatus.DUPLICATE)
-        item.status = CollectStatus.DUPLICATE
+        # Nothing new. The item keeps its status: "imported" says it made the article (a
+        # feed's count of articles made reads it), "duplicate" that another item or an
+        # import did.
         return Collected(item, "duplicate", item.article.slug)
     CollectedItem.objects.filter(pk=item.pk).update(attempts=item.attempts + 1)
     item.attempts += 1
@@ -403,7 +405,9 @@ def _import(item, page: Extracted, *, source, public: bool | None) -> Collected:
             else same_address
         )
         if same_text is not None:  # the same text, here or at another address
-            item.status, item.article, item.message = CollectStatus.DUPLICATE, same_text, ""
+            if not (item.status == CollectStatus.IMPORTED and item.article_id == same_text.pk):
+                item.status = CollectStatus.DUPLICATE  # else it made this article: it says so
+            item.article, item.message = same_text, ""
             item.done = timezone.now()
             item.save(update_fields=["status", "article", "message", "done"])
             return Collected(item, "duplicate", same_text.slug)
