@@ -248,3 +248,29 @@ def test_a_story_without_a_public_article_and_an_unknown_story_are_404(client, s
     assert client.get("/stories/embassy/").status_code == 404
     assert client.get("/stories/no-such-story/").status_code == 404
     assert "embassy" not in client.get("/stories/").content.decode()
+
+
+# The admin's review ----------------------------------------------------------------------
+
+
+def test_the_admin_lists_proposals_with_evidence_and_confirms_a_row(admin_client, seeds):
+    run_json()
+    page = admin_client.get("/admin/archive/linkproposal/").content.decode()
+    assert "Libyan government meets US delegation" in page and "alignment" in page
+    proposal = LinkProposal.objects.get(kind="translation")
+    response = admin_client.post(f"/admin/archive/linkproposal/{proposal.pk}/confirm/")
+    assert response.status_code == 302
+    assert Article.objects.get(slug=SEED_TRANSLATION).translation_of.slug == SEED_ORIGINAL
+    proposal.refresh_from_db()
+    assert proposal.status == "accepted" and proposal.decided_by is not None
+
+
+def test_the_admin_rejects_in_bulk(admin_client, seeds):
+    run_json()
+    ids = list(LinkProposal.objects.values_list("pk", flat=True))
+    admin_client.post(
+        "/admin/archive/linkproposal/",
+        {"action": "reject", "_selected_action": ids},
+    )
+    assert set(LinkProposal.objects.values_list("status", flat=True)) == {"rejected"}
+    assert run_json() == []
