@@ -169,6 +169,30 @@ def test_a_windows_1256_page_is_read_by_its_meta_charset_whatever_the_header_say
 
 
 @pytest.mark.parametrize(
+    "meta, header",
+    [
+        (b"", "text/html; charset=ISO-8859-1"),  # no meta, a wrong header
+        (b"", "text/html"),  # nothing said: detected
+        (b'<meta charset="iso-8859-1">', "text/html; charset=windows-1256"),  # a wrong meta
+        (b'<meta charset="iso-8859-1">', "text/html"),  # only a wrong meta
+    ],
+)
+def test_a_windows_1256_page_with_a_missing_or_wrong_label_is_still_read_as_arabic(meta, header):
+    content = (PAGES / "ar-najah-libya-1256.html").read_bytes()
+    label = b'<meta http-equiv="Content-Type" content="text/html; charset=windows-1256">'
+    assert label in content
+    text, encoding = decode(content.replace(label, meta), {"content-type": header})
+    assert encoding == "cp1256" and "حكومة الوفاق الوطني" in text
+
+
+def test_a_french_page_in_latin_1_is_not_taken_for_a_misread_one():
+    text = (PAGES / "fr-euronews-soudan-wrong-header.html").read_text()
+    content = text.replace('charset="utf-8"', 'charset="iso-8859-1"').encode("latin-1", "replace")
+    decoded, encoding = decode(content, {"content-type": "text/html"})
+    assert encoding == "iso8859-1" and "la capitale soudanaise est le théâtre" in decoded
+
+
+@pytest.mark.parametrize(
     "name, wrong, words",
     [
         ("ar-yemeress-sanaa-wrong-header", "windows-1256", "جماعة انصار الله الحوثيين"),

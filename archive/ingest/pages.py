@@ -112,19 +112,36 @@ def _strict(content: bytes, codec: str | None) -> str | None:
         return None
 
 
+_MOJIBAKE_RUN_RE = re.compile(r"[\u00c0-\u00ff]{3,}")
+
+
+def _looks_misread(text: str) -> bool:
+    """Arabic (or any non-Latin script) read as ISO-8859-1 or windows-1252 decodes without
+    error, as runs of accented capitals ("ÇáÍæËí"); French or German never gives such runs
+    in bulk. Misread: most of the text's non-ASCII letters sit in runs of three or more."""
+    high = sum(1 for ch in text if "\u00c0" <= ch <= "\u00ff")
+    if high < 20:
+        return False
+    in_runs = sum(len(run) for run in _MOJIBAKE_RUN_RE.findall(text))
+    return in_runs > 0.5 * high
+
+
 def decode(content: bytes, headers: dict) -> tuple[str, str]:
     """The page's text and the charset it was read in (see the module's docstring)."""
     for bom, codec in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16")):
         if content.startswith(bom):
             return content.decode("utf-8-sig" if codec == "utf-8" else codec, "replace"), codec
-    if not content.isascii() and (text := _strict(content, "utf-8")) is not None:
-        return text, "utf-8"
-    for codec in (_meta_charset(content), _header_charset(headers)):
-        # A label claiming UTF-8 of bytes that are not is wrong: skip it.
-        if codec and codec != "utf-8" and (text := _strict(content, codec)) is not None:
-            return text, codec
     if content.isascii():
         return content.decode("ascii"), "ascii"
+    if (text := _strict(content, "utf-8")) is not None:
+        return text, "utf-8"
+    for codec in (_meta_charset(content), _header_charset(headers)):
+        # A label claiming UTF-8 of bytes that are not is wrong: skip it. A Latin one that
+        # turns the text into runs of accented letters is wrong too (ISO-8859-1 decodes
+        # any bytes, so only the result can say).
+        text = _strict(content, codec) if codec and codec != "utf-8" else None
+        if text is not None and not _looks_misread(text):
+            return text, codec
     from charset_normalizer import from_bytes  # trafilatura's own dependency
 
     best = from_bytes(content).best()
