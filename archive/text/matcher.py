@@ -539,7 +539,8 @@ class Matcher:
                             alias.proposal,
                         )
                     )
-            cands += self._compound(norm, toks, p)
+            if tok.key in _ABD:
+                cands += self._compound(norm, toks, p)
         accepted = _resolve(cands)
         accepted += self._second_pass(norm, toks, accepted)
         accepted.sort(key=lambda c: c.start)
