@@ -10,7 +10,7 @@ PIP_TOOLS := pip-tools==7.6.2
 PIP_COMPILE = $(PY) -m piptools compile --quiet --generate-hashes --strip-extras \
 	--no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
 
-.PHONY: run test test-fast setup install db lint lock bench clean-db backup restore
+.PHONY: run worker test test-fast setup install db lint lock bench clean-db backup restore
 
 # Exactly the versions (and hashes) of requirements/dev.txt: main, dev and embedded.
 # The project itself goes on top without dependencies, so nothing unpinned slips in.
@@ -44,8 +44,17 @@ db: install .env
 
 setup: db
 
+# The web server and, beside it, a worker of the task engine (collecting from feeds: see
+# docs/collecting.md). Stopping `make run` (Ctrl-C) stops the worker too: a background job of
+# a script ignores Ctrl-C, so the trap ends it, letting its running job finish (at most 30 s).
 run: setup
+	@$(PY) manage.py procrastinate worker --shutdown-graceful-timeout 30 & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# A worker alone (more of them, here or on other machines, share the queue in PostgreSQL).
+worker: setup
+	$(PY) manage.py procrastinate worker
 
 # The suite on every core: pytest-xdist workers, each on a test database of its own
 # (TEST_WORKERS=0: one process). The HTML and accessibility checkers (vnu-jar, axe-core)

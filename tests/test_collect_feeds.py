@@ -10,6 +10,7 @@ nothing leaves the machine.
 from __future__ import annotations
 
 import json
+import re
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -544,3 +545,14 @@ def test_collected_items_are_listed_read_only_by_status(server, admin_client):
     )
     assert waiting.status_code == 200 and "pope-leo-xiv" in waiting.content.decode()
     assert admin_client.post(f"/admin/archive/collecteditem/{item.pk}/change/").status_code == 403
+
+
+def test_every_collecting_setting_is_documented_in_env_example():
+    root = DATA.parent.parent
+    read = re.findall(
+        r'env\.\w+\(\s*"((?:ARCHIVE_COLLECT|ARCHIVE_WORKER)\w*)"',
+        (root / "config" / "settings.py").read_text(),
+    )
+    example = (root / ".env.example").read_text()
+    assert len(read) >= 15
+    assert [name for name in read if f"# {name}=" not in example] == []

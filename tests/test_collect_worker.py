@@ -153,3 +153,24 @@ def test_a_worker_killed_mid_batch_loses_and_doubles_nothing():
         assert feed.articles_made == len(PAGES) and feed.failures == 0
     assert "Traceback" not in output, output
     empty_queue()
+
+
+def test_docker_compose_runs_a_worker_on_the_web_apps_database():
+    import yaml
+
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    web, worker = compose["services"]["web"], compose["services"]["worker"]
+    assert worker["command"] == ["./docker/worker.sh"]
+    assert worker["environment"]["DATABASE_URL"] == web["environment"]["DATABASE_URL"]
+    assert worker["depends_on"]["db"]["condition"] == "service_healthy"
+    script = (ROOT / "docker" / "worker.sh").read_text()
+    assert "manage.py procrastinate worker" in script and os.access(
+        ROOT / "docker" / "worker.sh", os.X_OK
+    )
+
+
+def test_make_run_starts_a_worker_and_stops_it_with_the_web_server():
+    makefile = (ROOT / "Makefile").read_text()
+    run = makefile[makefile.index("\nrun: ") :].split("\n\n")[0]
+    assert "manage.py procrastinate worker" in run and "runserver" in run
+    assert "trap 'kill -TERM $$worker" in run

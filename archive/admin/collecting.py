@@ -19,6 +19,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -73,6 +74,8 @@ class FeedAdmin(admin.ModelAdmin):
     list_select_related = ["source"]
     show_full_result_count = False
     actions = ["poll_now"]
+    # An address typed without a scheme is taken as https (Django 6's default already).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["source", "url", "active", "poll_every"]}),
         (
