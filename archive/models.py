@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from archive.links import detail_url
+from archive.text.addresses import text_fingerprint, url_key
 from archive.text.normalize import normalize
 from archive.text.variants import phrase_key
 
@@ -441,6 +442,10 @@ class Article(SlugKeyed, models.Model):
     def refresh_search_text(self):
         self.title_search = normalize(self.title)
         self.body_search = normalize(self.body)
+        # The keys collecting finds an article by (archive.ingest.pages), derived as these
+        # are whatever wrote the article (the admin, loaddata, the importer).
+        self.text_fingerprint = text_fingerprint(self.body, normalized=self.body_search)
+        self.url_key = url_key(self.url) if self.url else ""
 
 
 class EntityKind(models.TextChoices):
