@@ -56,7 +56,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Sum,
     Value,
     When,
 )
@@ -470,15 +469,21 @@ def _criteria(
         # A name in many articles: walk the newest articles, probing each (the first 300
         # come quickly). A rare name: that walk would probe the whole archive to find a
         # few; start from its mentions instead. The stored counts tell which (one query).
-        named = EntityCount.objects.filter(entity_id__in=entity_ids).aggregate(n=Sum("articles"))
-        if (named["n"] or 0) >= RARE_NAME_ARTICLES:
+        counts = dict(
+            EntityCount.objects.filter(entity_id__in=entity_ids).values_list(
+                "entity_id", "articles"
+            )
+        )
+        if sum(counts.values()) >= RARE_NAME_ARTICLES:
             parts.append(_Part(qs.filter(Exists(_naming(entity_ids)))))
         else:
             mentions = Mention.objects.filter(rule_q(SPAN_VISIBLE), entity_id__in=entity_ids)
             parts.append(_Part(qs.filter(pk__in=mentions.values("article_id"))))
-        # Its names in every script, where the matcher has not (yet) tagged them; never
-        # where an analyst rejected a mention of it.
-        for entity_id, names in names_queries(entity_ids).items():
+        # Its names in every script, where the matcher has not (yet) tagged them (an entity
+        # made after its articles came in); never where an analyst rejected a mention of
+        # it. An entity tagged in a page of candidates and more fills them from its mentions.
+        untagged = [pk for pk in entity_ids if counts.get(pk, 0) < CANDIDATES]
+        for entity_id, names in names_queries(untagged).items():
             parts.append(_Part(qs.exclude(Exists(_rejected(entity_id))), names))
     return _Criteria(tsquery, entities or [], entity_ids, excluded, parts)
 
