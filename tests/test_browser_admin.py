@@ -5,7 +5,14 @@ from django.urls import reverse
 
 from archive.models import Claim, Entity, Mention
 from tests.conftest import SCREENSHOTS
-from tests.factories import make_claim, make_entity, make_mention, make_seed_pair, make_user
+from tests.factories import (
+    make_article,
+    make_claim,
+    make_entity,
+    make_mention,
+    make_seed_pair,
+    make_user,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -477,7 +484,9 @@ def test_a_new_entity_under_a_known_name_offers_the_known_one(browser, live_serv
     assert page.is_visible("#ann-new-duplicate")
     assert in_window(page, ".ann-existing button")
     page.screenshot(path=str(SHOTS / "admin-new-entity-known-name.png"))
-    page.click(".ann-existing button")
+    page.click(".ann-existing button")  # picked into the form: Save tags
+    assert page.input_value("#ann-entity") == "Government of National Accord"
+    page.click("#ann-save")
     page.wait_for_selector(".ann-mention.ann-confirmed")
     assert Mention.objects.get(article=en).entity == gna
     assert Entity.objects.count() == 1
@@ -538,3 +547,134 @@ def test_orphans_are_placed_at_the_selection_and_deleted_with_their_tokens(brows
     page.wait_for_selector("#annotator-orphans li", state="detached")
     assert "Deleted the claim." in page.text_content("#annotator-status")
     assert not Claim.objects.filter(pk=claim.pk).exists()
+
+
+# --- Issue 23: a known name offered first, the alias box, "Tag every occurrence" -----------
+
+
+def _haftar_archive():
+    article = make_article(
+        slug="hifter-here",
+        body="Khalifa Hifter met the envoy in Benghazi.\n"
+        "Later Hifter spoke to reporters, and Hifter left.",
+    )
+    # Another spelling of the same name, then the surname alone after it.
+    elsewhere = make_article(
+        slug="hifter-elsewhere", body="Khalifa Haftar was seen in Tobruk. Hifter left.\n"
+    )
+    haftar = make_entity(
+        name="Khalifa Haftar", name_ar="خليفة حفتر", kind="person",
+        description="Commander of the LNA", aliases={"en": ["Khalifa Haftar"]},
+    )  # fmt: skip
+    return article, elsewhere, haftar
+
+
+def _tab_to(page, element_id, back=False, most=20):
+    """Tab (or Shift+Tab) until the element has the focus, as a keyboard user would."""
+    for _ in range(most):
+        if page.evaluate("document.activeElement.id") == element_id:
+            return
+        page.keyboard.press("Shift+Tab" if back else "Tab")
+    raise AssertionError(f"#{element_id} not reached by the keyboard")
+
+
+def test_a_known_spelling_is_offered_the_alias_is_asked_and_every_occurrence_tagged(
+    browser, live_server
+):
+    article, elsewhere, haftar = _haftar_archive()
+    make_user("ana", group="Analyst")
+    page = annotate(browser, live_server, article)
+    # 1. "New entity" for Khalifa Hifter: the archive offers Khalifa Haftar first.
+    assert page.evaluate(SELECT_JS, ["Khalifa Hifter", 0])
+    page.focus("#annotator-body")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#ann-entity-list li")
+    assert "a spelling of this name" in page.inner_text("#ann-entity-list li >> nth=0")
+    _tab_to(page, "ann-new")
+    page.keyboard.press("Space")
+    page.wait_for_selector("#ann-known .ann-use")
+    assert "Khalifa Haftar" in page.inner_text("#ann-known")
+    assert page.is_visible("#ann-new-duplicate")  # a new one stays possible, deliberately
+    page.screenshot(path=str(SHOTS / "annotator-known-spelling-1280.png"))
+    _tab_to(page, f"ann-use-{haftar.pk}")
+    page.keyboard.press("Enter")  # "Tag as this one": picked, Save focused
+    assert page.evaluate("document.activeElement.id") == "ann-save"
+    assert page.input_value("#ann-entity") == "Khalifa Haftar"
+    # 2. The alias box says exactly what it adds, unticked for a spelling the archive knows.
+    label = "Add “Khalifa Hifter” as an English alias of Khalifa Haftar"
+    assert page.inner_text("#ann-add-alias-label") == label
+    assert not page.is_checked("#ann-add-alias")
+    assert in_window(page, "#ann-add-alias") and in_window(page, "#ann-save")
+    page.screenshot(path=str(SHOTS / "annotator-alias-box-1280.png"))
+    _tab_to(page, "ann-add-alias", back=True)
+    page.keyboard.press("Space")
+    _tab_to(page, "ann-save")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".ann-mention.ann-confirmed")
+    assert Entity.objects.count() == 1
+    mention = Mention.objects.get(article=article)
+    assert (mention.entity, mention.text) == (haftar, "Khalifa Hifter")
+    assert set(haftar.aliases.values_list("name", "language")) == {
+        ("Khalifa Haftar", "en"),
+        ("Khalifa Hifter", "en"),
+    }
+    # 3. From the mention, "Tag every occurrence": here confirmed, elsewhere suggested.
+    page.focus(".ann-mention.ann-confirmed")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#ann-every")
+    _tab_to(page, "ann-every", back=True)
+    page.screenshot(path=str(SHOTS / "annotator-every-occurrence-1280.png"))
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "() => document.getElementById('annotator-status').textContent.startsWith('Tagged')"
+    )
+    status = page.inner_text("#annotator-status")
+    assert status == "Tagged 2 more in this article; 2 suggested in 1 other article."
+    assert page.locator(".ann-mention.ann-confirmed").count() == 3
+    page.screenshot(path=str(SHOTS / "annotator-every-occurrence-done-1280.png"))
+    assert list(
+        Mention.objects.filter(article=article).order_by("start").values_list("text", "status")
+    ) == [("Khalifa Hifter", "confirmed"), ("Hifter", "confirmed"), ("Hifter", "confirmed")]
+    assert list(
+        Mention.objects.filter(article=elsewhere).order_by("start").values_list("text", "status")
+    ) == [("Khalifa Haftar", "suggested"), ("Hifter", "suggested")]
+
+
+@pytest.mark.parametrize(("width", "language"), [(390, "en"), (1280, "ar"), (390, "ar")])
+def test_the_new_popup_states_fit_a_phone_and_the_arabic_admin(
+    browser, live_server, width, language
+):
+    article, _elsewhere, haftar = _haftar_archive()
+    make_user("ana", group="Analyst")
+    # The admin's language follows the browser's (Accept-Language).
+    context = browser.new_context(viewport={"width": width, "height": 720}, locale=language)
+    page = context.new_page()
+    page.goto(live_server.url + reverse("admin:login"))
+    page.fill("#id_username", "ana")
+    page.fill("#id_password", "pw-analyst-1234")
+    page.click("input[type=submit]")
+    page.wait_for_url(live_server.url + reverse("admin:index"))
+    page.goto(live_server.url + reverse("admin:archive_article_change", args=[article.pk]))
+    assert page.get_attribute("html", "lang") == language
+    page.wait_for_selector("#annotator-suggested h3")  # the annotator's module has run
+    name = f"{width}-{language}"
+    assert page.evaluate(SELECT_JS, ["Khalifa Hifter", 0])  # the text's first words
+    page.dispatch_event("#annotator-body", "mouseup")
+    page.wait_for_selector(".annotator-popup")
+    page.check("#ann-new")
+    page.wait_for_selector(f"#ann-use-{haftar.pk}")
+    page.screenshot(path=str(SHOTS / f"annotator-known-spelling-{name}.png"))
+    page.click(f"#ann-use-{haftar.pk}")
+    assert page.is_visible("#ann-add-alias")
+    for selector in ("#ann-add-alias", "#ann-save"):
+        box = page.locator(selector).bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, selector
+    page.screenshot(path=str(SHOTS / f"annotator-alias-box-{name}.png"))
+    page.click("#ann-save")
+    page.wait_for_selector(".ann-mention.ann-confirmed")
+    page.click(".ann-mention.ann-confirmed")
+    page.wait_for_selector("#ann-every")
+    box = page.locator("#ann-every").bounding_box()
+    assert box and box["x"] + box["width"] <= width
+    page.screenshot(path=str(SHOTS / f"annotator-every-occurrence-{name}.png"))
+    context.close()

@@ -44,10 +44,15 @@ export function statusLine(box) {
 }
 
 // A message shown next to what caused it (`rect`, in the viewport), kept inside the
-// window; it goes away on the next click or key, or after a while.
-export function noteNear(rect, message) {
+// window; it goes away on the next click or key, or after a while. A refusal by default;
+// `done` (true) for the outcome of an action.
+export function noteNear(rect, message, done = false) {
   document.querySelectorAll(".ann-note").forEach((n) => n.remove());
-  const note = el("div", { class: "ann-note", role: "alert", text: message });
+  const note = el("div", {
+    class: done ? "ann-note ann-note-done" : "ann-note",
+    role: done ? "status" : "alert",
+    text: message,
+  });
   document.body.append(note);
   const top = rect && rect.bottom > 0 && rect.top < window.innerHeight ? rect.bottom + 6 : 8;
   const left = rect ? rect.left : 8;

@@ -158,7 +158,7 @@ export function highlightEditor(annotator) {
     const url = config.urls.occurrences || config.urls.annotations + "occurrences/";
     const saved = await save(annotator, url, { type: "mention", id: m.id, token: m.token });
     close();
-    if (saved) noteNear(rect, document.getElementById("annotator-status").textContent);
+    if (saved) noteNear(rect, document.getElementById("annotator-status").textContent, true);
   }
 
   // `element`: the highlight it was opened on, where the next suggestion is looked for.

@@ -144,12 +144,22 @@ export function tagForm(annotator) {
             el("button", {
               type: "button",
               class: "button ann-use",
+              id: "ann-use-" + o.id,
               text: text("tag_as_this"),
               "aria-label": text("tag_as_this_label", { entity: o.name }),
               onclick: () => useExisting(o),
             }),
           ),
         ),
+      );
+    }
+
+    function showKnown(found) {
+      known.hidden = !found.length;
+      document.getElementById("ann-duplicate-field").hidden = !found.length;
+      known.replaceChildren(
+        el("p", { class: "ann-known-title", role: "status", text: text("known_title") }),
+        offerList(found),
       );
     }
 
@@ -173,14 +183,7 @@ export function tagForm(annotator) {
         );
         if (mine !== knownSeq) return;
         const found = body.results.filter((o) => o.match === "exact" || o.match === "variant");
-        known.hidden = !found.length;
-        document.getElementById("ann-duplicate-field").hidden = !found.length;
-        if (found.length) {
-          known.replaceChildren(
-            el("p", { class: "ann-known-title", role: "status", text: text("known_title") }),
-            offerList(found),
-          );
-        }
+        showKnown(found);
       } catch (e) {
         say(e.message, true);
       }
@@ -346,8 +349,13 @@ export function tagForm(annotator) {
       // A refusal stays in the form, with the entities that already carry a taken name.
       const saved = await saveChange(annotator, url, payload, (e) => {
         error.replaceChildren(e.message);
-        if (e.body && e.body.existing) offerExisting(e.body.existing);
-        popup.scrollTop = popup.scrollHeight; // the message and its choices, above Save
+        popup.scrollTop = popup.scrollHeight; // the message, above Save
+        // The entities that carry the name, in view above it.
+        if (e.body && e.body.existing) {
+          offerExisting(e.body.existing);
+          // Clear of the buttons that stay at the bottom of the pop-up.
+          known.querySelector("button").scrollIntoView({ block: "center" });
+        }
       });
       saving = false;
       if (button) button.disabled = false;
@@ -357,8 +365,9 @@ export function tagForm(annotator) {
     // The name is taken: offer the entities that carry it, or a deliberate duplicate.
     function offerExisting(existing) {
       document.getElementById("ann-duplicate-field").hidden = false;
-      known.hidden = true; // the same offer, now under the server's message
-      error.append(offerList(existing));
+      knownSeq++; // one offer, in one place: a look-up still on its way is dropped
+      clearTimeout(knownTimer);
+      showKnown(existing);
     }
 
     const popup = el(

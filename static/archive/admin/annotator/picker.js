@@ -172,6 +172,13 @@ export function entityPicker({ label, id, url, say, onPick = pickInto, words, on
       }
     }
   });
+  // Chosen from elsewhere (pickInto by the form): the list of options has had its turn.
+  input.addEventListener("ann-pick", () => {
+    if (!input.dataset.id || !options.length) return;
+    options = [];
+    active = -1;
+    show();
+  });
   const wrapper = el(
     "div",
     { class: "ann-field ann-combo" },
