@@ -208,12 +208,13 @@ def create_with_history(objs: list, model, *, user=None, reason: str = "") -> No
 
 
 def _store(found: list[tuple[int, int, int, int, str, int | None]], user) -> int:
-    """Create suggested mentions [(article_id, entity_id, start, end, text, proposal id)]
+    """Create suggested mentions [(article_id, entity_id, start, end, text[, proposal id])]
     with their history rows; return how many were made."""
 
     def build(rows):
         made = []
-        for article_id, entity_id, start, end, text, proposal in rows:
+        for article_id, entity_id, start, end, text, *rest in rows:
+            proposal = rest[0] if rest else None
             mention = Mention(
                 article_id=article_id,
                 entity_id=entity_id,
