@@ -130,6 +130,24 @@ def defer_poll(feed_id: int) -> bool:
     return queued
 
 
+def defer_collect_many(item_ids: list[int]) -> None:
+    """Queue the collecting of new items in one statement (a poll's new items: no job can
+    be waiting for them yet), in the caller's transaction; one by one if one is."""
+    new_jobs = []
+    for item_id in item_ids:
+        lock = item_lock(item_id)
+        deferrer = collect_item.configure(lock=lock, queueing_lock=lock)
+        new_jobs.append(deferrer.make_new_job(item_id=item_id))
+    if not new_jobs:
+        return
+    try:
+        with transaction.atomic():
+            _django_jobs().batch_defer_jobs(new_jobs)
+    except procrastinate_errors.AlreadyEnqueued:
+        for item_id in item_ids:
+            defer_collect(item_id)
+
+
 def defer_collect(item_id: int) -> bool:
     """Queue the collecting of this item; False when it is already waiting."""
     lock = item_lock(item_id)

@@ -556,3 +556,26 @@ def test_every_collecting_setting_is_documented_in_env_example():
     example = (root / ".env.example").read_text()
     assert len(read) >= 15
     assert [name for name in read if f"# {name}=" not in example] == []
+
+
+def test_a_polls_queries_do_not_grow_with_its_entries(server):
+    from django.test.utils import CaptureQueriesContext
+
+    def feed_with(n: int, path: str) -> Feed:
+        items = "".join(
+            f"<item><title>Entry {i}</title><link>{server.url(f'{path}/{i}')}</link></item>"
+            for i in range(n)
+        )
+        body = f'<rss version="2.0"><channel><title>t</title>{items}</channel></rss>'
+        return make_feed(server.route(path, body, headers={"Content-Type": RSS}))
+
+    small, large = feed_with(2, "/small"), feed_with(200, "/large")
+    feeds.poll(small.pk)  # robots.txt is read once, here
+    counts = []
+    for feed in (small, large):
+        CollectedItem.objects.filter(feed=feed).delete()
+        with CaptureQueriesContext(connection) as queries:
+            feeds.poll(feed.pk)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert len(jobs("archive.collect_item")) == 2 + 2 + 200

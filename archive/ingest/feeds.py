@@ -179,7 +179,7 @@ def _record(feed: Feed, entries: list[Entry]) -> list[int]:
     in one transaction. Returns the new items' ids."""
     if not entries:
         return []
-    from archive.tasks import defer_collect
+    from archive.tasks import defer_collect_many
 
     table = CollectedItem._meta.db_table
     with transaction.atomic():
@@ -205,8 +205,7 @@ def _record(feed: Feed, entries: list[Entry]) -> list[int]:
                 ],
             )
             new = [row[0] for row in cursor.fetchall()]
-        for item_id in new:
-            defer_collect(item_id)
+        defer_collect_many(new)
     return new
 
 
