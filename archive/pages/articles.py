@@ -74,7 +74,7 @@ class ArticleListView(TemplateView):
             filter=filterset,
             page_obj=page,
             q=q,
-            unrecognised=unrecognised_names(self.request),
+            unrecognised=unrecognised_names(self.request, filterset),
             **filter_options(),
         )
         return context

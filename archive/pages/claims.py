@@ -42,7 +42,7 @@ class ClaimListView(ExportMixin, TemplateView):
             page_obj=page,
             kinds=ClaimKind.choices,
             statuses=Verification.choices,
-            unrecognised=unrecognised_names(self.request),
+            unrecognised=unrecognised_names(self.request, filterset),
             **filter_options(),
         )
         return context

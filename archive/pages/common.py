@@ -78,13 +78,15 @@ def stored_count(request, filterset) -> int | None:
 ENTITY_FILTERS = ("entity", "speaker", "about")
 
 
-def unrecognised_names(request) -> list[str]:
-    """The names given to an entity filter that name no entity: the page says so, rather
-    than an empty list that reads as "nothing was said"."""
+def unrecognised_names(request, filterset) -> list[str]:
+    """The names given to the list's entity filters that name no entity: the page says so,
+    rather than an empty list that reads as "nothing was said"."""
     return [
         request.GET[name].strip()
         for name in ENTITY_FILTERS
-        if (request.GET.get(name) or "").strip() and entity_id(request.GET[name]) is None
+        if name in filterset.filters
+        and (request.GET.get(name) or "").strip()
+        and entity_id(request.GET[name]) is None
     ]
 
 

@@ -32,7 +32,7 @@ class SearchView(ExportMixin, TemplateView):
             q=result.query,
             expand=expand,
             filter=result.filterset,
-            unrecognised=unrecognised_names(self.request),
+            unrecognised=unrecognised_names(self.request, result.filterset),
             **filter_options(),
         )
         if not result.query:
