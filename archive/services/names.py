@@ -103,8 +103,9 @@ def names_learn(*, articles: Iterable[Article], recount: bool = False, suggest: 
     """Propose the names the articles define (see the module docstring); return a
     LearnResult. Counts and evidence add to what earlier runs found; `recount` (a run over
     the whole archive) sets the counts to what this run found instead. A rejected proposal
-    is never made again. With `suggest`, the articles then get suggestions from every open
-    proposal (marked with it)."""
+    is never made again. With `suggest`, the articles then get suggestions (marked) from the
+    proposals they made or saw again; the other open ones are in every matcher already
+    (build_matcher), and `learn_names` suggests with all of them."""
     result = LearnResult()
     found: list[tuple[int, str, str, str, str]] = []  # article, language, long, short, sentence
     ids: list[int] = []
@@ -155,6 +156,7 @@ def names_learn(*, articles: Iterable[Article], recount: bool = False, suggest: 
         if len(left) == len(todo):
             break
         todo = left
+    touched: list[int] = []
     with transaction.atomic():
         for (entity_id, name, language), s in seen.items():
             p = existing.get((entity_id, name, language))
@@ -170,6 +172,7 @@ def names_learn(*, articles: Iterable[Article], recount: bool = False, suggest: 
                         "evidence": s.evidence,
                     },
                 )
+                touched.append(p.pk)
                 if made:
                     result.proposed += 1
                     continue
@@ -181,9 +184,16 @@ def names_learn(*, articles: Iterable[Article], recount: bool = False, suggest: 
                 :EVIDENCE
             ]
             p.save(update_fields=["count", "evidence", "updated"])
+            touched.append(p.pk)
             result.updated += 1
-    if suggest and ids:
-        result.suggested = suggest_from_proposals(Article.objects.filter(pk__in=ids))
+    if suggest and ids and touched:
+        # Only the proposals these articles made or saw again: the importer's matcher had
+        # the other open ones already (build_matcher), so a run that proposes nothing does
+        # not match its articles twice.
+        result.suggested = suggest_from_proposals(
+            Article.objects.filter(pk__in=ids),
+            proposals=NameProposal.objects.filter(pk__in=touched, status=ProposalStatus.PROPOSED),
+        )
     return result
 
 
