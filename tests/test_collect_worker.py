@@ -72,6 +72,16 @@ def feed_of(server: PageServer, paths: list[str]) -> bytes:
     return whole[:start] + items.encode() + whole[whole.rindex(b"</item>") + len(b"</item>") :]
 
 
+def serve(server: PageServer, delay: float) -> list[str]:
+    """Every saved page at an address of its own; returns the paths."""
+    paths = []
+    for page in PAGES:
+        charset = "windows-1256" if "1256" in page.name else "utf-8"
+        paths.append(f"/articles/{page.stem}")
+        server.serve_file(paths[-1], page, f"text/html; charset={charset}", delay=delay)
+    return paths
+
+
 def job_counts() -> dict[str, int]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT status, count(*) FROM procrastinate_jobs GROUP BY status")
@@ -96,12 +106,8 @@ def test_a_worker_killed_mid_batch_loses_and_doubles_nothing():
     empty_queue()
     env = worker_env()
     with PageServer() as server:
-        paths = []
-        for page in PAGES:
-            charset = "windows-1256" if "1256" in page.name else "utf-8"
-            paths.append(f"/articles/{page.stem}")
-            # Slow enough that the batch is still going when the first worker dies.
-            server.serve_file(paths[-1], page, f"text/html; charset={charset}", delay=0.5)
+        # Slow enough that the batch is still going when the first worker dies.
+        paths = serve(server, delay=0.5)
         url = server.route(
             "/rss", feed_of(server, paths), headers={"Content-Type": "application/rss+xml"}
         )
@@ -152,6 +158,41 @@ def test_a_worker_killed_mid_batch_loses_and_doubles_nothing():
         feed.refresh_from_db()
         assert feed.articles_made == len(PAGES) and feed.failures == 0
     assert "Traceback" not in output, output
+    empty_queue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_share_a_batch_and_fetch_no_page_twice():
+    empty_queue()
+    env = worker_env()
+    with PageServer() as server:
+        paths = serve(server, delay=0.2)
+        url = server.route(
+            "/rss", feed_of(server, paths), headers={"Content-Type": "application/rss+xml"}
+        )
+        feed = Feed.objects.create(source=make_source(), url=url)
+        items = CollectedItem.objects.filter(feed=feed)
+        workers = [start_worker(env), start_worker(env)]
+        try:
+            wait_until(
+                lambda: (
+                    items.count() == len(PAGES)
+                    and not items.filter(status=CollectStatus.WAITING).exists()
+                    and not (job_counts().keys() & {"todo", "doing"})
+                ),
+                120,
+                *workers,
+            )
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM procrastinate_workers")
+                assert cursor.fetchone()[0] == 2
+        finally:
+            outputs = [stop(worker) for worker in workers]
+        assert {i.status for i in items} == {CollectStatus.IMPORTED}
+        assert {p: server.fetched(p) for p in paths} == {p: 1 for p in paths}
+        assert server.fetched("/rss") == 1
+        assert Article.objects.count() == len(PAGES)
+    assert not any("Traceback" in output for output in outputs), outputs
     empty_queue()
 
 
