@@ -557,15 +557,24 @@ class Matcher:
         tok = toks[p]
         if tok.arabic or not tok.capitalised or tok.key not in _ABD or p + 1 >= len(toks):
             return []
-        nxt = toks[p + 1]
-        if nxt.arabic or not nxt.capitalised or not _JOINED.fullmatch(norm[tok.end : nxt.start]):
+        nxt, rest = toks[p + 1], p + 1
+        word = tok.key
+        if _is_latin_article(nxt.key) and p + 2 < len(toks):  # Abd al-Malik
+            if not _JOINED.fullmatch(norm[tok.end : nxt.start]):
+                return []
+            word, nxt, rest = word + nxt.key, toks[p + 2], p + 2
+        if (
+            nxt.arabic
+            or not nxt.capitalised
+            or not _JOINED.fullmatch(norm[toks[rest - 1].end : nxt.start])
+        ):
             return []
         out = []
-        for key in self._key_variants(tok.key + nxt.key):
+        for key in self._key_variants(word + nxt.key):
             for alias in self._index.get(key, ()):
                 if alias.kind != "person" or len(alias.keys) < 2:
                     continue
-                last = self._match_rest(norm, toks, p + 1, alias)
+                last = self._match_rest(norm, toks, rest, alias)
                 if last is None:
                     continue
                 s, e = tok.start, toks[last].end
@@ -603,11 +612,14 @@ class Matcher:
                 # عيدروس قاسم الزبيدي for عيدروس الزبيدي.
                 k = j
                 while k < len(toks) and k - j < MIDDLE_NAMES and self._middle_name(toks[k]):
-                    nxt = toks[k + 1] if k + 1 < len(toks) else None
-                    if nxt is None or not self._gap_ok(norm, toks[k], nxt):
+                    n = k + 1
+                    if n + 1 < len(toks) and not toks[n].arabic and _is_latin_article(toks[n].key):
+                        n += 1  # Badreddin al-Houthi
+                    nxt = toks[n] if n < len(toks) else None
+                    if nxt is None or not self._gap_ok(norm, toks[n - 1], nxt):
                         break
                     if nxt.arabic == t.arabic and (nxt.key == want or want in self._variants(nxt)):
-                        j, t = k + 1, nxt
+                        j, t = n, nxt
                         break
                     k += 1
             if t.key != want and want not in self._variants(t):

@@ -74,6 +74,11 @@ def test_compound_given_names_written_as_one_word_or_two():
     assert found(m, "زعيم الجماعة عبدالملك الحوثي") == [("leader", "عبدالملك الحوثي")]
     assert found(m, "الرئيس عبدربه منصور هادي") == [("hadi", "عبدربه منصور هادي")]
     assert found(m, "du président Abdo Rabu Mansur Hadi") == [("hadi2", "Abdo Rabu Mansur Hadi")]
+    assert found(m, "Abd al-Malik al-Houthi") == [("leader", "Abd al-Malik al-Houthi")]
+    # A middle name before the surname's article (Al Jazeera's spelling of his full name).
+    text = "Abdul Malik Badreddin al-Houthi said"
+    assert found(m, text) == [("leader", "Abdul Malik Badreddin al-Houthi")]
+    assert found(m, "Abdul Malik said al-Houthi") == []
 
 
 def test_an_arabic_middle_name_inside_a_known_name():
