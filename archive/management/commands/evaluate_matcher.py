@@ -111,15 +111,15 @@ def learned_suggestions(data: dict, *, without: Iterable[str] = ()) -> dict[str,
             articles[art["id"]] = article
         if "learned" not in without:
             names_learn(articles=Article.objects.filter(source=source), suggest=False)
-        rows: Iterable = Alias.objects.values_list("entity_id", "name", "entity__kind")
         matcher = build_matcher(proposals="learned" not in without)
         if "short-forms" in without:
+            rows = Alias.objects.values_list("entity_id", "name", "entity__kind", "origin")
             matcher = Matcher(
-                [AliasEntry(e, name, kind) for e, name, kind in rows]
-                + [
-                    AliasEntry(p.entity_id, p.name, p.kind, proposal=p.proposal)
-                    for p in _open_proposal_entries(without)
+                [
+                    AliasEntry(e, name, kind, exact=origin == AliasOrigin.COUNTRY)
+                    for e, name, kind, origin in rows
                 ]
+                + _open_proposal_entries(without)
             )
         for key, article in articles.items():
             found[key] = [
