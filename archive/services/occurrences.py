@@ -38,7 +38,7 @@ from archive.services.annotations import (
     mentions_review,
 )
 from archive.services.propagation import annotations_propagate
-from archive.services.suggestions import find_all, suggest_mentions
+from archive.services.suggestions import find_all_one, suggest_mentions
 from archive.text.arabic import is_arabic
 from archive.text.matcher import AliasEntry, Matcher
 from archive.text.normalize import normalize
@@ -166,8 +166,9 @@ def occurrences_tag(*, mention: Mention, user=None, token: str | None = None) ->
     )
     at_span = {(m.start, m.end): m for m in here if m.entity_id == entity.pk}
     to_confirm, to_create = [], []
-    others = [(m.start, m.end) for m in here] + [(mention.start, mention.end)]
-    for find in find_all(matcher, [article.body])[0]:
+    others = [(m.start, m.end) for m in here if not m.is_orphaned]
+    others.append((mention.start, mention.end))
+    for find in find_all_one(matcher, article.body):
         start, end = find[1], find[2]  # (entity_id, start, end, text, ...): find_all's
         same = at_span.get((start, end))
         if same is not None:
@@ -197,7 +198,9 @@ def occurrences_tag(*, mention: Mention, user=None, token: str | None = None) ->
     if ids:
         bodies = dict(Article.objects.filter(pk__in=ids).values_list("pk", "body"))
         order = [pk for pk in ids if pk in bodies]
-        found = dict(zip(order, find_all(matcher, [bodies[pk] for pk in order]), strict=True))
+        # In this process (no worker processes forked from a web request): one name matches
+        # fast, and CANDIDATES bounds the texts.
+        found = {pk: find_all_one(matcher, bodies[pk]) for pk in order}
         spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
         for article_id, start, end in Mention.objects.filter(article_id__in=order).values_list(
             "article_id", "start", "end"
