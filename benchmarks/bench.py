@@ -497,7 +497,7 @@ def pick_objects(
 
     rows = lambda sql, args=None: pg.execute(sql, args).fetchall()  # noqa: E731
     one = lambda sql, args=None: pg.execute(sql, args).fetchone()  # noqa: E731
-    objects: dict = {}
+    objects: dict = {"n": n}
     pages = max(1, math.ceil(public / floors.PAGE))
     objects["pages"] = _ranks(max(1, int(pages * 0.95)), n)
     objects["deep_pages"] = _spread(max(2, pages // 2), max(2, int(pages * 0.95)), n)
@@ -734,9 +734,9 @@ def _case_objects(case: Case, o: dict) -> list[tuple[str, dict]]:
         return out
 
     kind = {"people": "person", "organizations": "organization", "places": "place"}
-    if name in ("home", "dates"):
+    if name in ("home", "dates"):  # one object: asked again after each clear of the caches
         case.reset_cold = True
-        return []
+        return [(url, kw)] * o["n"]
     if name == "articles":
         return pages("pages")
     if name == "articles deep page":

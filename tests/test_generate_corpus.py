@@ -335,3 +335,38 @@ def test_replacing_a_corpus_leaves_no_dead_rows_for_the_planner_to_read_through(
             [tables],
         )
         assert cursor.fetchall() == [(t, 0, True) for t in sorted(tables)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bulk_load_that_fails_leaves_the_archive_as_it_was(monkeypatch):
+    """A bulk load COPYs its articles over several connections into a staging table and
+    swaps it in inside the run's transaction: a failure at the swap (the last moment the
+    articles are elsewhere) leaves the archive's rows and schema as they were, and no
+    staging table behind."""
+    import benchmarks.corpus.writer as writer
+
+    call_command("loaddata", *FIXTURES, verbosity=0)
+    before, schema = counts(), _schema()
+    monkeypatch.setattr(writer, "BULK_FROM", 1)
+    assert writer.ARTICLE_STREAMS > 1
+
+    def fail(cur):
+        cur.execute(f"SELECT count(*) FROM {writer.STAGE}")
+        assert cur.fetchone()[0] == 60  # the streams' articles were there, committed
+        raise RuntimeError("swap failed")
+
+    monkeypatch.setattr(writer._Streams, "swap", staticmethod(fail))
+    with pytest.raises(RuntimeError, match="swap failed"):
+        call_command("generate_corpus", "--articles", "60", "--seed", "3", verbosity=0)
+    assert counts() == before and _schema() == schema
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s)", [writer.STAGE])
+        assert cursor.fetchone()[0] is None
+    monkeypatch.undo()
+    # The same load without the failure: the curated articles are kept beside it.
+    monkeypatch.setattr(writer, "BULK_FROM", 1)
+    call_command("generate_corpus", "--articles", "60", "--seed", "3", verbosity=0)
+    assert Article.objects.count() == before["Article"] + 60
+    assert Article.objects.filter(slug="libyan-government-meets-us-delegation").exists()
+    assert _schema() == schema
+    call_command("generate_corpus", "--clear", verbosity=0)

@@ -8,7 +8,9 @@ generated rows; :func:`vacuum_bulk_tables` vacuums what either wrote.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -241,6 +243,176 @@ class _Deferred:
             cur.execute(f'ALTER TABLE {table} ENABLE TRIGGER "{trigger}"')
 
 
+# A bulk load COPYs its articles over this many connections at once: PostgreSQL computes
+# each article's stored search vector (to_tsvector of title and body, about 70% of the
+# article COPY) in the backend that inserts the row, so one stream keeps one core busy.
+ARTICLE_STREAMS = 2
+STAGE = "gen_stage_article"
+_ON_ARTICLE = re.compile(r" ON (?:ONLY )?(?:\S+\.)?archive_article USING ")
+_INDEX_HEAD = re.compile(r"^CREATE (UNIQUE )?INDEX \S+ ON (?:ONLY )?\S+ USING")
+
+
+def drop_stage(connection) -> None:
+    """Drop what a failed bulk load left behind (its staging table is committed by its own
+    connections; the load's transaction only swaps it in). Called after that transaction
+    ends: before, the table may still be locked by it."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+
+
+class _Streams:
+    """The articles of a bulk load COPYed into a staging table over several connections,
+    each its own transaction, then swapped in for archive_article inside the load's
+    transaction: the rows already there are moved over, the table renamed, its keys,
+    indexes, triggers and identity made as they were. A failure before the swap leaves
+    the archive untouched (the staging table is dropped afterwards, :func:`drop_stage`);
+    the swap itself is part of the load's transaction, so one run stays all-or-nothing."""
+
+    def __init__(self, pg, streams: int):
+        import psycopg
+        from psycopg.conninfo import make_conninfo
+
+        info = make_conninfo(pg.info.dsn, password=pg.info.password or None)
+        self.conns = [psycopg.connect(info) for _ in range(streams)]
+        self.copies = []
+        self.stack = None
+        self.turn = 0
+        with self.conns[0].cursor() as cur:
+            cur.execute(f"DROP TABLE IF EXISTS {STAGE}")
+            cur.execute(
+                f"CREATE TABLE {STAGE} (LIKE archive_article INCLUDING DEFAULTS INCLUDING "
+                "GENERATED INCLUDING CONSTRAINTS INCLUDING STORAGE INCLUDING COMPRESSION "
+                "INCLUDING IDENTITY)"
+            )
+            # Every index of archive_article, and the key (primary, unique) it backs: the
+            # staging table gets them under names of its own once loaded, built by the
+            # streams side by side, and they take their names at the swap.
+            cur.execute(
+                "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid), "
+                "c.conname, c.contype FROM pg_index i LEFT JOIN pg_constraint c "
+                "ON c.conindid = i.indexrelid AND c.conrelid = i.indrelid "
+                "AND c.contype IN ('p', 'u') WHERE i.indrelid = 'archive_article'::regclass "
+                "ORDER BY 1"
+            )
+            self.indexes = cur.fetchall()
+        self.conns[0].commit()
+
+    def open(self) -> None:
+        from psycopg.copy import QueuedLibpqWriter
+
+        self.stack = contextlib.ExitStack()
+        for conn in self.conns:
+            cur = conn.cursor()
+            # Each stream compresses bodies as the load's own connection does.
+            cur.execute(
+                "SELECT 'lz4' = ANY(enumvals) FROM pg_settings "
+                "WHERE name = 'default_toast_compression'"
+            )
+            if cur.fetchone()[0]:
+                cur.execute("SET default_toast_compression = lz4")
+            sql = f"COPY {STAGE} ({ARTICLE_COLUMNS}) FROM STDIN"
+            self.copies.append(
+                self.stack.enter_context(cur.copy(sql, writer=QueuedLibpqWriter(cur)))
+            )
+
+    def write(self, rows) -> None:
+        """One batch's article rows to the next stream (a writer thread sends them, so
+        this returns while that backend works and the next batch is made)."""
+        copy = self.copies[self.turn]
+        self.turn = (self.turn + 1) % len(self.copies)
+        for row in rows:
+            copy.write_row(row)
+
+    def finish(self) -> None:
+        """End the COPYs (waiting for their backends) and commit them."""
+        stack, self.stack, self.copies = self.stack, None, []
+        stack.close()
+        for conn in self.conns:
+            conn.commit()
+
+    def build_indexes(self) -> None:
+        """archive_article's indexes on the loaded staging table, committed, the search
+        vector's GIN (the longest) on one stream's connection and the rest on another."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        work: list[list[str]] = [[] for _ in self.conns]
+        for k, (_name, definition, _key, _kind) in enumerate(self.indexes):
+            staged = _INDEX_HEAD.sub(rf"CREATE \1INDEX {STAGE}_i{k} ON {STAGE} USING", definition)
+            work[0 if " USING gin " in staged else len(work) - 1].append(staged)
+
+        def build(conn, statements):
+            with conn.cursor() as cur:
+                cur.execute("SET maintenance_work_mem = '256MB'")
+                for statement in statements:
+                    cur.execute(statement)
+            conn.commit()
+
+        with ThreadPoolExecutor(len(self.conns)) as pool:
+            for done in [pool.submit(build, c, w) for c, w in zip(self.conns, work, strict=True)]:
+                done.result()
+
+    def close(self) -> None:
+        if self.stack is not None:  # a failure: end the COPYs with an error
+            with contextlib.suppress(Exception):  # the load's own error is what counts
+                self.stack.__exit__(RuntimeError, RuntimeError("load failed"), None)
+            self.stack = None
+        for conn in self.conns:
+            conn.close()
+
+    def swap(self, cur) -> list[str]:
+        """Put the staging table in archive_article's place (in the load's transaction):
+        returns the statements that give it back its keys, referencing foreign keys and
+        triggers, to run once the deferred indexes and foreign keys are back."""
+        cur.execute("LOCK TABLE archive_article IN ACCESS EXCLUSIVE MODE")
+        cur.execute(
+            "SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) FROM pg_attribute "
+            "WHERE attrelid = 'archive_article'::regclass AND attnum > 0 "
+            "AND NOT attisdropped AND attgenerated = ''"
+        )
+        columns = cur.fetchone()[0]
+        # The rows already there (a curated archive's few) join the loaded ones.
+        cur.execute(f"INSERT INTO {STAGE} ({columns}) SELECT {columns} FROM archive_article")
+        cur.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+            "FROM pg_constraint WHERE confrelid = 'archive_article'::regclass "
+            "AND contype = 'f' AND conrelid <> 'archive_article'::regclass ORDER BY conname"
+        )
+        keys = cur.fetchall()
+        cur.execute(
+            "SELECT pg_get_triggerdef(oid) FROM pg_trigger "
+            "WHERE tgrelid = 'archive_article'::regclass AND NOT tgisinternal ORDER BY tgname"
+        )
+        triggers = [r[0] for r in cur.fetchall()]
+        cur.execute("SELECT pg_get_serial_sequence('archive_article', 'id')")
+        sequence = cur.fetchone()[0]
+        cur.execute(f"SELECT pg_get_serial_sequence('{STAGE}', 'id')")
+        stage_sequence = cur.fetchone()[0]
+        cur.execute(f"SELECT last_value, is_called FROM {sequence}")
+        last, called = cur.fetchone()
+        cur.execute("SELECT setval(%s, %s, %s)", [stage_sequence, last, called])
+        for table, name, _definition in keys:
+            cur.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        # No CASCADE: anything else that depends on the table refuses the swap, and the
+        # whole load rolls back.
+        cur.execute("DROP TABLE archive_article")
+        cur.execute(f"ALTER TABLE {STAGE} RENAME TO archive_article")
+        cur.execute(f"ALTER SEQUENCE {stage_sequence} RENAME TO {sequence.split('.')[-1]}")
+        for k, (name, _definition, key, kind) in enumerate(self.indexes):
+            if key:  # the index becomes the key's, under the key's name
+                what = "PRIMARY KEY" if kind == "p" else "UNIQUE"
+                cur.execute(
+                    f'ALTER TABLE archive_article ADD CONSTRAINT "{key}" {what} '
+                    f"USING INDEX {STAGE}_i{k}"
+                )
+            else:
+                cur.execute(f"ALTER INDEX {STAGE}_i{k} RENAME TO {name.split('.')[-1]}")
+        return [
+            *(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'
+              for table, name, definition in keys),
+            *triggers,
+        ]  # fmt: skip
+
+
 ARTICLE_COLUMNS = (
     "id, title, slug, body, language, url, byline, dateline, published, published_precision, "
     "is_public, sha256, created, updated, title_search, body_search, translation_of_id, "
@@ -264,6 +436,9 @@ class Stats:
     aliases: int = 0
     stories: int = 0
     seconds: float = 0.0
+    # Seconds per step (rows, indexes and keys, statistics and stored counts): where a
+    # load's time goes, for the benchmark's record.
+    phases: dict = field(default_factory=dict)
 
     @property
     def rate(self) -> float:
@@ -301,9 +476,14 @@ def write_corpus(
         )
         if cur.fetchone()[0]:
             cur.execute("SET LOCAL default_toast_compression = lz4")
-        deferred = None
+        deferred = streams = None
         if articles >= BULK_FROM and _archive_articles(cur) * 10 < articles:
+            if ARTICLE_STREAMS > 1:  # made before the drops below lock archive_article
+                streams = _Streams(pg, ARTICLE_STREAMS)
             deferred = _Deferred.take(cur)
+            if streams is not None:  # the swapped-in table comes with its indexes
+                deferred.triggers = [t for t in deferred.triggers if t[0] != "archive_article"]
+                deferred.indexes = [d for d in deferred.indexes if not _ON_ARTICLE.search(d)]
         entity_ids, stats.aliases = _write_entities(cur, gen)
         stats.entities = sum(len(v) for v in entity_ids.values())
         kind_ids = [entity_ids["person"], entity_ids["organization"], entity_ids["place"]]
@@ -313,33 +493,60 @@ def write_corpus(
             for o, sid in zip(gen.outlets, source_ids, strict=True)
         ]
         _copy(cur, "archive_source", "id, name, slug, url, country, language", outlets)
-        for batch in iter_batches(articles, seed, batch_size, parallel):
-            story_ids = _reserve(cur, "archive_story", len(batch))
-            stories = [
-                (sid, s.title[:300], s.slug, f"{GENERATED_NOTE}, seed {seed}")
-                for s, sid in zip(batch, story_ids, strict=True)
-            ]
-            _copy(cur, "archive_story", "id, title, slug, description", stories)
-            rows = _batch_rows(cur, batch, story_ids, kind_ids, source_ids, now)
-            _copy(cur, "archive_article", ARTICLE_COLUMNS, rows.articles)
-            _copy(cur, "archive_mention", MENTION_COLUMNS, rows.mentions)
-            _copy(cur, "archive_claim", CLAIM_COLUMNS, rows.claims)
-            _copy(cur, "archive_claimsubject", "claim_id, entity_id", rows.subjects)
-            stats.articles += len(rows.articles)
-            stats.stories += len(batch)
-            stats.mentions += len(rows.mentions)
-            stats.claims += len(rows.claims)
-            if progress is not None:
-                progress(len(rows.articles))
+        try:
+            if streams is not None:
+                streams.open()
+            _write_batches(cur, gen, stats, articles, seed, batch_size, parallel, kind_ids,
+                           source_ids, now, progress, streams)  # fmt: skip
+            if streams is not None:
+                streams.finish()
+                streams.build_indexes()
+        finally:
+            if streams is not None:
+                streams.close()
+        stats.phases["rows"] = time.perf_counter() - t0
+        after = streams.swap(cur) if streams is not None else []
         if deferred is not None:
             deferred.restore(cur)
+        for statement in after:
+            cur.execute(statement)
+        stats.phases["indexes"] = time.perf_counter() - t0 - stats.phases["rows"]
         # Fresh statistics: right after a bulk load the planner would otherwise guess
         # (a co-mention query on 400 articles took minutes with none).
         for table in ("article", "mention", "claim", "claimsubject", "entity", "alias", "source"):
             cur.execute(f"ANALYZE archive_{table}")
         rebuild_stored_counts(cur)
     stats.seconds = time.perf_counter() - t0
+    stats.phases["statistics"] = stats.seconds - sum(stats.phases.values())
     return stats
+
+
+def _write_batches(
+    cur, gen, stats, articles, seed, batch_size, parallel, kind_ids, source_ids, now, progress,
+    streams,
+) -> None:  # fmt: skip
+    """The stories, articles, mentions, claims and claim subjects, batch by batch."""
+    for batch in iter_batches(articles, seed, batch_size, parallel):
+        story_ids = _reserve(cur, "archive_story", len(batch))
+        stories = [
+            (sid, s.title[:300], s.slug, f"{GENERATED_NOTE}, seed {seed}")
+            for s, sid in zip(batch, story_ids, strict=True)
+        ]
+        _copy(cur, "archive_story", "id, title, slug, description", stories)
+        rows = _batch_rows(cur, batch, story_ids, kind_ids, source_ids, now)
+        if streams is not None:
+            streams.write(rows.articles)
+        else:
+            _copy(cur, "archive_article", ARTICLE_COLUMNS, rows.articles)
+        _copy(cur, "archive_mention", MENTION_COLUMNS, rows.mentions)
+        _copy(cur, "archive_claim", CLAIM_COLUMNS, rows.claims)
+        _copy(cur, "archive_claimsubject", "claim_id, entity_id", rows.subjects)
+        stats.articles += len(rows.articles)
+        stats.stories += len(batch)
+        stats.mentions += len(rows.mentions)
+        stats.claims += len(rows.claims)
+        if progress is not None:
+            progress(len(rows.articles))
 
 
 def _copy(cur, table: str, columns: str, rows) -> None:
