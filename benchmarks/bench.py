@@ -2,6 +2,7 @@
 load, and the importer, on generated archives of several sizes.
 
     .venv/bin/python benchmarks/bench.py                       # 1,000, 10,000 and 100,000
+    .venv/bin/python benchmarks/bench.py --sizes "1000 1000000" --no-import   # a million
     .venv/bin/python benchmarks/bench.py --sizes 1000 --requests 20 \\
         --no-load --no-attack --no-import
 
@@ -9,11 +10,17 @@ For each size the harness builds the corpus in a database of its own on the Post
 DATABASE_URL (default postgres://postgres@127.0.0.1:5432/bench_archive: one database per
 size, bench_archive_<size>, made when missing) with `manage.py generate_corpus --clear
 --articles N --seed 1`, picks the concrete slugs and words from the data, and measures
-in-process with Django's test Client (DEBUG off, production static files): after one
-warm-up request per case, `--requests` timed requests (p50, p95) and the queries of one
-more. Beside each case its floor (benchmarks/floors.py: the same rows through psycopg,
-formatted by hand, no Django) in the same run, and the ratio of their medians (a floor
-under 2 ms counts as 2 ms).
+in-process with Django's test Client (DEBUG off, production static files, page cache off)
+each case twice. Cold: over up to `--objects` (50) different objects spread over the
+archive, chosen by indexes and stored counts (articles old and new by date, pairs and
+claims by id ranges, people from the most named to the rare by their stored counts, list
+pages from the first to deep ones, common and rare words), each asked once, for the first
+time (the home page and the dates index, one object each, after a clear of the caches each
+time). Warm: the case's own object (the most named person, the commonest word...), after
+one warm-up, `--requests` times. Then the queries of one more request. Beside each case its
+floor (benchmarks/floors.py: the same rows through psycopg, formatted by hand, no Django)
+over the same objects, each right after its page, and the ratio of the cold p50 to the
+floor's (a floor under 2 ms counts as 2 ms). The p95 targets hold for the cold figure.
 
 Then, at the largest size: gunicorn as production runs it (benchmarks/locustfile.py drives
 it with locust, headless, bounded in time: a mix of pages, then the article page alone),

@@ -2,8 +2,10 @@
 
 :func:`write_corpus` COPYs rows through the raw psycopg 3 connection, with ids reserved
 from the tables' sequences, one batch of about ``batch_size`` articles at a time so memory
-stays flat as the article count grows; :func:`clear_generated` deletes exactly the
-generated rows; :func:`vacuum_bulk_tables` vacuums what either wrote.
+stays flat as the article count grows (a bulk load sends its articles over
+``ARTICLE_STREAMS`` connections into a staging table swapped in at the end: see
+:class:`_Streams`); :func:`clear_generated` deletes exactly the generated rows;
+:func:`vacuum_bulk_tables` vacuums what either wrote.
 """
 
 from __future__ import annotations
