@@ -9,8 +9,11 @@ nothing leaves the machine.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+import socket
+import threading
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -141,6 +144,33 @@ def test_a_huge_page_is_refused_without_reading_it_all(server):
     url = server.route("/huge", page * 2700, headers={"Content-Type": "text/html"})  # 10 MB
     with pytest.raises(FetchError, match="^larger than 1 MB$"):
         fetch(url, accept=HTML_ACCEPT, max_bytes=1024 * 1024)
+
+
+def test_a_huge_page_of_undeclared_size_is_cut_off_while_reading(tmp_path):
+    """A server that sends no Content-Length (the answer ends when it closes): the limit is
+    found while reading, and reading stops there."""
+    page = (PAGES / "en-von-militia-clash.html").read_bytes()
+    sent = []
+
+    def answer(listener):
+        client, _ = listener.accept()
+        with client:
+            client.recv(65536)
+            client.sendall(b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n")
+            with contextlib.suppress(OSError):
+                for _ in range(2700):  # ten megabytes, if anyone reads them
+                    client.sendall(page)
+                    sent.append(len(page))
+
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        thread = threading.Thread(target=answer, args=(listener,), daemon=True)
+        thread.start()
+        port = listener.getsockname()[1]
+        cache.set(f"archive:collect:robots:http://127.0.0.1:{port}", {"text": ""})
+        with pytest.raises(FetchError, match="^larger than 1 MB$"):
+            fetch(f"http://127.0.0.1:{port}/huge", accept=HTML_ACCEPT, max_bytes=1024 * 1024)
+        thread.join(timeout=10)
+    assert sum(sent) < 10 * 1024 * 1024
 
 
 def test_a_page_that_is_not_html_says_what_it_is(server):
