@@ -98,7 +98,7 @@ def test_a_repeated_anonymous_request_is_answered_from_the_cache_with_one_query(
         again, cached = queries(Client(), url)
         assert cached.status_code == 200
         assert without_token(cached.content) == without_token(response.content), url
-        assert again == 1 < first, url  # the generation, nothing else
+        assert again == 1 < first, url  # the generations, nothing else
 
 
 def test_an_edit_in_the_admin_shows_on_the_public_page_at_once(redis_cache, story, admin_client):
