@@ -215,9 +215,11 @@ def with_short_forms(
     found = unique_short_forms(((e.entity_id, e.name, e.kind) for e in entries), keys)
     # A short form only a proposed name gives is proposed too (marked with that proposal).
     proposed: dict[tuple, int | None] = {}
-    kinds = {}
+    kinds = {e.entity_id: e.kind for e in entries}
+    marked = {e.entity_id for e in entries if e.proposal is not None}
     for e in entries:
-        kinds[e.entity_id] = e.kind
+        if e.entity_id not in marked:
+            continue  # no proposed name among this entity's: its forms are not proposed
         forms = [*short_forms(e.name, e.kind), *plural_forms(e.name, e.kind)]
         for form in [*forms, acronym(e.name, e.kind)]:
             if form and proposed.get((e.entity_id, form), 0) is not None:
