@@ -44,7 +44,7 @@ from archive.text.matcher import AliasEntry, Matcher
 from archive.text.normalize import normalize
 from archive.text.variants import phrase_key
 
-CANDIDATES = 1000  # other articles read at most per action (newest first)
+CANDIDATES = 200  # other articles read at most per action, newest first (about 1 s of matching)
 SPELLINGS = 12  # known spellings searched in the full-text index
 MENTION_TEXTS = 500  # distinct words of the entity's mentions looked at for spellings
 QUERY_CHARS = 280  # text_query reads at most 300 characters
