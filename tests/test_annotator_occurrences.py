@@ -160,6 +160,11 @@ def test_the_picker_offers_names_that_recur_in_the_texts_and_belong_to_no_entity
             body=f"Commander Hemedti spoke in Khartoum on day {n}. Hemedti said the war goes on.",
         )  # fmt: skip
     article = make_article()
+    # Nothing listed yet: the picker never reads the texts itself.
+    assert client.get(url(article, "entities"), {"q": "Hemed"}).json()["unknown"] == []
+    # The admin's Unknown names page lists them (and keeps the list): the picker offers them.
+    page = client.get(reverse("admin:archive_nameproposal_unknown"))
+    assert page.status_code == 200 and "Hemedti" in page.content.decode()
     body = client.get(url(article, "entities"), {"q": "Hemed"}).json()
     assert [u["name"] for u in body["unknown"]] == ["Hemedti"]
     assert body["unknown"][0]["articles"] == 3 and body["unknown"][0]["unknown"] is True
