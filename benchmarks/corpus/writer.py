@@ -502,11 +502,12 @@ def write_corpus(
                            source_ids, now, progress, streams)  # fmt: skip
             if streams is not None:
                 streams.finish()
+            stats.phases["rows"] = time.perf_counter() - t0
+            if streams is not None:
                 streams.build_indexes()
         finally:
             if streams is not None:
                 streams.close()
-        stats.phases["rows"] = time.perf_counter() - t0
         after = streams.swap(cur) if streams is not None else []
         if deferred is not None:
             deferred.restore(cur)
