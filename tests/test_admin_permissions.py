@@ -166,3 +166,30 @@ def test_the_annotators_editor_follows_the_same_matrix(client, rows, group):
         token = services.edit_token(type(obj).objects.get(pk=obj.pk))
         response = post("delete/", {"type": model, "id": obj.pk, "token": token})
         assert (response.status_code == 200) == (D in expected), model
+
+
+@pytest.mark.parametrize(
+    "group, expected",
+    [
+        ("Analyst", {"feed": {V}, "collecteditem": {V}, "linkproposal": {V, C}}),
+        ("Editor", {"feed": {V, A, C, D}, "collecteditem": {V}, "linkproposal": {V, C, D}}),
+        (None, {"feed": set(), "collecteditem": set(), "linkproposal": set()}),
+    ],
+)
+def test_collecting_and_link_proposals_follow_the_groups(client, group, expected):
+    """Analysts see the feeds and what was collected and decide link proposals; editors
+    also manage feeds (migration 0020)."""
+    from archive.models import CollectedItem, Feed, LinkProposal
+
+    source = make_source()
+    feed = Feed.objects.create(source=source, url="https://example.org/feed.xml")
+    item = CollectedItem.objects.create(url_key="example.org/a", url="https://example.org/a")
+    first, second = make_article(), make_article()
+    proposal = LinkProposal.objects.create(kind="copy", first=first, second=second, score=0.9)
+    client.force_login(make_user(f"collector-{group}", group=group))
+    got = {
+        "feed": answers(client, "feed", feed),
+        "collecteditem": answers(client, "collecteditem", item),
+        "linkproposal": answers(client, "linkproposal", proposal),
+    }
+    assert got == expected

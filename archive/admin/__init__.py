@@ -4,10 +4,14 @@
     entities     entities, aliases, merges
     annotations  mentions and claims, with stale-edit refusal
     names        names learned from the texts (proposals), unknown names
+    collecting   outlets' feeds with their health, the addresses collected
+    collect_url  "Add from address": one page an analyst pastes
+    links        proposed copies, translations and coverage, confirmed or rejected
     annotator    the annotator's JSON endpoints; serializers: what they accept
 
-Permissions come from the Analyst and Editor groups (migrations 0003_groups, and
-0016_name_proposals for name proposals):
+Permissions come from the Analyst and Editor groups (migrations 0003_groups,
+0016_name_proposals for name proposals, 0020_collecting_permissions for collecting and
+link proposals):
 
     model          Analyst                           Editor
     source, story  view                              view add change delete
@@ -17,6 +21,9 @@ Permissions come from the Analyst and Editor groups (migrations 0003_groups, and
                    (who may delete an annotation: archive.permissions)
     entity merge   view                              view (rows are made by the merge action)
     name proposal  view change (accept, reject)      view add change delete
+    feed           view                              view add change delete
+    collected item view                              view
+    link proposal  view change (confirm, reject)     view change delete (made by the grouping)
 
 Large tables never count every row on a page load; per-row counts come from subqueries
 annotated in get_queryset (one query per page).

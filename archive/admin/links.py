@@ -81,7 +81,7 @@ class LinkProposalAdmin(admin.ModelAdmin):
     def get_urls(self):
         return [
             path(
-                "<int:pk>/<str:decision>/",
+                "<int:pk>/decide/<str:decision>/",
                 self.admin_site.admin_view(require_POST(self.decide_view)),
                 name="archive_linkproposal_decide",
             ),
