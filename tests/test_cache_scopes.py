@@ -265,6 +265,46 @@ def test_a_rolled_back_write_moves_nothing(world):
     assert scope_values() == before
 
 
+@committed
+def test_writes_after_an_early_flush_are_moved_at_commit_too(world):
+    """SET CONSTRAINTS ALL IMMEDIATE (Django's check_constraints, loaddata) fires the flush
+    at a statement's end: a write after it queues again and is moved at the commit."""
+    from django.db import transaction
+
+    before = scope_values()
+    with transaction.atomic():
+        Article.objects.filter(pk=world["talks"].pk).update(title="First")
+        connection.check_constraints()  # SET CONSTRAINTS ALL IMMEDIATE, then DEFERRED
+        middle = scope_values()  # flushed, inside the transaction
+        Article.objects.filter(pk=world["fighting"].pk).update(title="Second")
+    after = scope_values()
+    assert middle["article:talks"] > before["article:talks"]
+    assert after["article:fighting"] > middle["article:fighting"]
+    assert after["lists"] > middle["lists"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM archive_generation_pending")
+        assert cursor.fetchone()[0] == 0
+
+
+def global_value() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT value FROM archive_generation")
+        return cursor.fetchone()[0]
+
+
+@committed
+def test_a_statement_of_more_rows_than_the_limit_moves_global_only(world):
+    before, scoped = global_value(), scope_values()
+    Article.objects.bulk_create(
+        Article(title=f"Bulk {i}", slug=f"bulk-{i}", body="Bulk.", language="en")
+        for i in range(scopes.GLOBAL_ROWS + 1)
+    )
+    assert global_value() > before
+    assert scope_values() == scoped  # no row per article written
+    Article.objects.bulk_create([Article(title="One", slug="one", body="One.", language="en")])
+    assert global_value() > before and scope_values()["lists"] > scoped["lists"]
+
+
 # The declarations -------------------------------------------------------------------------
 
 
