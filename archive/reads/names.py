@@ -27,7 +27,6 @@ found nothing.
 
 from __future__ import annotations
 
-import re
 from typing import NamedTuple
 
 from django.contrib.postgres.expressions import ArraySubquery
@@ -35,9 +34,16 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Length
 
 from archive.models import Alias, Entity
-from archive.text.arabic import ARTICLE, is_arabic
+from archive.text.arabic import is_arabic
 from archive.text.normalize import normalize
-from archive.text.variants import name_tokens, phrase_key, same_name, within_name, written_ratio
+from archive.text.variants import (
+    name_tokens,
+    phrase_key,
+    readings,
+    same_name,
+    within_name,
+    written_ratio,
+)
 
 __all__ = [
     "NameMatch",
@@ -79,33 +85,6 @@ def clean_typed(text: str | None) -> str:
 
 
 READING_COST = 5.0  # a match through another ending ranks after one of the name as typed
-_LAST_WORD = re.compile(r"([^\W\d_]+)(\W*)$")
-
-
-def readings(text: str) -> list[str]:
-    """`text` with another ending of its last word, as names of groups take them: a Latin
-    plural -s dropped or added (Houthis, Houthi, Huthi); an Arabic nisba plural in -يون or
-    -يين for the other case or the singular in -ي, and a singular in -ي for its plurals
-    (الحوثيون, الحوثيين, الحوثي). Short words are left alone."""
-    m = _LAST_WORD.search(text)
-    if m is None:
-        return []
-    word, tail, head = m.group(1), m.group(2), text[: m.start()]
-    if is_arabic(word):
-        bare = word[2:] if word.startswith(ARTICLE) else word
-        if len(bare) >= 5 and bare.endswith(("يون", "يين")):
-            forms = [word[:-2] + ("ين" if word.endswith("ون") else "ون"), word[:-2]]
-        elif len(bare) >= 3 and bare.endswith("ي"):
-            forms = [word + "ون", word + "ين"]
-        else:
-            return []
-    elif len(word) >= 5 and word.endswith("s") and not word.endswith("ss"):
-        forms = [word[:-1]]
-    elif len(word) >= 4 and not word.endswith("s"):
-        forms = [word + ("S" if word.isupper() else "s")]
-    else:
-        return []
-    return [head + form + tail for form in forms]
 
 
 def _aliases(among: QuerySet | None = None):

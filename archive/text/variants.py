@@ -311,3 +311,34 @@ def written_ratio(words: list[str], name: str) -> float:
     """How close two names are as written, articles left out (0-100): `words` as
     :func:`name_tokens`, `name` as written."""
     return ratio(" ".join(words), " ".join(name_tokens(name)))
+
+
+# Another ending of a group's name -------------------------------------------------------
+
+_LAST_WORD = re.compile(r"([^\W\d_]+)(\W*)$")
+
+
+def readings(text: str) -> list[str]:
+    """`text` with another ending of its last word, as names of groups take them: a Latin
+    plural -s dropped or added (Houthis, Houthi, Huthi); an Arabic nisba plural in -يون or
+    -يين for the other case or the singular in -ي, and a singular in -ي for its plurals
+    (الحوثيون, الحوثيين, الحوثي). Short words are left alone."""
+    m = _LAST_WORD.search(text)
+    if m is None:
+        return []
+    word, tail, head = m.group(1), m.group(2), text[: m.start()]
+    if is_arabic(word):
+        bare = word[2:] if word.startswith(ARTICLE) else word
+        if len(bare) >= 5 and bare.endswith(("يون", "يين")):
+            forms = [word[:-2] + ("ين" if word.endswith("ون") else "ون"), word[:-2]]
+        elif len(bare) >= 3 and bare.endswith("ي"):
+            forms = [word + "ون", word + "ين"]
+        else:
+            return []
+    elif len(word) >= 5 and word.endswith("s") and not word.endswith("ss"):
+        forms = [word[:-1]]
+    elif len(word) >= 4 and not word.endswith("s"):
+        forms = [word + ("S" if word.isupper() else "s")]
+    else:
+        return []
+    return [head + form + tail for form in forms]

@@ -217,3 +217,25 @@ def test_european_rules_keep_other_names_apart(a, b):
 def test_a_silent_final_e_and_the_word_it_ends_are_variants():
     assert is_variant("Burhane", "Burhan") and is_variant("Hamdane", "Hamdan")
     assert is_variant("Hemetti", "Hemedti") and is_variant("Égypte", "Egypt")
+
+
+@pytest.mark.parametrize(
+    "name, other",
+    [
+        ("Houthis", "Houthi"),
+        ("Huthi", "Huthis"),
+        ("الحوثيون", "الحوثيين"),
+        ("الحوثيين", "الحوثي"),
+        ("الحوثي", "الحوثيون"),
+    ],
+)
+def test_a_groups_name_has_its_other_endings(name, other):
+    from archive.text.variants import readings
+
+    assert other in readings(name)
+
+
+def test_short_words_and_double_s_keep_their_ending():
+    from archive.text.variants import readings
+
+    assert readings("UN") == [] and readings("Congress") == [] and readings("بي") == []
