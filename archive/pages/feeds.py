@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from archive.pages.context_processors import site_text
 from archive.reads import selectors
 from archive.reads.filters import ArticleFilter
+from archive.reads.fulltext import wants_expansion
 from archive.reads.search import InvalidFilters, search
 
 FEED_ENTRIES = 50
@@ -140,7 +141,8 @@ class FollowFeed(EntityFeed):
     def items(self, params):
         articles = selectors.listed_articles(body=True)
         if (params.get("q") or "").strip():
-            result = search(params.get("q"), params, articles=articles, strict=True)
+            expand = wants_expansion(params)  # as the search page: ?expand=0, the words only
+            result = search(params.get("q"), params, articles=articles, expand=expand, strict=True)
             return list(result.articles().newest_first()[:FEED_ENTRIES])
         filterset = ArticleFilter(params, queryset=articles)
         if not filterset.is_valid():
