@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import re
 from calendar import monthrange
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -49,6 +50,13 @@ from archive.models import (
 from archive.services.slugs import unique_slug
 from archive.text.align import align, number_spans, paragraph_spans, paragraphs
 from archive.text.shingles import Index, Signature, containment, shingles, signature
+from archive.text.translation import (
+    coverage,
+    figures_kept,
+    length_ratio,
+    order_agreement,
+    typical_ratio,
+)
 
 # Articles read per query; what is kept of each is its profile, not its text.
 BATCH = 500
@@ -69,11 +77,20 @@ MIN_SHINGLES = 20
 # in paragraph pairs that agree). Measured on tests/data/grouping and the seeds.
 TRANSLATION_ENTITIES = 0.3
 TRANSLATION_ALIGNMENT = 0.6
+# ... and keeps the order of the anchors both share, the shorter text's figures, and a
+# length near its language's (see archive.text.translation).
+TRANSLATION_ALIGNMENT_LONGER = 0.5
+TRANSLATION_ORDER = 0.8
+TRANSLATION_FIGURES = 0.75
+TRANSLATION_LENGTH = 1.6
+TRANSLATION_PART = 0.9
+TRANSLATION_MARGIN = 0.05
 BEAD_AGREEMENT = 0.6
 # Coverage: entities shared (weighted Jaccard) with a claim in common, or more entities.
 COVERAGE_ENTITIES = 0.2
 COVERAGE_ENTITIES_ALONE = 0.45
 MIN_SHARED_ENTITIES = 2
+ARABIC = "ar"
 
 
 @dataclass(slots=True)
@@ -248,37 +265,63 @@ def figure_agreement(a: Profile, b: Profile) -> float | None:
     return len(a.figures & b.figures) / min(len(a.figures), len(b.figures))
 
 
-def alignment_score(
-    left: list[str], right: list[str], left_keys: list[set[str]], right_keys: list[set[str]]
-) -> float:
-    """How well two paragraph lists align as a translation: the share of both texts (in
-    characters) lying in paragraph pairs that agree.
+@dataclass
+class Aligned:
+    """How two texts align as a translation (see archive.text.translation)."""
 
-    The aligner pairs as much as it can; a pair agrees when its lengths keep the two texts'
-    ratio (within a factor of two: a translation says the same at its language's length)
-    and, if either side has anchors (figures, entities), they share one."""
+    shorter: float  # share of the shorter text in paragraph pairs that agree
+    longer: float  # the same for the longer text
+    order: float | None  # shared anchors in the same order (None: too few to say)
+    length: float  # times longer the longer text is, its language's typical length out
+    shorter_side: str  # "left" or "right"
+
+
+def alignment_score(
+    left: list[str],
+    right: list[str],
+    left_keys: list[set[str]],
+    right_keys: list[set[str]],
+    left_lang: str = "xx",
+    right_lang: str = "yy",
+) -> Aligned:
+    """Align two paragraph lists with the archive's aligner and measure the result.
+
+    A pair of paragraphs agrees when its lengths keep the two texts' ratio (within a factor
+    of two: a translation says the same at its language's length) and its anchors (figures,
+    entities, quotes) mostly agree. Coverage is read on the shorter text (its language's
+    typical length taken out): an abridged translation renders part of the other, all of
+    itself."""
+    ll, rl = [len(p) for p in left], [len(p) for p in right]
+    expected = typical_ratio(left_lang, right_lang)
+    right_is_shorter = sum(rl) / expected < sum(ll)
+    length = length_ratio(sum(ll), sum(rl), left_lang, right_lang)
     if not left or not right:
-        return 0.0
+        return Aligned(0.0, 0.0, None, length, "right" if right_is_shorter else "left")
     anchors = {p: k for p, k in zip(left, left_keys, strict=True)}
     anchors.update({p: k for p, k in zip(right, right_keys, strict=True)})
     pairs = align(left, right, left_lang="xx", right_lang="yy", anchors=lambda p: anchors[p])
-    ll, rl = [len(p) for p in left], [len(p) for p in right]
     ratio = sum(rl) / max(1, sum(ll))
-    agreeing = 0
+    agree = []
     for pair in pairs:
-        if not pair.left or not pair.right:
-            continue
-        a = sum(ll[i] for i in pair.left)
-        b = sum(rl[j] for j in pair.right)
-        if abs(math.log((b + 20) / (ratio * a + 20))) > math.log(2):
-            continue
-        ka = set().union(*(left_keys[i] for i in pair.left))
-        kb = set().union(*(right_keys[j] for j in pair.right))
-        # Names and figures common to the whole story (Macron, Tripoli) sit in every
-        # paragraph: a translated paragraph carries most of its counterpart's anchors.
-        if ka and kb and 2 * len(ka & kb) / (len(ka) + len(kb)) >= BEAD_AGREEMENT:
-            agreeing += a * ratio + b  # both sides in the right text's units
-    return min(1.0, agreeing / (2 * sum(rl)))
+        ok = False
+        if pair.left and pair.right:
+            a = sum(ll[i] for i in pair.left)
+            b = sum(rl[j] for j in pair.right)
+            ka = set().union(*(left_keys[i] for i in pair.left))
+            kb = set().union(*(right_keys[j] for j in pair.right))
+            # Names and figures common to the whole story (Macron, Tripoli) sit in every
+            # paragraph: a translated paragraph carries most of its counterpart's anchors.
+            ok = (
+                abs(math.log((b + 20) / (ratio * a + 20))) <= math.log(2)
+                and bool(ka and kb)
+                and 2 * len(ka & kb) / (len(ka) + len(kb)) >= BEAD_AGREEMENT
+            )
+        agree.append(ok)
+    cover_left, cover_right = coverage([(p.left, p.right) for p in pairs], agree, ll, rl)
+    order = order_agreement(left_keys, right_keys)
+    if right_is_shorter:
+        return Aligned(cover_right, cover_left, order, length, "right")
+    return Aligned(cover_left, cover_right, order, length, "left")
 
 
 def _paragraph_keys(body: str, mentions: list[tuple[int, int]]) -> tuple[list[str], list[set]]:
@@ -286,6 +329,9 @@ def _paragraph_keys(body: str, mentions: list[tuple[int, int]]) -> tuple[list[st
     spans = paragraph_spans(body)
     texts = paragraphs(body)
     keys: list[set[str]] = [{f"n:{v}" for v in figures(t)} for t in texts]
+    for k, t in enumerate(texts):
+        if len(_QUOTES.findall(t)) >= 2:
+            keys[k].add("q")  # quoted speech: a translation quotes at the same place
     starts = [s for s, _ in spans]
     for start, entity_id in mentions:
         # the paragraph holding the mention's start
@@ -299,6 +345,9 @@ def _paragraph_keys(body: str, mentions: list[tuple[int, int]]) -> tuple[list[st
         if lo:
             keys[lo - 1].add(f"e:{entity_id}")
     return texts, keys
+
+
+_QUOTES = re.compile(r"[\"“”«»„]")
 
 
 # Finding ---------------------------------------------------------------------------------
@@ -315,13 +364,19 @@ def _linked(a: Profile, b: Profile, kind: str) -> bool:
 def original_first(a: Profile, b: Profile) -> tuple[Profile, Profile]:
     """(original, translation): the one published earlier when both days are known and
     differ; else not the one written outside its outlet's language (an Arabic paper's
-    English edition is the translating side); else the one the archive received first."""
+    English edition is the translating side); else not the Arabic one; else the one the
+    archive received first."""
     if a.start and b.start and a.start == a.end and b.start == b.end and a.start != b.start:
         return (a, b) if a.start < b.start else (b, a)
     a_away = bool(a.outlet_language) and a.outlet_language != a.language
     b_away = bool(b.outlet_language) and b.outlet_language != b.language
     if a_away != b_away:
         return (b, a) if a_away else (a, b)
+    # Then the Arabic text is the translation: what a Libya desk receives in two languages
+    # on one day is mostly a wire or a government's statement written in English or French
+    # and rendered in Arabic (the seeds' pair, every pair of tests/data/grouping).
+    if (a.language == ARABIC) != (b.language == ARABIC):
+        return (b, a) if a.language == ARABIC else (a, b)
     return (a, b) if a.id < b.id else (b, a)
 
 
@@ -389,7 +444,10 @@ def _window_pairs(profiles: dict[int, Profile]) -> Iterator[tuple[Profile, Profi
 
 
 def _translations(candidates: list[tuple[Profile, Profile]], weight, progress) -> Iterator[Found]:
-    """Decide the translation candidates by aligning their texts, read a batch at a time."""
+    """Decide the translation candidates by aligning their texts, read a batch at a time;
+    then, of the originals proposed for one text in one language, keep the best (and those
+    as good: the same wire's copies)."""
+    found: list[Found] = []
     for start in range(0, len(candidates), BATCH):
         chunk = candidates[start : start + BATCH]
         ids = {p.id for pair in chunk for p in pair}
@@ -400,31 +458,80 @@ def _translations(candidates: list[tuple[Profile, Profile]], weight, progress) -
         ).values_list("article_id", "start", "entity_id"):
             mentions[article_id].append((at, entity_id))
         for a, b in chunk:
-            original, translation = original_first(a, b)
-            left, lk = _paragraph_keys(bodies[original.id], mentions[original.id])
-            right, rk = _paragraph_keys(bodies[translation.id], mentions[translation.id])
-            aligned = alignment_score(left, right, lk, rk)
-            if aligned < TRANSLATION_ALIGNMENT:
-                continue
-            entities = entity_dice(a, b, weight)
-            figs = figure_agreement(a, b)
-            parts = [aligned, entities] + ([figs] if figs is not None else [])
-            yield Found(
-                LinkKind.TRANSLATION,
-                original.id,
-                translation.id,
-                round(sum(parts) / len(parts), 3),
-                {
-                    "alignment": round(aligned, 3),
-                    "entities": round(entities, 3),
-                    "shared_entities": sorted(a.entities & b.entities),
-                    "figures": round(figs, 3) if figs is not None else None,
-                    "shared_figures": sorted(a.figures & b.figures),
-                    "days_apart": days_apart(a, b),
-                },
-            )
+            f = _translation(a, b, bodies, mentions, weight)
+            if f is not None:
+                found.append(f)
         if progress:
             progress(len(chunk))
+    language = {p.id: p.language for pair in candidates for p in pair}
+    yield from _best_originals(found, language)
+
+
+def _translation(a: Profile, b: Profile, bodies, mentions, weight) -> Found | None:
+    original, translation = original_first(a, b)
+    left, lk = _paragraph_keys(bodies[original.id], mentions[original.id])
+    right, rk = _paragraph_keys(bodies[translation.id], mentions[translation.id])
+    aligned = alignment_score(left, right, lk, rk, original.language, translation.language)
+    kept = figures_kept(a.figures, b.figures)
+    # A translation renders the other text: most of the shorter in agreeing paragraphs and
+    # half of the longer at least, at its language's length; or, for one that renders only
+    # part of the other (a page cut short, an abridged brief), nearly all of itself and an
+    # agreeing part of the longer about its own size. Either way the anchors come in the
+    # same order and the figures of the text with fewer are (nearly) all in the other.
+    # A brief that renders a few sentences of a long dispatch in its own words fails
+    # these: by names and figures it is no closer to its source than to other accounts.
+    whole = (
+        aligned.length <= TRANSLATION_LENGTH
+        and aligned.shorter >= TRANSLATION_ALIGNMENT
+        and aligned.longer >= TRANSLATION_ALIGNMENT_LONGER
+    )
+    part = (
+        aligned.shorter >= TRANSLATION_PART
+        and aligned.longer * aligned.length >= TRANSLATION_ALIGNMENT
+    )
+    if (
+        not (whole or part)
+        or (aligned.order is not None and aligned.order < TRANSLATION_ORDER)
+        or (kept is not None and kept < TRANSLATION_FIGURES)
+    ):
+        return None
+    entities = entity_dice(a, b, weight)
+    parts = [aligned.shorter, aligned.longer, entities]
+    parts += [x for x in (aligned.order, kept) if x is not None]
+    return Found(
+        LinkKind.TRANSLATION,
+        original.id,
+        translation.id,
+        round(sum(parts) / len(parts), 3),
+        {
+            "alignment": round(aligned.shorter, 3),
+            "alignment_longer": round(aligned.longer, 3),
+            "order": round(aligned.order, 3) if aligned.order is not None else None,
+            "length_ratio": round(aligned.length, 2),
+            "partial": not whole,
+            "entities": round(entities, 3),
+            "shared_entities": sorted(a.entities & b.entities),
+            "figures": round(kept, 3) if kept is not None else None,
+            "shared_figures": sorted(a.figures & b.figures),
+            "days_apart": days_apart(a, b),
+        },
+    )
+
+
+def _best_originals(found: list[Found], language: dict[int, str]) -> Iterator[Found]:
+    """A text has one original: of the texts in one language proposed for it, only the
+    best and those within TRANSLATION_MARGIN of it (copies of one wire score alike)."""
+    best: dict[tuple[int, str], float] = {}
+    for f in found:
+        for this, other in ((f.first, f.second), (f.second, f.first)):
+            key = (this, language[other])
+            best[key] = max(best.get(key, 0.0), f.score)
+    for f in found:
+        if all(
+            f.score >= best[this, language[other]] - TRANSLATION_MARGIN
+            for this, other in ((f.first, f.second), (f.second, f.first))
+        ):
+            yield f
 
 
 def find(articles=None, *, progress=None) -> tuple[int, list[Found]]:
