@@ -198,15 +198,15 @@ def test_on_libya_three_spellings_of_each_key_entity_find_90_percent_of_its_arti
     assert measure("eval", data, page_finds(client)) == rows
 
 
-# The goal is 90% for every spelling. Reached on the Yemen set: 0.87 over all 57, 0.92 over
-# the 48 spellings proper (transliterations, scripts, article, surname, abbreviation): Latin
-# script 0.95, Arabic 0.88. The nine translations (coalition menée par l'Arabie saoudite,
-# التحالف العربي, gouvernement internationalement reconnu, Conseil présidentiel, mer Rouge...)
-# are linked to their entity only by an alias, a country list (Arabie saoudite, Émirats
-# arabes unis: found) or a learned name (Conseil de transition du Sud, defined in a text:
-# found through its proposal's suggestions). هانز جروندبرج (an Egyptian spelling: ج for g,
-# ز for s) has another spelling key than هانس غروندبرغ: 0 of 7.
-REACHED_ALL = 0.86
+# The goal is 90% for every spelling. Reached on the Yemen set: 0.885 over all 57, 0.943
+# over the 48 spellings proper (transliterations, scripts, article, surname, abbreviation,
+# an Egyptian spelling: هانز جروندبرج, ج for g and ز for s, read by archive.text.variants
+# .readings): Latin script 0.95, Arabic 0.89. The nine translations (coalition menée par
+# l'Arabie saoudite, التحالف العربي, gouvernement internationalement reconnu, Conseil
+# présidentiel, mer Rouge...) are linked to their entity only by an alias, a country list
+# (Arabie saoudite, Émirats arabes unis: found) or a learned name (Conseil de transition du
+# Sud, defined in a text: found through its proposal's suggestions).
+REACHED_ALL = 0.88
 REACHED_ARABIC = 0.88
 
 

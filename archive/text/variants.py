@@ -319,10 +319,23 @@ _LAST_WORD = re.compile(r"([^\W\d_]+)(\W*)$")
 
 
 def readings(text: str) -> list[str]:
-    """`text` with another ending of its last word, as names of groups take them: a Latin
-    plural -s dropped or added (Houthis, Houthi, Huthi); an Arabic nisba plural in -يون or
-    -يين for the other case or the singular in -ي, and a singular in -ي for its plurals
-    (الحوثيون, الحوثيين, الحوثي). Short words are left alone."""
+    """Other readings of `text`, tried only when it names nobody as written: another ending
+    of its last word, as names of groups take them (a Latin plural -s dropped or added:
+    Houthis, Houthi, Huthi; an Arabic nisba plural in -يون or -يين for the other case or the
+    singular in -ي, and a singular in -ي for its plurals: الحوثيون, الحوثيين, الحوثي), and
+    ج read as g, as Egyptian and some Gulf outlets write a foreign name (جوتيريش for
+    Guterres), with ز read as s beside it (هانز جروندبرج for Hans Grundberg). Short words
+    are left alone."""
+    found = _endings(text)
+    if "ج" in text and is_arabic(text):
+        g = text.replace("ج", "غ")
+        found.append(g)
+        if "ز" in g:  # the same outlets write a foreign s as ز: هانز for Hans
+            found.append(g.replace("ز", "س"))
+    return found
+
+
+def _endings(text: str) -> list[str]:
     m = _LAST_WORD.search(text)
     if m is None:
         return []

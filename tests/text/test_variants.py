@@ -239,3 +239,12 @@ def test_short_words_and_double_s_keep_their_ending():
     from archive.text.variants import readings
 
     assert readings("UN") == [] and readings("Congress") == [] and readings("بي") == []
+
+
+def test_an_egyptian_g_is_read_as_the_foreign_names_g():
+    from archive.text.variants import phrase_key, readings
+
+    # https://alwatannews.net/ampArticle/955996 writes هانز جروندبرج for Hans Grundberg.
+    assert phrase_key("Hans Grundberg") in {phrase_key(r) for r in readings("هانز جروندبرج")}
+    assert phrase_key("هانس غروندبرغ") == phrase_key("Hans Grundberg")
+    assert readings("Jamal") == ["Jamals"]  # a Latin j is left alone
