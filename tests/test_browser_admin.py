@@ -479,9 +479,12 @@ def test_a_new_entity_under_a_known_name_offers_the_known_one(browser, live_serv
     page.fill("#ann-new-name", "GNA")
     page.select_option("#ann-new-kind", "organization")
     page.click("#ann-save")
+    # The server's refusal names the entity, which is offered (also found as it was typed).
+    page.wait_for_function("() => document.querySelector('.ann-error').textContent")
     page.wait_for_selector(".ann-existing li")
     assert "Libya's UN-backed government" in page.inner_text(".ann-existing li")
     assert page.is_visible("#ann-new-duplicate")
+    page.wait_for_timeout(100)  # two frames: the offer is scrolled into view after layout
     assert in_window(page, ".ann-existing button")
     page.screenshot(path=str(SHOTS / "admin-new-entity-known-name.png"))
     page.click(".ann-existing button")  # picked into the form: Save tags

@@ -353,8 +353,11 @@ export function tagForm(annotator) {
         // The entities that carry the name, in view above it.
         if (e.body && e.body.existing) {
           offerExisting(e.body.existing);
-          // Clear of the buttons that stay at the bottom of the pop-up.
-          known.querySelector("button").scrollIntoView({ block: "center" });
+          // Clear of the buttons that stay at the bottom of the pop-up, once the pop-up has
+          // taken its new size and place (placeFixed, on resize).
+          const first = known.querySelector("button");
+          const show = () => first.scrollIntoView({ block: "center" });
+          requestAnimationFrame(() => requestAnimationFrame(show));
         }
       });
       saving = false;
