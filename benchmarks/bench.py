@@ -1373,7 +1373,12 @@ def write_results(results: dict, out_dir: Path) -> None:
     (out_dir / "results.json").write_text(
         json.dumps(results, indent=1, ensure_ascii=False, default=str) + "\n", encoding="utf-8"
     )
-    (out_dir / "RESULTS.md").write_text(render_markdown(results), encoding="utf-8")
+    path = out_dir / "RESULTS.md"
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    # benchmarks/stream.py appends its own section: a new run keeps it.
+    marker = "## The page cache under a stream of writes"
+    tail = "\n" + old[old.index(marker) :] if marker in old else ""
+    path.write_text(render_markdown(results) + tail, encoding="utf-8")
 
 
 # Main ------------------------------------------------------------------------------------
