@@ -475,7 +475,7 @@ def _translation(a: Profile, b: Profile, bodies, mentions, weight) -> Found | No
     kept = figures_kept(a.figures, b.figures)
     # A translation renders the other text: most of the shorter in agreeing paragraphs and
     # half of the longer at least, at its language's length; or, for one that renders only
-    # part of the other (a page cut short, an abridged brief), nearly all of itself and an
+    # part of the other (a page cut short, a faithful abridgement), nearly all of itself and an
     # agreeing part of the longer about its own size. Either way the anchors come in the
     # same order and the figures of the text with fewer are (nearly) all in the other.
     # A brief that renders a few sentences of a long dispatch in its own words fails
@@ -488,6 +488,7 @@ def _translation(a: Profile, b: Profile, bodies, mentions, weight) -> Found | No
     part = (
         aligned.shorter >= TRANSLATION_PART
         and aligned.longer * aligned.length >= TRANSLATION_ALIGNMENT
+        and aligned.order is not None  # a short text must show its anchors' order
     )
     if (
         not (whole or part)
