@@ -201,6 +201,14 @@ def test_clear_removes_exactly_the_generated_rows():
     curated_mentions = set(Mention.objects.values_list("id", "article_id", "start", "end"))
     generate(150, seed=2)
     assert Article.objects.count() == curated["Article"] + 150
+    # What the archive's own work wrote about generated rows goes with them: a proposed
+    # link between two generated articles, a name proposed for a generated entity.
+    from archive.models import LinkProposal, NameProposal
+
+    first, second = Article.objects.filter(slug__startswith=SLUG_PREFIX)[:2]
+    LinkProposal.objects.create(kind="copy", first=first, second=second, score=0.9)
+    generated = Entity.objects.filter(slug__startswith=SLUG_PREFIX).first()
+    NameProposal.objects.create(entity=generated, name="Gen Name", language="en", origin="unknown")
     with pytest.raises(CommandError, match="--clear"):
         generate(10, seed=2)  # never mixed with an earlier generated corpus
     call_command("generate_corpus", clear=True, verbosity=0)

@@ -95,6 +95,24 @@ def clear_generated(cur) -> dict[str, int]:
     )
     run("aliases", "DELETE FROM archive_alias WHERE entity_id IN (SELECT id FROM gen_entity)")
     cur.execute("DELETE FROM archive_entitymerge WHERE survivor_id IN (SELECT id FROM gen_entity)")
+    # What the grouping, collecting and name learning wrote about generated rows.
+    run(
+        "link proposals",
+        "DELETE FROM archive_linkproposal WHERE first_id IN (SELECT id FROM gen_article) "
+        "OR second_id IN (SELECT id FROM gen_article)",
+    )
+    cur.execute(
+        "UPDATE archive_collecteditem SET article_id = NULL "
+        "WHERE article_id IN (SELECT id FROM gen_article)"
+    )
+    cur.execute(
+        "UPDATE archive_mention SET proposal_id = NULL WHERE proposal_id IN "
+        "(SELECT id FROM archive_nameproposal WHERE entity_id IN (SELECT id FROM gen_entity))"
+    )
+    run(
+        "name proposals",
+        "DELETE FROM archive_nameproposal WHERE entity_id IN (SELECT id FROM gen_entity)",
+    )
     run("articles", "DELETE FROM archive_article WHERE id IN (SELECT id FROM gen_article)")
     run("entities", "DELETE FROM archive_entity WHERE id IN (SELECT id FROM gen_entity)")
     run(
