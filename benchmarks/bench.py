@@ -642,10 +642,22 @@ def _search_floor_kwargs(q: str, **filters) -> dict:
         for w in cleaned.split()
         if not w.startswith("-") and w.strip('"').lower() not in OPERATORS
     ]
+    # The names in the text of the entities searched for that the matcher has tagged in few
+    # articles (archive.reads.fulltext._criteria): the tsqueries, as the app writes them.
+    from archive.models import EntityCount
+    from archive.reads.fulltext import CANDIDATES, find_entities, names_queries
+
+    searched = [m.entity.pk for m in find_entities(cleaned) if m.searched] if cleaned else []
+    tagged = dict(
+        EntityCount.objects.filter(entity_id__in=searched).values_list("entity_id", "articles")
+    )
+    untagged = [pk for pk in searched if tagged.get(pk, 0) < CANDIDATES]
+    names = [(pk, query.text) for pk, query in names_queries(untagged).items()]
     return {
         "q": normalized,
         "phrases": sorted(_phrases(normalized)),
         "tries": tries,
+        "names": names,
         "words": words,
         **filters,
     }

@@ -911,7 +911,10 @@ def _search_entities(conn, phrases: list[str], tries: list[dict] = ()) -> list[t
     return found
 
 
-def _search_where(tsquery, entity_ids, language, source):
+def _search_where(tsquery, entity_ids, language, source, names=()):
+    """`names`: (entity id, tsquery of its names) of the entities searched for that the
+    matcher has tagged in fewer articles than a page of candidates: found by those names in
+    the text too, except where a mention of that entity was rejected (as the search)."""
     where = ["a.is_public"]
     params: dict = {"tsquery": tsquery, "ents": entity_ids}
     if language:
@@ -920,15 +923,24 @@ def _search_where(tsquery, entity_ids, language, source):
     if source:
         where.append("s.slug = %(source)s")
         params["source"] = source
-    names = (
+    naming = (
         "EXISTS (SELECT 1 FROM archive_mention m WHERE m.article_id = a.id "
         "AND m.entity_id = ANY(%(ents)s) AND m.status <> 'rejected' AND NOT m.is_orphaned)"
     )
-    match = f"(a.search_vector @@ {TSQUERY}" + (f" OR {names})" if entity_ids else ")")
+    in_text = ""
+    for i, (entity_id, names_tsquery) in enumerate(n for n in names if n[0] in entity_ids):
+        params[f"names{i}"], params[f"ent{i}"] = names_tsquery, entity_id
+        in_text += (
+            f" OR (a.search_vector @@ %(names{i})s::tsquery AND NOT EXISTS (SELECT 1 FROM "
+            f"archive_mention r WHERE r.article_id = a.id AND r.entity_id = %(ent{i})s "
+            "AND r.status = 'rejected'))"
+        )
+    by_mention = f" OR {naming}" if entity_ids else ""
+    match = f"(a.search_vector @@ {TSQUERY}{by_mention}{in_text})"
     where.append(match)
     rank = f"COALESCE(ts_rank(a.search_vector, {TSQUERY}), 0)"
     if entity_ids:
-        rank += f" + CASE WHEN {names} THEN 0.5 ELSE 0 END"
+        rank += f" + CASE WHEN {naming} THEN 0.5 ELSE 0 END"
     return " AND ".join(where), params, rank
 
 
@@ -952,6 +964,7 @@ def search(
     phrases: list[str],
     words: list[str],
     tries: list[dict] = (),
+    names: list[tuple[int, str]] = (),
     language: str | None = None,
     source: str | None = None,
     page: int = 1,
@@ -959,11 +972,12 @@ def search(
 ) -> str:
     """`q` is the normalized query (archive.text.normalize), `phrases` what find_entities
     looks up and `tries` the spellings it looks up by their key (computed by the harness:
-    pure Python), `words` what the snippet marks."""
+    pure Python), `names` each rarely tagged entity's names as a tsquery (the harness
+    reads them with the app's own names_queries), `words` what the snippet marks."""
     entities = _search_entities(conn, phrases, tries)
     entity_ids = [e[0] for e in entities]
     tsquery = _one(conn, FORMS, [q])[0] or ""
-    where, params, rank = _search_where(tsquery, entity_ids, language, source)
+    where, params, rank = _search_where(tsquery, entity_ids, language, source, names)
     base = f"FROM {ART_FROM} WHERE {where}"
     if api:
         count = _one(conn, f"SELECT count(*) {base}", params)[0]
