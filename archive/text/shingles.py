@@ -17,11 +17,17 @@ from __future__ import annotations
 import re
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
-
-import numpy as np
-from datasketch import LeanMinHash, MinHash, MinHashLSH
+from functools import cache
+from typing import TYPE_CHECKING
 
 from .normalize import normalize
+
+if TYPE_CHECKING:
+    import numpy as np
+    from datasketch import LeanMinHash, MinHash
+
+# datasketch (with numpy and scipy) is imported where a signature is made, not when this
+# module is: it took 0.45 s of every process's start (web workers, every command).
 
 __all__ = [
     "NUM_PERM",
@@ -45,7 +51,13 @@ CANDIDATE_JACCARD = 0.2
 _WORD_RE = re.compile(r"\w+")
 # One permutation set for every signature of the process (building it is the slow part).
 SCHEME = "affine32"
-_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
+
+
+@cache
+def _template() -> MinHash:
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
 
 
 def words(text: str) -> list[str]:
@@ -71,13 +83,17 @@ class Signature:
     size: int
 
     def minhash(self) -> LeanMinHash:
+        from datasketch import LeanMinHash
+
         return LeanMinHash(seed=1, hashvalues=self.hashvalues, scheme=SCHEME)
 
 
 def signature(text: str) -> Signature:
     """The MinHash signature of `text`'s shingles (size 0 for a text without words)."""
+    from datasketch import MinHash
+
     found = shingles(text)
-    m = MinHash(num_perm=NUM_PERM, seed=1, permutations=_TEMPLATE.permutations, scheme=SCHEME)
+    m = MinHash(num_perm=NUM_PERM, seed=1, permutations=_template().permutations, scheme=SCHEME)
     if found:
         m.update_batch(list(found))
     return Signature(m.hashvalues, len(found))  # uint32 under the affine32 scheme
@@ -87,7 +103,7 @@ def jaccard(a: Signature, b: Signature) -> float:
     """Estimated Jaccard similarity of the two shingle sets."""
     if not a.size or not b.size:
         return 0.0
-    return float(np.count_nonzero(a.hashvalues == b.hashvalues)) / NUM_PERM
+    return float((a.hashvalues == b.hashvalues).sum()) / NUM_PERM
 
 
 def containment(a: Signature, b: Signature) -> float:
@@ -105,6 +121,8 @@ class Index:
     """An LSH index answering "which texts seen so far may be near-duplicates of this one"."""
 
     def __init__(self, threshold: float = CANDIDATE_JACCARD):
+        from datasketch import MinHashLSH
+
         self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
 
     def add(self, key: Hashable, sig: Signature) -> list[Hashable]:
