@@ -5,6 +5,7 @@ DATABASE_URL's; under pytest-xdist (`make test`) each worker has a test database
 import inspect
 import os
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -75,6 +76,33 @@ def pytest_collection_modifyitems(config, items):
             DATABASE_FIXTURES & set(item.fixturenames)
         ):
             item.add_marker(pytest.mark.nodb)
+
+
+@pytest.fixture
+def redis_cache(request, settings):
+    """The cache on Redis as production has it (CACHE_URL), on the database its test module
+    names (`REDIS = "redis://127.0.0.1:6379/N"`: each module its own, since some clear
+    theirs); a skip with its reason when Redis is not there, a failure when REQUIRE_REDIS
+    is set (CI)."""
+    from django.core.cache import cache
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=2).close()
+    except OSError as error:
+        message = f"no Redis at 127.0.0.1:6379: {error}"
+        if os.environ.get("REQUIRE_REDIS"):
+            pytest.fail(message + ": REQUIRE_REDIS is set, so the Redis cache must be tested")
+        pytest.skip(message)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": request.module.REDIS,
+        }
+    }
+    settings.ARCHIVE_PAGE_CACHE_SECONDS = 300
+    cache.clear()
+    yield cache
+    cache.clear()
 
 
 def query_count(client, url) -> int:

@@ -6,9 +6,7 @@ a rejected or orphaned mention disappear at once.
 """
 
 import json
-import os
 import re
-import socket
 from io import StringIO
 
 import pytest
@@ -26,26 +24,6 @@ from tests.factories import make_article, make_entity, make_mention, make_user
 pytestmark = pytest.mark.django_db
 
 REDIS = "redis://127.0.0.1:6379/2"
-
-
-@pytest.fixture
-def redis_cache(settings):
-    """CACHE_URL=redis://127.0.0.1:6379/2 as production sets it; a skip with its reason
-    when Redis is not there, a failure when REQUIRE_REDIS is set (CI)."""
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=2).close()
-    except OSError as error:
-        message = f"no Redis at 127.0.0.1:6379: {error}"
-        if os.environ.get("REQUIRE_REDIS"):
-            pytest.fail(message + ": REQUIRE_REDIS is set, so the Redis cache must be tested")
-        pytest.skip(message)
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS}
-    }
-    settings.ARCHIVE_PAGE_CACHE_SECONDS = 300
-    cache.clear()
-    yield cache
-    cache.clear()
 
 
 @pytest.fixture

@@ -13,13 +13,11 @@ from __future__ import annotations
 import os
 import pickle
 import re
-import socket
 import zlib
 from collections import defaultdict
 from contextvars import ContextVar
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.http import QueryDict
 from django.test import Client
@@ -42,25 +40,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 REDIS = "redis://127.0.0.1:6379/4"  # a database of its own: test_cache.py clears 2
-
-
-@pytest.fixture
-def redis_cache(settings):
-    """Redis as production has it (a skip when it is missing, a failure under REQUIRE_REDIS)."""
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=2).close()
-    except OSError as error:
-        message = f"no Redis at 127.0.0.1:6379: {error}"
-        if os.environ.get("REQUIRE_REDIS"):
-            pytest.fail(message + ": REQUIRE_REDIS is set, so the Redis cache must be tested")
-        pytest.skip(message)
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS}
-    }
-    settings.ARCHIVE_PAGE_CACHE_SECONDS = 300
-    cache.clear()
-    yield cache
-    cache.clear()
 
 
 @pytest.fixture

@@ -12,13 +12,10 @@ a generation.
 from __future__ import annotations
 
 import json
-import os
 import re
-import socket
 
 import psycopg
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -32,25 +29,6 @@ from tests.test_cache_attack import public_routes
 REDIS = "redis://127.0.0.1:6379/7"  # its own: test_cache clears 2, test_cache_attack 4, attack.py 5
 
 committed = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def redis_cache(settings):
-    """Redis as production has it (a skip when it is missing, a failure under REQUIRE_REDIS)."""
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=2).close()
-    except OSError as error:
-        message = f"no Redis at 127.0.0.1:6379: {error}"
-        if os.environ.get("REQUIRE_REDIS"):
-            pytest.fail(message + ": REQUIRE_REDIS is set, so the Redis cache must be tested")
-        pytest.skip(message)
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS}
-    }
-    settings.ARCHIVE_PAGE_CACHE_SECONDS = 300
-    cache.clear()
-    yield cache
-    cache.clear()
 
 
 @pytest.fixture
