@@ -1,4 +1,5 @@
 from csp.decorators import csp_update
+from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
@@ -28,7 +29,10 @@ register_converter(digits(2), "dd")
 
 app_name = "archive"
 
-urlpatterns = [
+# The public pages, in each language at its own address: English at the unprefixed address,
+# Arabic under /ar/ (docs/architecture.md, "The public routes"). The API is outside them:
+# one answer in every language, at one address.
+public = [
     path("", articles.HomeView.as_view(), name="home"),
     path("articles/", articles.ArticleListView.as_view(), name="article_list"),
     path("articles/<str:slug>/", articles.ArticleDetailView.as_view(), name="article_detail"),
@@ -54,6 +58,9 @@ urlpatterns = [
         dates.DateArchiveView.as_view(),
         name="dates_day",
     ),
+]
+
+api = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path(
         "api/docs/",
@@ -67,7 +74,7 @@ urlpatterns = [
 ]
 
 for kind, plural in KIND_PLURAL.items():
-    urlpatterns += [
+    public += [
         path(f"{plural}/", entities.EntityIndexView.as_view(kind=kind), name=plural),
         path(
             f"{plural}/<str:slug>/",
@@ -81,3 +88,13 @@ for kind, plural in KIND_PLURAL.items():
             name=f"{kind}_feed",
         ),
     ]
+
+# i18n_patterns one level down, inside the archive's namespace (the names stay
+# "archive:..."): include() refuses a language prefix at the top of an included module, so
+# it is given as path()'s (patterns, app_name, namespace) triple. The prefix is read by
+# archive.web.middleware.LanguageMiddleware (which replaces Django's LocaleMiddleware: that
+# one looks for i18n_patterns only at the root URLconf).
+urlpatterns = [
+    *api,
+    path("", (i18n_patterns(*public, prefix_default_language=False), None, None)),
+]

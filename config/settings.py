@@ -93,10 +93,12 @@ MIDDLEWARE = [
     "archive.web.middleware.DatabaseUnavailableMiddleware",
     # Before the page cache: the archive generation is read where the page's data is.
     "archive.web.middleware.ReplicaRoutingMiddleware",
+    # The language from the address (/ar/...), in place of LocaleMiddleware; before the
+    # page cache, which keys on it.
+    "archive.web.middleware.LanguageMiddleware",
     # Before sessions, auth and messages: a cache hit touches none of them.
     "archive.web.caching.PublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -37,7 +37,7 @@ def test_home_page_lists_latest_public_articles_only(client):
 
 
 def test_home_page_in_arabic_reads_right_to_left(client):
-    response = client.get("/", HTTP_ACCEPT_LANGUAGE="ar")
+    response = client.get("/ar/")
     assert '<html lang="ar" dir="rtl">' in response.content.decode()
 
 

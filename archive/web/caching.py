@@ -30,8 +30,9 @@ to make the site render again:
   shows a parameter of the request that stored it. tests/test_cache_attack.py renders every
   public route and fails when a view reads a parameter not declared (or one declared is
   never read);
-- the language (the language cookie or Accept-Language, one of LANGUAGES), the scheme and
-  the host (one of ALLOWED_HOSTS);
+- the language, which the address decides (/ar/... Arabic, every other address English:
+  archive.web.middleware.LanguageMiddleware), never the cookie or Accept-Language, so a
+  page varies on neither; the scheme and the host (one of ALLOWED_HOSTS);
 - for the API, the renderer that content negotiation picks from Accept and ?format= (with
   the JSON indent it may ask for), not the Accept header's text; the pages read no Accept;
 - the generations of the scopes the route shows, the code's version and the primary
@@ -39,17 +40,18 @@ to make the site render again:
 
 Cookies: a session or a message waiting bypasses the cache (logged-in staff never get a
 cached page, and a page showing a message is never stored), as does an Authorization
-header; the language cookie is read as above and the CSRF cookie gives the reader's token;
-any other cookie (analytics, a CDN's, the pin to the primary) changes no answer and is
-ignored. A client pinned to the primary (archive.web.middleware) reads the
-generations there, so what it finds under them is as fresh as the primary.
+header; the CSRF cookie gives the reader's token; any other cookie (the language
+preference, read only by the admin and the language switch; analytics, a CDN's, the pin to
+the primary) changes no answer and is ignored. A client pinned to the primary
+(archive.web.middleware) reads the generations there, so what it finds under them is as
+fresh as the primary.
 
 Only anonymous GETs are cached and only 200 answers stored (never an error), compressed
 (zlib) and only when that comes to at most ARCHIVE_PAGE_CACHE_MAX_BYTES. A cache hit
 touches no session, renders no template and makes no query but the generations'; the
 hottest pages are also kept a few seconds in the process, under the same exact key, to
-spare the trip to Redis. The page's CSRF token (the language switch form) is replaced by a
-fresh one for each reader.
+spare the trip to Redis. A page's CSRF token (a form posting to the site, if a page has one)
+is replaced by a fresh one for each reader.
 
 What misses is rendered; archive.web.throttle bounds how many renders one client address
 may cause (429 with Retry-After). An article's annotated body, the dearest part of a page,
@@ -272,7 +274,9 @@ class PublicCacheMiddleware:
         accepted = _accepted(request, match)
         if accepted is None:
             return self.get_response(request)
-        language = translation.get_language_from_request(request)
+        # The address's language (archive.web.middleware.LanguageMiddleware, before this):
+        # /ar/... is Arabic whatever the cookie says, so no answer varies on the cookie.
+        language = translation.get_language() or ""
         try:
             variant = _variant(
                 request, language, gens, query=request.META["QUERY_STRING"], accepted=accepted

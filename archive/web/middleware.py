@@ -9,8 +9,12 @@ import sys
 
 from django.conf import settings
 from django.db.utils import InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
 from django.template import loader
+from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import defaults
 
 logger = logging.getLogger(__name__)
@@ -146,3 +150,68 @@ class ReplicaRoutingMiddleware:
                 secure=settings.SESSION_COOKIE_SECURE,
             )
         return response
+
+
+# Languages ---------------------------------------------------------------------------------
+
+# The language of an answer is its address's (docs/architecture.md, "The public routes"):
+# a public page under /ar/ is Arabic, any other public address English, whatever the cookie
+# or Accept-Language say, so a page can be linked, shared, indexed and cached as what it
+# is. Robots, the sitemaps and the API answer the same bytes in every language (English).
+# Only the admin and the language switch negotiate (the cookie, then Accept-Language): an
+# analyst's interface follows the preference the reader set with the switch.
+NEGOTIATED_PREFIXES = ("/admin/", "/i18n/")
+
+
+def request_language(request) -> tuple[str, bool]:
+    """(the language this request is answered in, whether it was negotiated)."""
+    path = request.path_info
+    if path.startswith(NEGOTIATED_PREFIXES):
+        return translation.get_language_from_request(request), True
+    return translation.get_language_from_path(path) or settings.LANGUAGE_CODE, False
+
+
+class LanguageMiddleware:
+    """In place of Django's LocaleMiddleware, before the page cache (which keys on the
+    language it activates): the language from the address, not from the reader."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language, negotiated = request_language(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        if negotiated:
+            patch_vary_headers(response, ("Accept-Language",))
+        response.headers.setdefault("Content-Language", language)
+        return response
+
+
+def switch_language(request):
+    """The language switch: a link to the same page in the other language, through here to
+    keep the choice as a preference (the language cookie, read by the admin). GET, as a
+    link; it changes nothing but the reader's own cookie, and is never cached."""
+    language = request.GET.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        return HttpResponseBadRequest("Unknown language.")
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        with translation.override(language):
+            target = reverse("archive:home")
+    response = HttpResponseRedirect(target)
+    response["Cache-Control"] = "no-store"
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
