@@ -8,6 +8,7 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.views.i18n import JavaScriptCatalog
 
 from archive import services
 from archive.admin import annotator, review
@@ -193,6 +194,10 @@ class ArticleAdmin(LargeTableAdmin):
             for route, view, suffix in views
         ]
         custom.insert(0, path("review/", wrap(review.queue), name="archive_review_queue"))
+        # The annotator's strings in the analyst's language (locale/*/LC_MESSAGES/djangojs.po),
+        # loaded by change_form.html before the annotator's modules.
+        catalogue = JavaScriptCatalog.as_view(domain="djangojs")
+        custom.insert(0, path("jsi18n/", wrap(catalogue), name="archive_article_jsi18n"))
         return custom + super().get_urls()
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

@@ -14,6 +14,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Min
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 
 from archive.models import Article, Mention, Status
 from archive.reads.pagination import EstimatedCountPaginator
@@ -62,7 +63,7 @@ def queue(request):
     ]
     context = {
         **admin.site.each_context(request),
-        "title": "Review queue",
+        "title": _("Review queue"),
         "subtitle": None,
         "opts": Article._meta,
         "items": items,

@@ -45,20 +45,19 @@ export function highlightEditor(annotator) {
       role: "dialog",
       "aria-modal": "false",
       "aria-labelledby": "ann-edit-title",
-      dir: "ltr",
     });
     const switcher =
       items.length > 1
         ? el(
             "p",
             { class: "ann-switch" },
-            "Here: ",
+            text("here") + " ",
             ...items.map((it, i) =>
               el("button", {
                 type: "button",
                 class: "button" + (i === (which || 0) ? " default" : ""),
                 "aria-pressed": String(i === (which || 0)),
-                text: it.type === "mention" ? it.row.entity.name : "Claim",
+                text: it.type === "mention" ? it.row.entity.name : text("claim"),
                 onclick: () => open(element, i),
               }),
             ),
@@ -79,10 +78,10 @@ export function highlightEditor(annotator) {
       const start = edge === "start" ? step(words, state.start, "start", direction) : state.start;
       const end = edge === "end" ? step(words, state.end, "end", direction) : state.end;
       if (start === undefined || end === undefined || start >= end) return;
-      const text = annotator.text.textAt(start, end);
-      if (text === null) return; // a span stays inside its paragraph
-      Object.assign(state, { start, end, text });
-      preview.firstChild.textContent = text;
+      const picked = annotator.text.textAt(start, end);
+      if (picked === null) return; // a span stays inside its paragraph
+      Object.assign(state, { start, end, text: picked });
+      preview.firstChild.textContent = picked;
       annotator.text.selectOffsets(start, end);
     };
     const b = (id, label, onclick) =>
@@ -90,15 +89,15 @@ export function highlightEditor(annotator) {
     return el(
       "div",
       { class: "ann-field" },
-      el("p", { class: "ann-selected", id: "ann-edit-words" }, "Words: ", preview),
+      el("p", { class: "ann-selected", id: "ann-edit-words" }, text("words") + " ", preview),
       canChange
         ? el(
             "div",
-            { class: "ann-steps", role: "group", "aria-label": "Widen or narrow by a word" },
-            b("ann-start-earlier", "+ word before", move("start", -1)),
-            b("ann-start-later", "− first word", move("start", 1)),
-            b("ann-end-earlier", "− last word", move("end", -1)),
-            b("ann-end-later", "+ word after", move("end", 1)),
+            { class: "ann-steps", role: "group", "aria-label": text("widen_narrow") },
+            b("ann-start-earlier", text("word_before"), move("start", -1)),
+            b("ann-start-later", text("first_word"), move("start", 1)),
+            b("ann-end-earlier", text("last_word"), move("end", -1)),
+            b("ann-end-later", text("word_after"), move("end", 1)),
           )
         : null,
     );
@@ -119,7 +118,7 @@ export function highlightEditor(annotator) {
             type: "button",
             class: "button default",
             id: "ann-edit-save",
-            text: "Save changes",
+            text: text("save_changes"),
             onclick: () => {
               const payload = collect();
               if (!payload) return;
@@ -132,11 +131,11 @@ export function highlightEditor(annotator) {
             type: "button",
             class: "button ann-delete",
             id: "ann-edit-delete",
-            text: "Delete",
+            text: text("delete"),
             onclick: () => send(config.urls.delete, { type, id: row.id, token: row.token }),
           })
         : null,
-      el("button", { type: "button", class: "button", text: "Close", onclick: close }),
+      el("button", { type: "button", class: "button", text: text("close"), onclick: close }),
     );
   }
 
@@ -164,7 +163,7 @@ export function highlightEditor(annotator) {
   // `element`: the highlight it was opened on, where the next suggestion is looked for.
   function mentionPart(m, element) {
     const canChange = config.can.review;
-    const { state, error, picker } = fields(m, "Entity", "ann-edit-entity", m.entity);
+    const { state, error, picker } = fields(m, text("entity"), "ann-edit-entity", m.entity);
     const suggested = m.status === "suggested" && canChange;
     const canEverywhere =
       canChange && config.can.add_mention && m.status !== "rejected" && !m.is_orphaned;
@@ -174,7 +173,7 @@ export function highlightEditor(annotator) {
       nextSuggestion(annotator, element, 1);
     };
     return [
-      el("h3", { id: "ann-edit-title", text: "Mention of " + m.entity.name }),
+      el("h3", { id: "ann-edit-title", text: text("mention_of", { entity: m.entity.name }) }),
       el(
         "p",
         { class: "ann-meta" },
@@ -191,14 +190,14 @@ export function highlightEditor(annotator) {
               type: "button",
               class: "button default",
               id: "ann-accept",
-              text: "Accept suggestion",
+              text: text("accept"),
               onclick: decide("confirmed"),
             }),
             el("button", {
               type: "button",
               class: "button",
               id: "ann-reject",
-              text: "Reject suggestion",
+              text: text("reject"),
               onclick: decide("rejected"),
             }),
           )
@@ -224,12 +223,12 @@ export function highlightEditor(annotator) {
         : null,
       wordsPart(m, state, canChange),
       canChange ? picker.wrapper : null,
-      canChange ? selectField("ann-edit-role", "Role", config.roles, m.role) : null,
-      canChange ? selectField("ann-edit-status", "Status", config.statuses, m.status) : null,
+      canChange ? selectField("ann-edit-role", text("role"), config.roles, m.role) : null,
+      canChange ? selectField("ann-edit-status", text("status"), config.statuses, m.status) : null,
       error,
       buttons(m, "mention", canChange, () => {
         if (!picker.input.dataset.id) {
-          error.textContent = "Choose the entity from the list.";
+          error.textContent = text("choose_entity");
           return null;
         }
         return {
@@ -244,28 +243,28 @@ export function highlightEditor(annotator) {
 
   function claimPart(c) {
     const canChange = config.can.change_claim;
-    const label = "Speaker (leave empty if unknown)";
+    const label = text("speaker");
     const { state, error, picker } = fields(c, label, "ann-edit-speaker", c.speaker);
     return [
       el("h3", {
         id: "ann-edit-title",
-        text: "Claim by " + (c.speaker ? c.speaker.name : "an unknown speaker"),
+        text: c.speaker ? text("claim_by", { speaker: c.speaker.name }) : text("claim_by_unknown"),
       }),
       el(
         "p",
         { class: "ann-meta" },
         c.kind_label + " · " + c.status_label + " · ",
-        el("a", { href: c.url, text: "Full claim form" }),
+        el("a", { href: c.url, text: text("full_claim_form") }),
       ),
       wordsPart(c, state, canChange),
       canChange ? picker.wrapper : null,
-      canChange ? selectField("ann-edit-kind", "Kind", config.claim_kinds, c.kind) : null,
-      canChange ? selectField("ann-edit-status", "Status", config.statuses, c.status) : null,
+      canChange ? selectField("ann-edit-kind", text("kind"), config.claim_kinds, c.kind) : null,
+      canChange ? selectField("ann-edit-status", text("status"), config.statuses, c.status) : null,
       error,
       buttons(c, "claim", canChange, () => {
         const name = picker.input.value.trim();
         if (name && !picker.input.dataset.id) {
-          error.textContent = "Choose the speaker from the list, or leave it empty.";
+          error.textContent = text("choose_speaker");
           return null;
         }
         return {
@@ -285,7 +284,7 @@ export function highlightEditor(annotator) {
 export function nextSuggestion(annotator, from, direction) {
   const all = Array.from(annotator.container.querySelectorAll(".ann-suggested[tabindex='0']"));
   if (!all.length) {
-    annotator.say("No suggestions left to review in this text.");
+    annotator.say(text("no_suggestions_left"));
     return;
   }
   const at = from ? Number(from.dataset.start || -1) : -1;

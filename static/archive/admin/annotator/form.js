@@ -5,7 +5,7 @@
 import { el, noteNear, popupSlot, selectField } from "./dom.js";
 import { describeEntity, entityPicker, pickInto } from "./picker.js";
 import { call, save as saveChange } from "./server.js";
-import { languageArticle, text } from "./strings.js";
+import { languageArticle, nodes, text } from "./strings.js";
 
 const same = (a, b) => a.trim().toLocaleLowerCase() === b.trim().toLocaleLowerCase();
 
@@ -28,12 +28,12 @@ export function tagForm(annotator) {
     close();
     const error = el("p", { class: "ann-error", role: "alert" });
     const subjects = [];
-    const subjectChips = el("ul", { class: "ann-chips", "aria-label": "Subjects" });
+    const subjectChips = el("ul", { class: "ann-chips", "aria-label": text("subjects") });
     const picker = (label, id, onPick) =>
       entityPicker({ label, id, url: config.urls.entities, say, onPick });
 
     const entity = entityPicker({
-      label: "Entity (any alias, any script)",
+      label: text("entity_any"),
       id: "ann-entity",
       url: config.urls.entities,
       say,
@@ -50,15 +50,15 @@ export function tagForm(annotator) {
       el(
         "div",
         { class: "ann-field" },
-        el("label", { for: "ann-new-name", text: "Name (English)" }),
+        el("label", { for: "ann-new-name", text: text("new_name") }),
         newName,
       ),
       known,
-      selectField("ann-new-kind", "Kind", config.kinds, "person"),
+      selectField("ann-new-kind", text("kind"), config.kinds, "person"),
       el(
         "div",
         { class: "ann-field" },
-        el("label", { for: "ann-new-description", text: "Description (what tells it apart)" }),
+        el("label", { for: "ann-new-description", text: text("description") }),
         el("input", { id: "ann-new-description", class: "vTextField" }),
       ),
       el(
@@ -67,7 +67,7 @@ export function tagForm(annotator) {
         el("input", { type: "checkbox", id: "ann-new-duplicate" }),
         el("label", {
           for: "ann-new-duplicate",
-          text: " It is a different entity with the same name",
+          text: " " + text("duplicate"),
         }),
       ),
     );
@@ -204,23 +204,23 @@ export function tagForm(annotator) {
     const mentionPart = el(
       "fieldset",
       { class: "ann-part", id: "ann-mention-part" },
-      el("legend", { text: "Mention" }),
+      el("legend", { text: text("mention") }),
       entity.wrapper,
       config.can.add_entity
         ? el(
             "div",
             { class: "ann-field ann-inline" },
             newBox,
-            el("label", { for: "ann-new", text: "New entity" }),
+            el("label", { for: "ann-new", text: text("new_entity") }),
           )
         : null,
       newFields,
       aliasField,
-      selectField("ann-role", "Role", config.roles, "other"),
+      selectField("ann-role", text("role"), config.roles, "other"),
     );
 
-    const speaker = picker("Speaker (leave empty if unknown)", "ann-speaker");
-    const subject = picker("About (add each entity)", "ann-subject", (o, input) => {
+    const speaker = picker(text("speaker"), "ann-speaker");
+    const subject = picker(text("about"), "ann-subject", (o, input) => {
       input.value = "";
       if (subjects.some((s) => s.id === o.id)) return;
       subjects.push(o);
@@ -232,7 +232,7 @@ export function tagForm(annotator) {
           el("button", {
             type: "button",
             class: "ann-chip-remove",
-            "aria-label": "Remove " + o.name,
+            "aria-label": text("remove", { name: o.name }),
             text: "×",
             onclick: (e) => {
               subjects.splice(subjects.indexOf(o), 1);
@@ -245,15 +245,15 @@ export function tagForm(annotator) {
     const claimPart = el(
       "fieldset",
       { class: "ann-part", id: "ann-claim-part", hidden: true },
-      el("legend", { text: "Claim" }),
+      el("legend", { text: text("claim") }),
       speaker.wrapper,
-      selectField("ann-claim-kind", "Kind", config.claim_kinds, "direct_quote"),
+      selectField("ann-claim-kind", text("kind"), config.claim_kinds, "direct_quote"),
       subject.wrapper,
       subjectChips,
       el(
         "div",
         { class: "ann-field" },
-        el("label", { for: "ann-date", text: "Date" }),
+        el("label", { for: "ann-date", text: text("date") }),
         el("input", { type: "date", id: "ann-date" }),
       ),
     );
@@ -264,7 +264,7 @@ export function tagForm(annotator) {
     }
     const modes = el(
       "div",
-      { class: "ann-modes", role: "radiogroup", "aria-label": "Tag as" },
+      { class: "ann-modes", role: "radiogroup", "aria-label": text("tag_as") },
       config.can.add_mention
         ? el(
             "label",
@@ -277,7 +277,7 @@ export function tagForm(annotator) {
               checked: true,
               onchange: () => mode("mention"),
             }),
-            " Mention",
+            " " + text("mention"),
           )
         : null,
       config.can.add_claim
@@ -292,7 +292,7 @@ export function tagForm(annotator) {
               checked: !config.can.add_mention,
               onchange: () => mode("claim"),
             }),
-            " Claim",
+            " " + text("claim"),
           )
         : null,
     );
@@ -317,7 +317,7 @@ export function tagForm(annotator) {
           date: document.getElementById("ann-date").value,
         };
         if (speaker.input.value.trim() && !speaker.input.dataset.id) {
-          error.textContent = "Choose the speaker from the list, or leave it empty.";
+          error.textContent = text("choose_speaker");
           return;
         }
       } else {
@@ -339,7 +339,7 @@ export function tagForm(annotator) {
         } else if (entity.input.dataset.id) {
           payload.entity_id = entity.input.dataset.id;
         } else {
-          error.textContent = "Choose an entity from the list, or tick “New entity”.";
+          error.textContent = text("choose_entity_or_new");
           return;
         }
       }
@@ -378,13 +378,12 @@ export function tagForm(annotator) {
       {
         class: "annotator-popup",
         role: "dialog",
-        "aria-label": "Tag the selected words",
-        dir: "ltr",
+        "aria-label": text("form_label"),
       },
       el(
         "p",
         { class: "ann-selected" },
-        "Selected: ",
+        text("selected") + " ",
         el("q", {}, el("bdi", { lang: config.language, text: span.text })),
         el("small", { text: " (" + span.start + "–" + span.end + ")" }),
       ),
@@ -392,9 +391,9 @@ export function tagForm(annotator) {
         ? el(
             "p",
             { class: "ann-snapped", role: "status" },
-            "Made whole words: you selected “",
-            el("bdi", { lang: config.language, text: span.snapped }),
-            "”.",
+            ...nodes("snapped", {
+              words: el("bdi", { lang: config.language, text: span.snapped }),
+            }),
           )
         : null,
       modes,
@@ -408,14 +407,14 @@ export function tagForm(annotator) {
           type: "button",
           class: "button default",
           id: "ann-save",
-          text: "Save",
+          text: text("save"),
           onclick: save,
         }),
         el("button", {
           type: "button",
           class: "button",
           id: "ann-cancel",
-          text: "Cancel",
+          text: text("cancel"),
           onclick: close,
         }),
       ),

@@ -1,5 +1,6 @@
 /* Highlights: the article's paragraphs redrawn with its live mentions and claims marked. */
 import { el } from "./dom.js";
+import { text as t } from "./strings.js";
 
 const live = (a) => !a.is_orphaned && a.status !== "rejected";
 
@@ -46,7 +47,9 @@ function highlight(cover, piece, at) {
     } else {
       classes.push("ann-claim", "ann-claim-" + s.status);
       titles.push(
-        "Claim by " + (s.speaker ? s.speaker.name : "unknown") + " (" + s.kind_label + ")",
+        s.speaker
+          ? t("highlight_claim", { speaker: s.speaker.name, kind: s.kind_label })
+          : t("highlight_claim_unknown", { kind: s.kind_label }),
       );
     }
   }

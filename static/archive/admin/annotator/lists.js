@@ -3,6 +3,7 @@
  * sends the token the page was given for each row it changes. */
 import { el, fill, noteNear } from "./dom.js";
 import { save } from "./server.js";
+import { text as t } from "./strings.js";
 
 // `annotator` is the shared state (see main.js).
 export function renderLists(annotator) {
@@ -18,8 +19,8 @@ export function review(annotator, ids, status) {
   return save(annotator, annotator.config.urls.review, { ids, status, tokens });
 }
 
-function button(text, onclick, id) {
-  return el("button", { type: "button", class: "button", id, text, onclick });
+function button(label, onclick, id) {
+  return el("button", { type: "button", class: "button", id, text: label, onclick });
 }
 
 function renderSuggested(annotator) {
@@ -31,7 +32,7 @@ function renderSuggested(annotator) {
       type: "checkbox",
       value: m.id,
       id: "ann-sugg-" + m.id,
-      "aria-label": "Select " + m.text,
+      "aria-label": t("select_row", { words: m.text }),
     });
     checks.push(check);
     return el(
@@ -49,8 +50,8 @@ function renderSuggested(annotator) {
         ? el(
             "span",
             { class: "ann-row-buttons" },
-            button("Confirm", () => review(annotator, [m.id], "confirmed")),
-            button("Reject", () => review(annotator, [m.id], "rejected")),
+            button(t("confirm"), () => review(annotator, [m.id], "confirmed")),
+            button(t("reject_one"), () => review(annotator, [m.id], "rejected")),
           )
         : null,
     );
@@ -61,7 +62,7 @@ function renderSuggested(annotator) {
     if (!ids.length) {
       noteNear(
         event.target.getBoundingClientRect(),
-        "Tick the suggestions to " + (status === "confirmed" ? "confirm" : "reject") + " first.",
+        t(status === "confirmed" ? "tick_to_confirm" : "tick_to_reject"),
       );
       return;
     }
@@ -69,21 +70,21 @@ function renderSuggested(annotator) {
   };
   fill(
     document.getElementById("annotator-suggested"),
-    el("h3", { text: "Suggested mentions (" + suggested.length + ")" }),
+    el("h3", { text: t("suggested_title", { count: suggested.length }) }),
     suggested.length && config.can.review
       ? el(
           "p",
           { class: "ann-bulk" },
-          button("Select all", () =>
+          button(t("select_all"), () =>
             checks.forEach((c) => {
               c.checked = true;
             }),
           ),
-          button("Confirm selected", reviewChosen("confirmed"), "ann-confirm-selected"),
-          button("Reject selected", reviewChosen("rejected"), "ann-reject-selected"),
+          button(t("confirm_selected"), reviewChosen("confirmed"), "ann-confirm-selected"),
+          button(t("reject_selected"), reviewChosen("rejected"), "ann-reject-selected"),
         )
       : null,
-    suggested.length ? el("ul", {}, ...rows) : el("p", { text: "None." }),
+    suggested.length ? el("ul", {}, ...rows) : el("p", { text: t("none") }),
   );
 }
 
@@ -95,12 +96,12 @@ function renderOrphans(annotator) {
       .map((m) => ({ ...m, type: "mention", label: m.entity.name })),
     ...data.claims
       .filter((c) => c.is_orphaned)
-      .map((c) => ({ ...c, type: "claim", label: "claim" })),
+      .map((c) => ({ ...c, type: "claim", label: t("orphan_claim") })),
   ];
   const placeAtSelection = (o) => {
     const span = text.selectionSpan() || annotator.lastSpan;
     if (!span || span.error) {
-      say("First select the words where it belongs.", true);
+      say(t("select_first"), true);
       return;
     }
     save(annotator, config.urls.place, {
@@ -114,11 +115,11 @@ function renderOrphans(annotator) {
   };
   fill(
     document.getElementById("annotator-orphans"),
-    el("h3", { text: "Orphaned annotations (" + orphans.length + ")" }),
+    el("h3", { text: t("orphans_title", { count: orphans.length }) }),
     orphans.length
       ? el("p", {
           class: "help",
-          text: "The updated text no longer holds these words. Select where they belong now, then “Place at selection”.",
+          text: t("orphans_help"),
         })
       : null,
     orphans.length
@@ -131,16 +132,16 @@ function renderOrphans(annotator) {
               {},
               el("q", { dir: "auto", text: o.text }),
               " (" + o.label + ") ",
-              button("Place at selection", () => placeAtSelection(o)),
+              button(t("place_at_selection"), () => placeAtSelection(o)),
               o.can_delete
-                ? button("Delete", () =>
+                ? button(t("delete"), () =>
                     save(annotator, config.urls.delete, { type: o.type, id: o.id, token: o.token }),
                   )
                 : null,
             ),
           ),
         )
-      : el("p", { text: "None." }),
+      : el("p", { text: t("none") }),
   );
 }
 
@@ -148,7 +149,7 @@ function renderClaims(annotator) {
   const { claims } = annotator.data;
   fill(
     document.getElementById("annotator-claims"),
-    el("h3", { text: "Claims (" + claims.length + ")" }),
+    el("h3", { text: t("claims_title", { count: claims.length }) }),
     claims.length
       ? el(
           "ul",
@@ -157,16 +158,18 @@ function renderClaims(annotator) {
             el(
               "li",
               {},
-              el("a", { href: c.url }, (c.speaker ? c.speaker.name : "Unknown") + ": "),
+              el("a", { href: c.url }, (c.speaker ? c.speaker.name : t("unknown_speaker")) + ": "),
               el("q", { dir: "auto", text: c.text }),
               " " +
                 c.kind_label +
                 ", " +
                 c.status_label.toLowerCase() +
-                (c.subjects.length ? " — about " + c.subjects.join(", ") : ""),
+                (c.subjects.length
+                  ? " — " + t("claim_about", { subjects: c.subjects.join(", ") })
+                  : ""),
             ),
           ),
         )
-      : el("p", { text: "None." }),
+      : el("p", { text: t("none") }),
   );
 }

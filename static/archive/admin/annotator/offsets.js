@@ -10,6 +10,7 @@
  * point, measured with a DOM Range, so highlight elements nested in the paragraph never
  * shift it. The server checks every span against the stored body before writing.
  */
+import { text as t } from "./strings.js";
 
 // A letter, digit or combining mark: the characters a word is made of.
 const WORD_CHAR = /[\p{L}\p{N}\p{M}]/u;
@@ -148,7 +149,7 @@ export function articleText(container, paragraphData) {
     const p = paragraphOf(range.startContainer);
     if (start === null || end === null || !p || paragraphOf(range.endContainer) !== p) {
       return {
-        error: "Select words within one paragraph: a mention or a claim cannot cross one.",
+        error: t("one_paragraph"),
         rect: range.getBoundingClientRect(),
       };
     }

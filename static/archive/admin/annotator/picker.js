@@ -6,7 +6,7 @@
  * also lists, last, names that recur in the texts and belong to no entity yet. */
 import { el } from "./dom.js";
 import { call } from "./server.js";
-import { text } from "./strings.js";
+import { plural, text } from "./strings.js";
 
 // One option's text: kind, English and Arabic names, description, mentions.
 export function describeEntity(o) {
@@ -20,12 +20,11 @@ export function describeEntity(o) {
         o.kind_label +
         (o.description ? " · " + o.description : "") +
         " · " +
-        o.mentions +
-        (o.mentions === 1 ? " mention" : " mentions") +
+        plural("mentions", o.mentions) +
         (o.match === "exact"
-          ? " · exact name"
+          ? " · " + text("exact_name")
           : o.match === "variant"
-            ? " · a spelling of this name"
+            ? " · " + text("a_spelling")
             : ""),
     }),
   );

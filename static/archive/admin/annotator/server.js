@@ -1,5 +1,6 @@
 /* Requests to the admin's annotation endpoints: JSON in, JSON out, Django's CSRF token;
  * and the one way a change is saved. */
+import { text } from "./strings.js";
 
 function csrfToken() {
   const input = document.querySelector("[name=csrfmiddlewaretoken]");
@@ -21,10 +22,10 @@ export async function call(url, payload) {
   try {
     body = await response.json();
   } catch {
-    body = { error: "The server answered " + response.status + "." };
+    body = { error: text("server_answered", { status: response.status }) };
   }
   if (!response.ok) {
-    const error = new Error(body.error || "The server answered " + response.status + ".");
+    const error = new Error(body.error || text("server_answered", { status: response.status }));
     error.status = response.status;
     error.body = body;
     throw error;
