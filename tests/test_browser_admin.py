@@ -387,7 +387,11 @@ def test_crossing_spans_and_misplaced_clicks_get_a_message_beside_them(browser, 
     page.click("#ann-confirm-selected")
     note = page.locator(".ann-note").bounding_box()
     button = page.locator("#ann-confirm-selected").bounding_box()
-    assert abs(note["y"] - (button["y"] + button["height"])) < 40
+    near = min(
+        abs(note["y"] - (button["y"] + button["height"])),
+        abs(button["y"] - (note["y"] + note["height"])),
+    )
+    assert near < 40  # beside the button, above it or under the rows (the test below)
     assert "Tick" in page.inner_text(".ann-note")
     page.screenshot(path=str(SHOTS / "admin-confirm-nothing.png"))
     assert Mention.objects.filter(status="suggested").count() == 1
@@ -681,3 +685,167 @@ def test_the_new_popup_states_fit_a_phone_and_the_arabic_admin(
     assert box and box["x"] + box["width"] <= width
     page.screenshot(path=str(SHOTS / f"annotator-every-occurrence-{name}.png"))
     context.close()
+
+
+# --- Issue 27: the annotator in Arabic, and what a careful reader still saw ------------------
+
+
+def _analyst_page(browser, live_server, width, height, language="en"):
+    """A logged-in analyst's page at width×height, the admin in `language` (its cookie)."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page = context.new_page()
+    page.goto(live_server.url + reverse("admin:login"))
+    page.fill("#id_username", "ana")
+    page.fill("#id_password", "pw-analyst-1234")
+    page.click("input[type=submit]")
+    page.wait_for_url(live_server.url + reverse("admin:index"))
+    return page
+
+
+def _in_viewport(page, selector):
+    """Wholly inside the window, and what the window shows at its middle (not covered)."""
+    box = page.locator(selector).bounding_box()
+    size = page.viewport_size
+    if not box or box["y"] < 0 or box["x"] < 0:
+        return False
+    if box["y"] + box["height"] > size["height"] or box["x"] + box["width"] > size["width"]:
+        return False
+    return page.evaluate(
+        """([selector, x, y]) => {
+        const target = document.querySelector(selector);
+        const hit = document.elementFromPoint(x, y);
+        return Boolean(hit && (target === hit || target.contains(hit)));
+    }""",
+        [selector, box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+    )
+
+
+# The first words of the paragraph `which` ("first" or "last"), scrolled to `block` of the
+# window (start: the top edge, end: the bottom edge), then selected.
+SELECT_AT_JS = """([which, block]) => {
+  const ps = document.querySelectorAll('.annotator-paragraph');
+  const p = which === 'first' ? ps[0] : ps[ps.length - 1];
+  const node = p.firstChild;
+  const end = node.data.indexOf(' ', node.data.indexOf(' ') + 1);
+  const range = document.createRange();
+  range.setStart(node, 0);
+  range.setEnd(node, end);
+  const r = range.getBoundingClientRect();
+  const margin = 4;
+  window.scrollBy(0, block === 'start' ? r.top - margin : r.bottom - innerHeight + margin);
+  getSelection().removeAllRanges();
+  getSelection().addRange(range);
+  const now = range.getBoundingClientRect();
+  return [now.top, now.bottom];
+}"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (390, 844)])
+@pytest.mark.parametrize(("which", "block"), [("first", "start"), ("last", "end")])
+def test_the_new_entity_popup_stays_in_the_window(
+    browser, live_server, width, height, which, block
+):
+    en, _ = make_seed_pair()
+    make_user("ana", group="Analyst")
+    page = _analyst_page(browser, live_server, width, height)
+    page.goto(live_server.url + reverse("admin:archive_article_change", args=[en.pk]))
+    page.wait_for_selector("#annotator-suggested h3")
+    top, bottom = page.evaluate(SELECT_AT_JS, [which, block])
+    assert (top < height / 3) if block == "start" else (bottom > height * 2 / 3)
+    page.dispatch_event("#annotator-body", "mouseup")
+    page.wait_for_selector(".annotator-popup")
+    page.check("#ann-new")
+    page.wait_for_selector("#ann-new-name", state="visible")
+    page.wait_for_timeout(300)  # the look-up of the name, and the popup placed again
+    name = f"annotator-new-entity-{width}-{which}"
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+    popup = page.locator(".annotator-popup").bounding_box()
+    assert popup["y"] >= 0 and popup["y"] + popup["height"] <= height
+    for selector in (".annotator-popup .ann-selected", "#ann-new", "#ann-new-name", "#ann-save"):
+        assert _in_viewport(page, selector), selector
+    page.context.close()
+
+
+def _luminance(rgb):
+    def channel(c):
+        c = c / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+# The colour of the text and of what is behind it (the first ancestor with a background).
+COLOURS_JS = """(selector) => {
+  const target = document.querySelector(selector);
+  const rgb = (c) => c.match(/[\\d.]+/g).map(Number);
+  let node = target;
+  let back = null;
+  while (node && node.nodeType === 1) {
+    const c = getComputedStyle(node).backgroundColor;
+    const v = rgb(c);
+    if (v.length < 4 || v[3] > 0) { back = v.slice(0, 3); break; }
+    node = node.parentElement;
+  }
+  return [rgb(getComputedStyle(target).color).slice(0, 3), back || [255, 255, 255]];
+}"""
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_the_focused_skip_link_can_be_read(browser, live_server, language):
+    en, _ = make_seed_pair()
+    make_user("ana", group="Analyst")
+    page = _analyst_page(browser, live_server, 1280, 720, language)
+    page.goto(live_server.url + reverse("admin:archive_article_change", args=[en.pk]))
+    page.wait_for_selector("#annotator-suggested h3")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "skip-to-text"
+    assert _in_viewport(page, "#skip-to-text")
+    text, back = page.evaluate(COLOURS_JS, "#skip-to-text")
+    lighter, darker = sorted((_luminance(text), _luminance(back)), reverse=True)
+    contrast = (lighter + 0.05) / (darker + 0.05)
+    assert contrast >= 4.5, (text, back, contrast)
+    page.screenshot(path=str(SHOTS / f"annotator-skip-link-{language}.png"))
+    page.context.close()
+
+
+def _overlap(a, b):
+    return not (
+        a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+    )
+
+
+@pytest.mark.parametrize(("width", "height", "language"), [(1280, 720, "en"), (390, 844, "ar")])
+def test_the_confirm_selected_note_leaves_the_rows_in_view(
+    browser, live_server, width, height, language
+):
+    en, _ = make_seed_pair()
+    sarraj = make_entity(name="Fayez al-Sarraj", aliases={"en": ["Fayez al-Sarraj"]})
+    make_mention(en, sarraj, "Sarraj", status="suggested")
+    make_mention(en, sarraj, "Sarraj", occurrence=1, status="suggested")
+    make_user("ana", group="Analyst")
+    page = _analyst_page(browser, live_server, width, height, language)
+    page.goto(live_server.url + reverse("admin:archive_article_change", args=[en.pk]))
+    page.wait_for_selector("#annotator-suggested li")
+    for place in ("center", "start", "end"):  # the button mid-window, at the top, at the bottom
+        page.evaluate(
+            "(block) => document.getElementById('ann-confirm-selected')"
+            ".scrollIntoView({block, behavior: 'instant'})",
+            place,
+        )
+        page.click("#ann-confirm-selected")
+        page.wait_for_selector(".ann-note")
+        note = page.locator(".ann-note").bounding_box()
+        covered = [page.locator("#ann-confirm-selected").bounding_box()]
+        covered += [row.bounding_box() for row in page.locator("#annotator-suggested li").all()]
+        assert not any(_overlap(note, box) for box in covered), place
+        assert _in_viewport(page, ".ann-note")
+        page.screenshot(path=str(SHOTS / f"annotator-confirm-note-{width}-{place}.png"))
+        page.keyboard.press("Escape")  # a key takes the note away
+        page.wait_for_selector(".ann-note", state="detached")
+    page.context.close()

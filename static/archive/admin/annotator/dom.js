@@ -45,8 +45,10 @@ export function statusLine(box) {
 
 // A message shown next to what caused it (`rect`, in the viewport), kept inside the
 // window; it goes away on the next click or key, or after a while. A refusal by default;
-// `done` (true) for the outcome of an action.
-export function noteNear(rect, message, done = false) {
+// `done` (true) for the outcome of an action. `avoid` (a rect): what the message speaks
+// of, which it must not cover (the rows "Tick the suggestions" asks to tick): the note goes
+// above both when there is room, else under both.
+export function noteNear(rect, message, done = false, avoid = null) {
   document.querySelectorAll(".ann-note").forEach((n) => n.remove());
   const note = el("div", {
     class: done ? "ann-note ann-note-done" : "ann-note",
@@ -54,8 +56,13 @@ export function noteNear(rect, message, done = false) {
     text: message,
   });
   document.body.append(note);
-  const top = rect && rect.bottom > 0 && rect.top < window.innerHeight ? rect.bottom + 6 : 8;
-  const left = rect ? rect.left : 8;
+  let top = rect && rect.bottom > 0 && rect.top < window.innerHeight ? rect.bottom + 6 : 8;
+  if (rect && avoid) {
+    const above = Math.min(rect.top, avoid.top) - note.offsetHeight - 6;
+    top = above >= 8 ? above : Math.max(rect.bottom, avoid.bottom) + 6;
+  }
+  const rtl = getComputedStyle(note).direction === "rtl";
+  const left = rect ? (rtl ? rect.right - note.offsetWidth : rect.left) : 8;
   note.style.top = Math.max(8, Math.min(top, window.innerHeight - note.offsetHeight - 8)) + "px";
   note.style.left =
     Math.max(8, Math.min(left, document.documentElement.clientWidth - note.offsetWidth - 8)) + "px";
@@ -113,7 +120,12 @@ export function placeFixed(popup, rect) {
     const before = window.scrollY;
     window.scrollBy(0, rect.top - 90);
     const moved = window.scrollY - before;
-    rect = { top: rect.top - moved, bottom: rect.bottom - moved, left: rect.left };
+    rect = {
+      top: rect.top - moved,
+      bottom: rect.bottom - moved,
+      left: rect.left,
+      right: rect.right,
+    };
   }
   if (!popup._observer) {
     popup._observer = new ResizeObserver(() => position(popup, rect));
@@ -137,5 +149,8 @@ function position(popup, rect) {
   top = Math.max(8, Math.min(top, window.innerHeight - popup.offsetHeight - 8));
   const right = document.documentElement.clientWidth - popup.offsetWidth - 8;
   popup.style.top = top + "px";
-  popup.style.left = Math.max(8, Math.min(rect.left, right)) + "px";
+  // Under the words' start: their left edge, or their right edge in a right-to-left page.
+  const rtl = getComputedStyle(popup).direction === "rtl";
+  const left = rtl && rect.right !== undefined ? rect.right - popup.offsetWidth : rect.left;
+  popup.style.left = Math.max(8, Math.min(left, right)) + "px";
 }

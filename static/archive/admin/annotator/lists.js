@@ -60,9 +60,13 @@ function renderSuggested(annotator) {
   const reviewChosen = (status) => (event) => {
     const ids = chosen();
     if (!ids.length) {
+      // Beside the button, clear of the rows it asks to tick.
+      const rows = document.querySelector("#annotator-suggested ul");
       noteNear(
         event.target.getBoundingClientRect(),
         t(status === "confirmed" ? "tick_to_confirm" : "tick_to_reject"),
+        false,
+        rows ? rows.getBoundingClientRect() : null,
       );
       return;
     }
