@@ -1078,8 +1078,17 @@ def load_test(
 # Import ---------------------------------------------------------------------------------
 
 
+def _defining_sentence(org) -> str:
+    """A sentence defining the abbreviation of a generated organization's English name,
+    "… the Ministry of Finance (MF) …", so an import's name learning has names to propose
+    (and their mentions to suggest), as real wires do."""
+    abbr = "".join(w[0] for w in re.split(r"[\s-]+", org.name) if w[:1].isupper())
+    return f"Officials of the {org.name} ({abbr}) met on Monday."
+
+
 def write_import_folder(folder: Path, n: int, seed: int = 1) -> int:
-    """`n` generated texts as files with a manifest.toml (docs/manifest.md)."""
+    """`n` generated texts as files with a manifest.toml (docs/manifest.md); about one in
+    twenty defines an organization's abbreviation (name learning runs in the measure)."""
     from benchmarks.corpus import CorpusGenerator
 
     gen = CorpusGenerator(n, seed)
@@ -1090,7 +1099,10 @@ def write_import_folder(folder: Path, n: int, seed: int = 1) -> int:
             for a in story.articles:
                 count += 1
                 name = f"{count:05d}.txt"
-                (folder / name).write_text(a.body + "\n", encoding="utf-8")
+                body = a.body
+                if a.language == "en" and count % 10 == 0:  # one text in twenty or so
+                    body += " " + _defining_sentence(gen.orgs[(count // 10) % len(gen.orgs)])
+                (folder / name).write_text(body + "\n", encoding="utf-8")
                 if a.published is None:
                     published = None
                 elif a.precision == "year":

@@ -78,6 +78,14 @@ def find_all_one(matcher: Matcher, text: str, normalized=None) -> list[Find]:
     ]
 
 
+def _proposal_finds(matcher: Matcher, text: str) -> list[Find]:
+    """find_all_one, for a pass that keeps only the finds of proposed names: nothing when
+    no word of the text may start one (most texts: the whole matching is skipped)."""
+    if not matcher.may_find_proposals(text):
+        return []
+    return find_all_one(matcher, text)
+
+
 def build_matcher(*, proposals=True) -> Matcher:
     """One Matcher from every alias, in one query, and the short forms of people's names
     (surname, first and last name) that name one entity only among all of them. With
@@ -314,7 +322,7 @@ def suggest_from_proposals(articles: Iterable[Article], *, user=None, proposals=
     matcher = build_matcher(proposals=entries)
     created = 0
     for chunk in _chunks(articles):
-        found_all = find_all(matcher, [a.body for a in chunk])
+        found_all = list(parallel_map(partial(_proposal_finds, matcher), [a.body for a in chunk]))
         spans: dict[int, list[tuple[int, int]]] = {}
         for article_id, start, end in Mention.objects.filter(
             article__in=[a.pk for a in chunk]

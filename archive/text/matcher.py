@@ -69,6 +69,7 @@ from functools import lru_cache
 from . import arabic
 from .arabic import CLITIC_RUNS, is_arabic
 from .normalize import (
+    _safe_words,
     normalize,
     normalize_by_words_with_offsets,
     normalize_with_offsets,
@@ -264,6 +265,9 @@ class Matcher:
         self._token_keys: dict[str, tuple[str, bool]] = {}  # token → (key, is Arabic)
         self._starts_arabic: dict[str, tuple] = {}  # see _starts
         self._starts_capital: dict[str, tuple] = {}
+        self._proposal_keys: frozenset[str] | None = None  # see may_find_proposals
+        self._proposal_aliases: list[frozenset[str]] = []
+        self._proposal_words: dict[str, frozenset[str]] = {}
         seen: set[tuple] = set()
         for entry in aliases:
             self._add(entry, seen)
@@ -456,6 +460,67 @@ class Matcher:
                 _Tok(start, end, w, found[0], found[1], orig, orig[:1].isupper(), orig.isupper())
             )
         return norm, offsets, toks
+
+    def may_find_proposals(self, text: str) -> bool:
+        """False when :meth:`find` cannot find a proposed name (AliasEntry.proposal) in
+        `text`. Such a find is an alias of a proposed name (every word of it read in the
+        text: each word's key or a spelling variant of it, `_starts` and `_match_rest`),
+        or a compound given name, or an abbreviation defined by such a find; surnames
+        carry no proposal. Much cheaper than find: a pass that wants only the proposed
+        names' finds (suggest_from_proposals) skips the texts that cannot have any."""
+        if self._proposal_keys is None:
+            wanted = {
+                frozenset(alias.keys)
+                for aliases in self._index.values()
+                for alias in aliases
+                if alias.proposal is not None
+            }
+            self._proposal_aliases = list(wanted)
+            self._proposal_keys = frozenset().union(*wanted)
+        if not self._proposal_keys:
+            return False
+        # Word by word as the text is written (news words repeat: each distinct one is
+        # read once), unless a word could join the one before (normalize_by_words).
+        words = _safe_words(text)
+        if words is None:
+            words, cache = [text], {}  # read whole, not kept
+        else:
+            cache = self._proposal_words
+            if len(cache) > WORD_CACHE:
+                cache.clear()
+        reached: set[str] = set()
+        for raw in words:
+            keys = cache.get(raw)
+            if keys is None:
+                keys = cache[raw] = self._proposal_keys_of(normalize(raw))
+            if keys:
+                if keys & _ABD:
+                    return True  # a compound given name (_compound): rare, not worked out
+                reached |= keys
+        return bool(reached) and any(keys <= reached for keys in self._proposal_aliases)
+
+    def _proposal_keys_of(self, norm: str) -> frozenset[str]:
+        """The proposed aliases' words that the words of normalized `norm` may be read as
+        (any case, first in a mention or not); and its _ABD words."""
+        keys: set[str] = set()
+        for _, _, word in _token_spans(norm):
+            if word in _ABD:
+                keys.add(word)
+            if is_arabic(word):
+                keys.update([_arabic_key(word), *(key for _, key, _ in _arabic_analyses(word))])
+            else:
+                keys.add(word)
+        # A key's spelling variants (_key_variants) are among its bucket's words: all of
+        # those, rather than is_variant's choice of them.
+        keys.update(
+            [
+                v
+                for key in list(keys)
+                if _is_fuzzy_token(key)
+                for v in self._fuzzy.get(token_key(key, normalized=True), ())
+            ]
+        )
+        return frozenset(keys & (self._proposal_keys | _ABD))
 
     # -- matching ----------------------------------------------------------------------
     def _starts(self, tok: _Tok) -> tuple:
