@@ -41,7 +41,6 @@ public = [
         articles.CompareView.as_view(),
         name="article_compare",
     ),
-    path("articles/<str:slug>/text/", articles.article_text, name="article_text"),
     path("search/", search.SearchView.as_view(), name="search"),
     # Any search or filtered article list as an Atom feed (the "Follow" link).
     path("search/feed/", FollowFeed(), name="search_feed"),
@@ -61,6 +60,9 @@ public = [
 ]
 
 api = [
+    # An article's text as stored (what annotations' selectors count in): the same bytes in
+    # every language, so at one address.
+    path("articles/<str:slug>/text/", articles.article_text, name="article_text"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path(
         "api/docs/",

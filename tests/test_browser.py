@@ -119,7 +119,7 @@ def test_reader_walks_person_article_side_by_side_and_search(browser, live_serve
 def test_arabic_interface_reads_right_to_left(browser, live_server, archive_data):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(live_server.url + f"/articles/{EN}/")
-    page.locator(".lang-switch button").click()
+    page.locator(".lang-switch a").click()
     page.wait_for_load_state()
     assert page.evaluate("document.documentElement.dir") == "rtl"
     assert page.evaluate("document.documentElement.lang") == "ar"
@@ -128,7 +128,8 @@ def test_arabic_interface_reads_right_to_left(browser, live_server, archive_data
         "ltr"
     )
     page.screenshot(path=SHOTS / "public-article-en-arabic-ui.png", full_page=True)
-    page.goto(live_server.url + "/dates/")
+    assert page.url == live_server.url + f"/ar/articles/{EN}/"
+    page.goto(live_server.url + "/ar/dates/")
     page.screenshot(path=SHOTS / "public-dates-arabic-ui.png", full_page=True)
 
 

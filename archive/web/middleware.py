@@ -180,9 +180,17 @@ class LanguageMiddleware:
 
     def __call__(self, request):
         language, negotiated = request_language(request)
+        previous = translation.get_language()
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)
+        if not response.streaming:
+            # Rendered: the thread's language back as it was (a test's, a task's), so that
+            # what runs next in this thread does not inherit this address's language.
+            if previous:
+                translation.activate(previous)
+            else:
+                translation.deactivate()
         if negotiated:
             patch_vary_headers(response, ("Accept-Language",))
         response.headers.setdefault("Content-Language", language)
