@@ -81,6 +81,9 @@ def make_user(username: str, *, group: str | None = None, password: str = "pw-an
 
             importlib.import_module("archive.migrations.0003_groups").forwards(apps, None)
             importlib.import_module("archive.migrations.0016_name_proposals").grant(apps, None)
+            importlib.import_module("archive.migrations.0020_collecting_permissions").grant(
+                apps, None
+            )
         user.groups.add(Group.objects.get(name=group))
     return user
 
