@@ -150,6 +150,30 @@ _PLAIN_FIELDS = {
 }  # fmt: skip
 
 
+def _plain(f) -> bool:
+    """Whether a field's value goes to COPY as it is (psycopg adapts it)."""
+    return f.get_internal_type() in _PLAIN_FIELDS and not (
+        getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    )
+
+
+def _reserve_ids(cursor, model, n: int) -> list[int]:
+    opts = model._meta
+    cursor.execute(
+        "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+        [opts.db_table, opts.pk.column, n],
+    )
+    return [value for (value,) in cursor.fetchall()]
+
+
+def _copy(cursor, model, fields: list, rows: Iterable[list]) -> None:
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
+    with connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
 def copy_create(objs: list, model) -> None:
     """INSERT `objs` (unsaved instances) with one COPY, as bulk_create would store them:
     every concrete column from the field's own pre_save and database preparation (so
@@ -159,60 +183,108 @@ def copy_create(objs: list, model) -> None:
     the import's other writes together; COPY takes a fraction of it."""
     if not objs:
         return
-    opts = model._meta
-    pk = opts.pk
-    fields = [f for f in opts.concrete_fields if not f.generated]
+    pk = model._meta.pk
+    fields = [f for f in model._meta.concrete_fields if not f.generated]
     with connection.cursor() as cursor:
         if getattr(objs[0], pk.attname) is None:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [opts.db_table, pk.column, len(objs)],
-            )
-            for obj, (value,) in zip(objs, cursor.fetchall(), strict=True):
+            ids = _reserve_ids(cursor, model, len(objs))
+            for obj, value in zip(objs, ids, strict=True):
                 setattr(obj, pk.attname, value)
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        sql = f"COPY {connection.ops.quote_name(opts.db_table)} ({columns}) FROM STDIN"
-        # Plain values go as they are (psycopg adapts them); auto_now dates and any other
-        # field through its own preparation.
-        plain = [
-            f.get_internal_type() in _PLAIN_FIELDS
-            and not (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False))
-            for f in fields
-        ]
-        names = [f.attname for f in fields]
-        with connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
-            for obj in objs:
-                values = obj.__dict__
-                copy.write_row(
-                    [
-                        values[name]
-                        if is_plain
-                        else f.get_db_prep_save(f.pre_save(obj, True), connection)
-                        for f, name, is_plain in zip(fields, names, plain, strict=True)
-                    ]
-                )
-        for obj in objs:
-            obj._state.adding = False
+        plan = [(f, f.attname, _plain(f)) for f in fields]
+        _copy(
+            cursor,
+            model,
+            fields,
+            (
+                [
+                    obj.__dict__[name]
+                    if plain
+                    else f.get_db_prep_save(f.pre_save(obj, True), connection)
+                    for f, name, plain in plan
+                ]
+                for obj in objs
+            ),
+        )
+    for obj in objs:
+        obj._state.adding = False
+
+
+def copy_rows(rows: list[dict], model) -> None:
+    """copy_create for rows given as {attname: value} (no model instance built per row:
+    that was a third of writing an import's suggestions). A column a row does not give
+    takes its field's default, an auto_now date the time now; the rows get every column's
+    value and their ids (reserved from the table's sequence) in place."""
+    if not rows:
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.generated]
+    pk = model._meta.pk.attname
+    with connection.cursor() as cursor:
+        if rows[0].get(pk) is None:
+            for row, value in zip(rows, _reserve_ids(cursor, model, len(rows)), strict=True):
+                row[pk] = value
+        missing = [f for f in fields if f.attname not in rows[0]]
+        dates = [f for f in missing if getattr(f, "auto_now", 0) or getattr(f, "auto_now_add", 0)]
+        defaults = [f for f in missing if f not in dates]
+        for row in rows:
+            if dates:
+                now = timezone.now()  # per row, as each field's pre_save would
+                row.update((f.attname, now) for f in dates)
+            row.update((f.attname, f.get_default()) for f in defaults)
+        plan = [(f, f.attname, _plain(f)) for f in fields]
+        _copy(
+            cursor,
+            model,
+            fields,
+            (
+                [
+                    row[name] if plain else f.get_db_prep_save(row[name], connection)
+                    for f, name, plain in plan
+                ]
+                for row in rows
+            ),
+        )
+
+
+def _history_rows(values: Iterable[dict], model, *, user, reasons: Iterable[str]) -> None:
+    """The history rows ("+") of new rows, each {attname: value} of every tracked field,
+    in one COPY: what bulk_create_with_history writes."""
+    history = model.history.model
+    if user is None:  # whoever simple_history would name (the request's user, if any)
+        user = history.get_default_history_user(model())
+    common = {
+        "history_date": timezone.now(),
+        "history_user_id": getattr(user, "pk", None),
+        "history_type": "+",
+    }
+    tracked = [f.attname for f in history.tracked_fields]
+    copy_rows(
+        [
+            {**{name: row[name] for name in tracked}, **common, "history_change_reason": why}
+            for row, why in zip(values, reasons, strict=True)
+        ],
+        history,
+    )
 
 
 def create_with_history(objs: list, model, *, user=None, reason: str = "") -> None:
     """The new rows and their history rows ("+", each object's `_change_reason` or
     `reason`), each table in one COPY: what bulk_create_with_history writes."""
     copy_create(objs, model)
-    history = model.history.model
-    now = timezone.now()
-    tracked = history.tracked_fields
-    rows = [
-        history(
-            history_date=now,
-            history_user=user or history.get_default_history_user(obj),
-            history_change_reason=getattr(obj, "_change_reason", reason),
-            history_type="+",
-            **{f.attname: getattr(obj, f.attname) for f in tracked},
-        )
-        for obj in objs
-    ]
-    copy_create(rows, history)
+    if user is None and objs and hasattr(objs[0], "_history_user"):
+        user = objs[0]._history_user
+    _history_rows(
+        (obj.__dict__ for obj in objs),
+        model,
+        user=user,
+        reasons=[getattr(obj, "_change_reason", reason) for obj in objs],
+    )
+
+
+def create_rows_with_history(rows: list[dict], model, *, user=None, reasons: list[str]) -> None:
+    """create_with_history for rows given as {attname: value} (copy_rows), `reasons` the
+    history rows' change reasons, one a row."""
+    copy_rows(rows, model)
+    _history_rows(rows, model, user=user, reasons=reasons)
 
 
 def _store(found: list[tuple[int, int, int, int, str, int | None]], user) -> int:
@@ -220,29 +292,30 @@ def _store(found: list[tuple[int, int, int, int, str, int | None]], user) -> int
     with their history rows; return how many were made."""
 
     def build(rows):
-        made = []
+        made, reasons = [], []
         for article_id, entity_id, start, end, text, *rest in rows:
             proposal = rest[0] if rest else None
-            mention = Mention(
-                article_id=article_id,
-                entity_id=entity_id,
-                proposal_id=proposal,
-                start=start,
-                end=end,
-                text=text,
-                role=MentionRole.OTHER,
-                status=Status.SUGGESTED,
+            made.append(
+                {
+                    "article_id": article_id,
+                    "entity_id": entity_id,
+                    "proposal_id": proposal,
+                    "start": start,
+                    "end": end,
+                    "text": text,
+                    "role": MentionRole.OTHER,
+                    "status": Status.SUGGESTED,
+                }
             )
-            if proposal is not None:
-                mention._change_reason = PROPOSAL_REASON
-            made.append(mention)
-        return made
+            reasons.append(CHANGE_REASON if proposal is None else PROPOSAL_REASON)
+        return made, reasons
 
     if not found:
         return 0
     try:
         with transaction.atomic():  # a savepoint, so a conflict below can be retried
-            create_with_history(build(found), Mention, user=user, reason=CHANGE_REASON)
+            made, reasons = build(found)
+            create_rows_with_history(made, Mention, user=user, reasons=reasons)
         return len(found)
     except IntegrityError:
         pass
@@ -253,8 +326,12 @@ def _store(found: list[tuple[int, int, int, int, str, int | None]], user) -> int
         )
     )
     rest = [row for row in found if row[:4] not in taken]
+    rows, reasons = build(rest)
+    mentions = [Mention(**row) for row in rows]
+    for mention, why in zip(mentions, reasons, strict=True):
+        mention._change_reason = why
     made = bulk_create_with_history(
-        build(rest), Mention, batch_size=1000, ignore_conflicts=True, default_user=user,
+        mentions, Mention, batch_size=1000, ignore_conflicts=True, default_user=user,
         default_change_reason=CHANGE_REASON,
     )  # fmt: skip
     return len(made)
