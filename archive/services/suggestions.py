@@ -78,14 +78,6 @@ def find_all_one(matcher: Matcher, text: str, normalized=None) -> list[Find]:
     ]
 
 
-def _proposal_finds(matcher: Matcher, text: str) -> list[Find]:
-    """find_all_one, for a pass that keeps only the finds of proposed names: nothing when
-    no word of the text may start one (most texts: the whole matching is skipped)."""
-    if not matcher.may_find_proposals(text):
-        return []
-    return find_all_one(matcher, text)
-
-
 def build_matcher(*, proposals=True) -> Matcher:
     """One Matcher from every alias, in one query, and the short forms of people's names
     (surname, first and last name) that name one entity only among all of them. With
@@ -399,7 +391,12 @@ def suggest_from_proposals(articles: Iterable[Article], *, user=None, proposals=
     matcher = build_matcher(proposals=entries)
     created = 0
     for chunk in _chunks(articles):
-        found_all = list(parallel_map(partial(_proposal_finds, matcher), [a.body for a in chunk]))
+        # Here, not in workers: the check is cheap once the matcher knows the words (its
+        # cache lasts from chunk to chunk), and few texts are left to match.
+        maybe = [i for i, a in enumerate(chunk) if matcher.may_find_proposals(a.body)]
+        found_all: list[list[Find]] = [[] for _ in chunk]
+        for i, found in zip(maybe, find_all(matcher, [chunk[i].body for i in maybe]), strict=True):
+            found_all[i] = found
         spans: dict[int, list[tuple[int, int]]] = {}
         for article_id, start, end in Mention.objects.filter(
             article__in=[a.pk for a in chunk]

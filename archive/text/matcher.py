@@ -267,6 +267,8 @@ class Matcher:
         self._starts_capital: dict[str, tuple] = {}
         self._proposal_keys: frozenset[str] | None = None  # see may_find_proposals
         self._proposal_aliases: list[frozenset[str]] = []
+        self._proposal_buckets: set[str] = set()
+        self._proposal_raw: dict[str, frozenset[str]] = {}  # a text's word → its keys
         self._proposal_words: dict[str, frozenset[str]] = {}
         seen: set[tuple] = set()
         for entry in aliases:
@@ -477,6 +479,9 @@ class Matcher:
             }
             self._proposal_aliases = list(wanted)
             self._proposal_keys = frozenset().union(*wanted)
+            self._proposal_buckets = {
+                token_key(k, normalized=True) for k in self._proposal_keys if _is_fuzzy_token(k)
+            }
         if not self._proposal_keys:
             return False
         # Word by word as the text is written (news words repeat: each distinct one is
@@ -485,42 +490,51 @@ class Matcher:
         if words is None:
             words, cache = [text], {}  # read whole, not kept
         else:
-            cache = self._proposal_words
+            cache = self._proposal_raw
             if len(cache) > WORD_CACHE:
                 cache.clear()
         reached: set[str] = set()
         for raw in words:
             keys = cache.get(raw)
             if keys is None:
-                keys = cache[raw] = self._proposal_keys_of(normalize(raw))
+                keys = cache[raw] = self._proposal_keys_in(normalize(raw))
             if keys:
                 if keys & _ABD:
                     return True  # a compound given name (_compound): rare, not worked out
                 reached |= keys
         return bool(reached) and any(keys <= reached for keys in self._proposal_aliases)
 
-    def _proposal_keys_of(self, norm: str) -> frozenset[str]:
-        """The proposed aliases' words that the words of normalized `norm` may be read as
-        (any case, first in a mention or not); and its _ABD words."""
-        keys: set[str] = set()
+    def _proposal_keys_in(self, norm: str) -> frozenset[str]:
+        seen = self._proposal_words
+        if len(seen) > WORD_CACHE:
+            seen.clear()
+        found: frozenset[str] = frozenset()
         for _, _, word in _token_spans(norm):
-            if word in _ABD:
-                keys.add(word)
-            if is_arabic(word):
-                keys.update([_arabic_key(word), *(key for _, key, _ in _arabic_analyses(word))])
-            else:
-                keys.add(word)
-        # A key's spelling variants (_key_variants) are among its bucket's words: all of
-        # those, rather than is_variant's choice of them.
-        keys.update(
-            [
-                v
-                for key in list(keys)
-                if _is_fuzzy_token(key)
-                for v in self._fuzzy.get(token_key(key, normalized=True), ())
-            ]
-        )
-        return frozenset(keys & (self._proposal_keys | _ABD))
+            keys = seen.get(word)
+            if keys is None:
+                keys = seen[word] = self._proposal_keys_of(word)
+            found |= keys
+        return found
+
+    def _proposal_keys_of(self, word: str) -> frozenset[str]:
+        """The proposed aliases' words a text word (normalized) may be read as, in any
+        case, first in a mention or not; an _ABD word has itself."""
+        if is_arabic(word):
+            keys = {_arabic_key(word), *(key for _, key, _ in _arabic_analyses(word))}
+        else:
+            keys = {word}
+        if self._proposal_buckets:
+            # A key's spelling variants (_key_variants) are in its bucket, which holds a
+            # proposed alias's word only when the bucket is one of theirs.
+            for key in list(keys):
+                if _is_fuzzy_token(key):
+                    bucket = token_key(key, normalized=True)
+                    if bucket in self._proposal_buckets:
+                        keys.update(self._fuzzy.get(bucket, ()))
+        found = keys & self._proposal_keys
+        if word in _ABD:
+            found.add(word)
+        return frozenset(found)
 
     # -- matching ----------------------------------------------------------------------
     def _starts(self, tok: _Tok) -> tuple:
