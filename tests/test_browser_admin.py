@@ -721,49 +721,54 @@ def _in_viewport(page, selector):
     )
 
 
-# The first words of the paragraph `which` ("first" or "last"), scrolled to `block` of the
-# window (start: the top edge, end: the bottom edge), then selected.
-SELECT_AT_JS = """([which, block]) => {
+# The first two words of a paragraph, scrolled to `frac` of the window's height (0: its top
+# edge, 1: its bottom edge), then selected; returns where they are.
+SELECT_AT_JS = """(frac) => {
   const ps = document.querySelectorAll('.annotator-paragraph');
-  const p = which === 'first' ? ps[0] : ps[ps.length - 1];
+  const p = ps[Math.min(ps.length - 1, Math.floor(frac * ps.length))];
   const node = p.firstChild;
-  const end = node.data.indexOf(' ', node.data.indexOf(' ') + 1);
   const range = document.createRange();
   range.setStart(node, 0);
-  range.setEnd(node, end);
-  const r = range.getBoundingClientRect();
-  const margin = 4;
-  window.scrollBy(0, block === 'start' ? r.top - margin : r.bottom - innerHeight + margin);
+  range.setEnd(node, node.data.indexOf(' ', node.data.indexOf(' ') + 1));
+  window.scrollBy(0, range.getBoundingClientRect().top - frac * (innerHeight - 30));
   getSelection().removeAllRanges();
   getSelection().addRange(range);
-  const now = range.getBoundingClientRect();
-  return [now.top, now.bottom];
+  return range.getBoundingClientRect().top;
 }"""
 
 
-@pytest.mark.parametrize(("width", "height"), [(1280, 720), (390, 844)])
-@pytest.mark.parametrize(("which", "block"), [("first", "start"), ("last", "end")])
-def test_the_new_entity_popup_stays_in_the_window(
-    browser, live_server, width, height, which, block
-):
+@pytest.mark.parametrize(
+    ("width", "height", "language"), [(1280, 720, "en"), (390, 844, "en"), (390, 844, "ar")]
+)
+def test_the_new_entity_popup_stays_in_the_window(browser, live_server, width, height, language):
     en, _ = make_seed_pair()
+    # "Sarraj" as a new entity's name: the pop-up grows by the entity already named so.
+    make_entity(name="Fayez al-Sarraj", aliases={"en": ["Fayez al-Sarraj", "Sarraj"]})
     make_user("ana", group="Analyst")
-    page = _analyst_page(browser, live_server, width, height)
+    page = _analyst_page(browser, live_server, width, height, language)
     page.goto(live_server.url + reverse("admin:archive_article_change", args=[en.pk]))
     page.wait_for_selector("#annotator-suggested h3")
-    top, bottom = page.evaluate(SELECT_AT_JS, [which, block])
-    assert (top < height / 3) if block == "start" else (bottom > height * 2 / 3)
-    page.dispatch_event("#annotator-body", "mouseup")
-    page.wait_for_selector(".annotator-popup")
-    page.check("#ann-new")
-    page.wait_for_selector("#ann-new-name", state="visible")
-    page.wait_for_timeout(300)  # the look-up of the name, and the popup placed again
-    name = f"annotator-new-entity-{width}-{which}"
-    page.screenshot(path=str(SHOTS / f"{name}.png"))
-    popup = page.locator(".annotator-popup").bounding_box()
-    assert popup["y"] >= 0 and popup["y"] + popup["height"] <= height
-    for selector in (".annotator-popup .ann-selected", "#ann-new", "#ann-new-name", "#ann-save"):
-        assert _in_viewport(page, selector), selector
+    for frac in (0.0, 0.3, 0.55, 0.7, 1.0):  # the words from the top to the bottom of the window
+        top = page.evaluate(SELECT_AT_JS, frac)
+        assert frac * height - 60 < top < frac * height + 60
+        page.dispatch_event("#annotator-body", "mouseup")
+        page.wait_for_selector(".annotator-popup")
+        page.check("#ann-new")
+        page.fill("#ann-new-name", "Sarraj")
+        page.wait_for_selector("#ann-known:not([hidden]) .ann-use")
+        page.wait_for_timeout(100)  # placed again at its new size
+        page.screenshot(path=str(SHOTS / f"annotator-new-entity-{width}-{language}-{frac}.png"))
+        popup = page.locator(".annotator-popup").bounding_box()
+        assert popup["y"] >= 0 and popup["y"] + popup["height"] <= height, frac
+        for selector in (
+            ".annotator-popup .ann-selected",
+            "#ann-new",
+            "#ann-new-name",
+            "#ann-save",
+        ):
+            assert _in_viewport(page, selector), (selector, frac)
+        page.keyboard.press("Escape")
+        page.wait_for_selector(".annotator-popup", state="detached")
     page.context.close()
 
 
@@ -848,4 +853,52 @@ def test_the_confirm_selected_note_leaves_the_rows_in_view(
         page.screenshot(path=str(SHOTS / f"annotator-confirm-note-{width}-{place}.png"))
         page.keyboard.press("Escape")  # a key takes the note away
         page.wait_for_selector(".ann-note", state="detached")
+    page.context.close()
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (390, 844)])
+def test_the_annotator_and_the_review_queue_in_arabic(browser, live_server, width, height):
+    en, ar = make_seed_pair()
+    sarraj = make_entity(name="Fayez al-Sarraj", aliases={"ar": ["فايز السراج"]})
+    make_mention(ar, sarraj, "فايز السراج", status="suggested")
+    make_claim(ar, "توسيع التعاون", kind="direct_quote")
+    make_user("ana", group="Analyst")
+    page = _analyst_page(browser, live_server, width, height, "ar")
+    page.goto(live_server.url + reverse("admin:archive_article_change", args=[ar.pk]))
+    page.wait_for_selector("#annotator-suggested li")
+    assert page.get_attribute("html", "dir") == "rtl"
+    # The annotator's own words are Arabic: headings, buttons, the template's help.
+    assert page.inner_text("#annotator-suggested h3") == "الإشارات المقترحة (1)"
+    assert page.inner_text("#ann-confirm-selected") == "تأكيد المحدَّد"
+    assert page.inner_text("#annotator-title") == "النص والتعليقات التوضيحية"
+    assert "Tab" in page.inner_text(".annotator-help")  # a key's name stays as on the key
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.locator("#annotator").scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / f"annotator-ar-text-{width}.png"))
+    # The tagging form reads right to left, its words in Arabic.
+    assert page.evaluate(SELECT_JS, ["فايز السراج", 0])
+    page.dispatch_event("#annotator-body", "mouseup")
+    page.wait_for_selector(".annotator-popup")
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('.annotator-popup')).direction")
+        == "rtl"
+    )
+    assert page.inner_text("#ann-save") == "حفظ"
+    page.screenshot(path=str(SHOTS / f"annotator-ar-form-{width}.png"))
+    page.check("#ann-new")
+    page.wait_for_selector("#ann-new-name", state="visible")
+    page.screenshot(path=str(SHOTS / f"annotator-ar-new-entity-{width}.png"))
+    page.keyboard.press("Escape")
+    # A suggestion opened in the text.
+    page.click(".ann-mention.ann-suggested")
+    page.wait_for_selector("#ann-accept")
+    assert page.inner_text("#ann-accept") == "قبول الاقتراح"
+    page.screenshot(path=str(SHOTS / f"annotator-ar-suggestion-{width}.png"))
+    page.keyboard.press("Escape")
+    # The review queue.
+    page.goto(live_server.url + reverse("admin:archive_review_queue"))
+    assert page.inner_text("table.review-queue thead th >> nth=0") == "المقالة"
+    assert page.locator("table.review-queue tbody tr").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.screenshot(path=str(SHOTS / f"annotator-ar-review-queue-{width}.png"), full_page=True)
     page.context.close()

@@ -41,7 +41,12 @@ export function tagForm(annotator) {
       onUnknown: config.can.add_entity ? useUnknown : undefined,
     });
     const newBox = el("input", { type: "checkbox", id: "ann-new" });
-    const newName = el("input", { id: "ann-new-name", class: "vTextField", value: span.text });
+    const newName = el("input", {
+      id: "ann-new-name",
+      class: "vTextField",
+      dir: "auto", // a Latin name reads from the left in the Arabic admin
+      value: span.text,
+    });
     // Entities that already carry the new name, or a spelling of it: offered first.
     const known = el("div", { class: "ann-known", id: "ann-known", hidden: true });
     const newFields = el(
@@ -59,7 +64,7 @@ export function tagForm(annotator) {
         "div",
         { class: "ann-field" },
         el("label", { for: "ann-new-description", text: text("description") }),
-        el("input", { id: "ann-new-description", class: "vTextField" }),
+        el("input", { id: "ann-new-description", class: "vTextField", dir: "auto" }),
       ),
       el(
         "div",
@@ -385,7 +390,8 @@ export function tagForm(annotator) {
         { class: "ann-selected" },
         text("selected") + " ",
         el("q", {}, el("bdi", { lang: config.language, text: span.text })),
-        el("small", { text: " (" + span.start + "–" + span.end + ")" }),
+        // Offsets read from the left in either language (an isolate keeps "174–185" whole).
+        el("small", { dir: "ltr", text: " (" + span.start + "–" + span.end + ")" }),
       ),
       span.snapped
         ? el(
