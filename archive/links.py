@@ -13,14 +13,16 @@ from urllib.parse import quote
 
 from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.http import RFC3986_SUBDELIMS
+from django.utils.translation import get_language
 
 _MARK = "918273645"  # fits both the str and the int converters
 _SAFE = RFC3986_SUBDELIMS + "/~:@"  # as reverse() quotes
 
 
-@lru_cache(maxsize=64)
-def _around(name: str, prefix: str) -> tuple[str, str] | None:
-    """What comes before and after the argument in `name`'s address, or None."""
+@lru_cache(maxsize=128)
+def _around(name: str, prefix: str, language: str | None) -> tuple[str, str] | None:
+    """What comes before and after the argument in `name`'s address in `language` (the
+    public pages are under /ar/ in Arabic), or None."""
     try:
         parts = reverse(name, args=[_MARK]).split(_MARK)
     except NoReverseMatch:
@@ -32,7 +34,7 @@ def detail_url(name: str, arg: str | int) -> str:
     """`reverse(name, args=[arg])` for a route with one `str` or `int` argument (a slug,
     a primary key). An empty or slashed value goes to `reverse()`, which refuses it."""
     text = str(arg)
-    around = _around(name, get_script_prefix())
+    around = _around(name, get_script_prefix(), get_language())
     if around is None or not text or "/" in text:
         return reverse(name, args=[arg])
     return f"{around[0]}{quote(text, safe=_SAFE)}{around[1]}"
