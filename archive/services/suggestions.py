@@ -5,7 +5,8 @@
 articles (one query per chunk), and bulk-creates `status="suggested"` mentions only where
 no mention of any status (confirmed, suggested, rejected) sits at that span yet, so it
 never duplicates and never resurrects a rejected suggestion. Each gets its history row,
-like every other annotation (simple_history's bulk_create_with_history).
+like every other annotation: the rows and their history rows are written by COPY from
+plain values (copy_rows), what simple_history's bulk_create_with_history writes.
 
 The matcher is pure Python and takes most of an import's time, so many texts are matched
 in forked worker processes (`parallel_map`), one per core: the same matches, in order.
