@@ -259,3 +259,18 @@ def test_etags_differ_between_languages(story):
     )
     header = Client().get(article.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="ar")
     assert header["ETag"] == english["ETag"] and '<html lang="en"' in header.content.decode()
+
+
+def test_a_cached_feed_answers_304_to_if_modified_since(redis_cache, story):
+    """A feed reader sends back the Last-Modified it got; a hit from the cache says 304 as
+    the view would, and a later edit gives the feed again."""
+    _article, person, _ = story
+    url = f"/people/{person.slug}/feed/"
+    first = Client().get(url)
+    assert first.status_code == 200 and first["Last-Modified"]
+    with CaptureQueriesContext(connection) as queries:
+        again = Client().get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert again.status_code == 304 and again.content == b""
+    assert len(queries) <= 2  # from the cache: the generations, not the feed's rows
+    old = "Mon, 01 Jan 2001 00:00:00 GMT"
+    assert Client().get(url, HTTP_IF_MODIFIED_SINCE=old).status_code == 200

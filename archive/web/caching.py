@@ -80,7 +80,7 @@ from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import get_conditional_response
-from django.utils.http import parse_header_parameters
+from django.utils.http import parse_header_parameters, parse_http_date_safe
 from django.views.decorators.http import condition
 
 from archive.release import code_version
@@ -373,7 +373,12 @@ class PublicCacheMiddleware:
         response = HttpResponse(status=200)
         for name, value in headers:
             response.headers[name] = value
-        conditional = get_conditional_response(request, etag=tag, response=response)
+        # A stored answer that says when it last changed (a feed) also answers
+        # If-Modified-Since, as the view itself would.
+        modified = parse_http_date_safe(response.get("Last-Modified", ""))
+        conditional = get_conditional_response(
+            request, etag=tag, last_modified=modified, response=response
+        )
         if conditional is not response:
             return conditional  # 304 Not Modified
         body = zlib.decompress(packed)
