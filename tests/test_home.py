@@ -65,3 +65,11 @@ def test_latest_articles_are_newest_first_with_undated_ones_last(client):
     make_article(title="Newer piece", published=datetime.date(2020, 1, 4))
     html = client.get("/").content.decode()
     assert html.index("Newer piece") < html.index("Older piece") < html.index("Undated piece")
+
+
+def test_the_main_menu_leads_to_the_stories_in_the_pages_language(client):
+    english = client.get("/").content.decode()
+    assert '<a href="/stories/">Stories</a>' in english
+    arabic = client.get("/ar/").content.decode()
+    assert '<a href="/ar/stories/">القصص</a>' in arabic
+    assert client.get("/ar/stories/").status_code == 200
