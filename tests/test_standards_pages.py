@@ -2,7 +2,8 @@
 
 - the Nu HTML checker (vnu.jar, from npm's `vnu-jar`) finds no error in any page;
 - axe-core (npm's `axe-core`), run in a real Chromium, finds no violation;
-- at 390 px wide no page scrolls sideways.
+- at 390 px wide no page scrolls sideways;
+- axe-core reads every page at 1280 and at 390 px, in both languages.
 
 The checkers come from `package-lock.json` (`npm ci`, as `make lint` runs it) and Java 17;
 without them these tests skip with the reason, and fail when CI requires them
@@ -132,11 +133,12 @@ AXE_RUN = """async () => {
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("language", ["en", "ar"])
-def test_axe_core_finds_no_violation(browser, live_server, seeded, language):
+@pytest.mark.parametrize("width", [1280, 390])
+def test_axe_core_finds_no_violation(browser, live_server, seeded, language, width):
     _require(AXE, "axe-core")
     # axe is injected as a script tag: the page's Content-Security-Policy would refuse it.
     context = browser.new_context(
-        locale=language, viewport={"width": 1280, "height": 900}, bypass_csp=True
+        locale=language, viewport={"width": width, "height": 900}, bypass_csp=True
     )
     context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
     page = context.new_page()
