@@ -105,6 +105,30 @@ def redis_cache(request, settings):
     cache.clear()
 
 
+@pytest.fixture
+def collecting(settings):
+    """Collecting on, against 127.0.0.1 only (tests/pageserver.py), with no waits between
+    requests and no retries (the defaults are for the web); robots.txt, kept per host in
+    the cache, is read afresh."""
+    from django.core.cache import cache
+
+    settings.ARCHIVE_COLLECT = True
+    settings.ARCHIVE_COLLECT_PRIVATE_ADDRESSES = True
+    settings.ARCHIVE_COLLECT_HOST_DELAY_SECONDS = 0
+    settings.ARCHIVE_COLLECT_TIMEOUT_SECONDS = 2
+    settings.ARCHIVE_COLLECT_RETRIES = 0
+    cache.clear()
+
+
+@pytest.fixture
+def server(collecting):
+    """A local HTTP server for saved pages and feeds, with collecting on."""
+    from tests.pageserver import PageServer
+
+    with PageServer() as server:
+        yield server
+
+
 def query_count(client, url) -> int:
     """Queries one successful GET of `url` makes."""
     with CaptureQueriesContext(connection) as ctx:

@@ -6,28 +6,18 @@ from __future__ import annotations
 from io import StringIO
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
 from archive.models import Article, CollectedItem
 from tests.factories import make_source, make_user
-from tests.pageserver import DATA, PageServer
+from tests.pageserver import DATA
 
 PAGES = DATA / "pages"
 
 
-@pytest.fixture
-def server(settings):
-    settings.ARCHIVE_COLLECT = True
-    settings.ARCHIVE_COLLECT_PRIVATE_ADDRESSES = True
-    settings.ARCHIVE_COLLECT_HOST_DELAY_SECONDS = 0
-    settings.ARCHIVE_COLLECT_TIMEOUT_SECONDS = 2
-    settings.ARCHIVE_COLLECT_RETRIES = 0
-    cache.clear()
-    with PageServer() as server:
-        yield server
+# `server` (collecting on, a local page server): tests/conftest.py.
 
 
 def serve(server, name, path=None, charset="utf-8"):

@@ -39,15 +39,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def collecting(settings):
-    """Collecting on, against 127.0.0.1 only, with short waits (the defaults are for the web)."""
-    settings.ARCHIVE_COLLECT = True
-    settings.ARCHIVE_COLLECT_PRIVATE_ADDRESSES = True
-    settings.ARCHIVE_COLLECT_HOST_DELAY_SECONDS = 0
+def collecting(collecting, settings):
+    """tests/conftest.py's, with shorter timeouts and one quick retry (the faults below)."""
     settings.ARCHIVE_COLLECT_TIMEOUT_SECONDS = 0.5
     settings.ARCHIVE_COLLECT_RETRIES = 1
     settings.ARCHIVE_COLLECT_RETRY_BACKOFF_SECONDS = 0.05
-    cache.clear()  # robots.txt is kept per host
 
 
 @pytest.fixture

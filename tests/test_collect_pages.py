@@ -9,7 +9,6 @@ import re
 from collections import defaultdict
 
 import pytest
-from django.core.cache import cache
 
 from archive.ingest.pages import collect, collect_page, decode, extract
 from archive.models import Article, CollectedItem, Mention
@@ -239,20 +238,7 @@ def test_dates_at_the_precision_the_page_gives_and_none_made_up():
 # --- Collecting through the importer --------------------------------------------------------
 
 
-@pytest.fixture
-def collecting(settings):
-    settings.ARCHIVE_COLLECT = True
-    settings.ARCHIVE_COLLECT_PRIVATE_ADDRESSES = True
-    settings.ARCHIVE_COLLECT_HOST_DELAY_SECONDS = 0
-    settings.ARCHIVE_COLLECT_TIMEOUT_SECONDS = 2
-    settings.ARCHIVE_COLLECT_RETRIES = 0
-    cache.clear()  # robots.txt is kept per host
-
-
-@pytest.fixture
-def server(collecting):
-    with PageServer() as server:
-        yield server
+# `server` and `collecting`: tests/conftest.py.
 
 
 def serve(server: PageServer, name: str, path: str | None = None, **options) -> str:
