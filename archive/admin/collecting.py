@@ -54,6 +54,22 @@ class FailingFilter(admin.SimpleListFilter):
         return queryset
 
 
+# What the polls wrote: shown on a feed's page, never edited there.
+HEALTH = [
+    "health",
+    "last_status",
+    "last_polled",
+    "last_success",
+    "last_error",
+    "last_error_at",
+    "failures",
+    "next_poll",
+    "items_seen",
+    "articles_made",
+    "items_link",
+]
+
+
 @admin.register(Feed)
 class FeedAdmin(admin.ModelAdmin):
     list_display = [
@@ -80,36 +96,10 @@ class FeedAdmin(admin.ModelAdmin):
         (None, {"fields": ["source", "url", "active", "poll_every"]}),
         (
             "Health",
-            {
-                "fields": [
-                    "health",
-                    "last_status",
-                    "last_polled",
-                    "last_success",
-                    "last_error",
-                    "last_error_at",
-                    "failures",
-                    "next_poll",
-                    "items_seen",
-                    "articles_made",
-                    "items_link",
-                ]
-            },
+            {"fields": HEALTH},
         ),
     ]
-    readonly_fields = [
-        "health",
-        "last_status",
-        "last_polled",
-        "last_success",
-        "last_error",
-        "last_error_at",
-        "failures",
-        "next_poll",
-        "items_seen",
-        "articles_made",
-        "items_link",
-    ]
+    readonly_fields = HEALTH
 
     @admin.display(description="health")
     def health(self, feed: Feed):
