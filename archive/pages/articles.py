@@ -20,6 +20,7 @@ from archive.models import (
     Status,
 )
 from archive.pages.common import (
+    ESTIMATED_FILTERS,
     filter_options,
     is_filtered,
     paginate,
@@ -63,12 +64,15 @@ class ArticleListView(TemplateView):
             page = paginate(self.request, result.articles(for_snippets=True), count=result.total)
             mark_hits(page.object_list, result.query)
         else:
+            filtered = is_filtered(self.request, filterset)
             page = paginate(
                 self.request,
                 filterset.qs.newest_first(),
-                estimate=not is_filtered(self.request, filterset),
+                estimate=not is_filtered(self.request, filterset, but=ESTIMATED_FILTERS),
                 count=stored_count(self.request, filterset),
                 ids_first=True,
+                # The whole list's deep pages: found through the stored per-date counts.
+                seek=None if filtered else selectors.public_ids_at,
             )
         context.update(
             filter=filterset,

@@ -31,8 +31,12 @@ def _page_number(request) -> int:
     return int(raw)
 
 
-def paginate(request, queryset, *, per_page=PAGE_SIZE, estimate=False, count=None, ids_first=False):
-    paginator = EstimatedCountPaginator(queryset, per_page, estimate=estimate, ids_first=ids_first)
+def paginate(
+    request, queryset, *, per_page=PAGE_SIZE, estimate=False, count=None, ids_first=False, seek=None
+):
+    paginator = EstimatedCountPaginator(
+        queryset, per_page, estimate=estimate, ids_first=ids_first, seek=seek
+    )
     if count is not None:  # already known (search counts with its facets, in one query)
         paginator.count = count
     number = _page_number(request)
@@ -58,9 +62,18 @@ class ExportMixin:
         return super().render_to_response(context, **kwargs)
 
 
-def is_filtered(request, filterset) -> bool:
-    """Whether any filter is set: an unfiltered list may estimate its count."""
-    return filterset.is_bound and any(request.GET.get(name) for name in filterset.filters)
+def is_filtered(request, filterset, *, but=()) -> bool:
+    """Whether any filter is set (any but those named in `but`): an unfiltered list may
+    estimate its count."""
+    return filterset.is_bound and any(
+        request.GET.get(name) for name in filterset.filters if name not in but
+    )
+
+
+# Filters PostgreSQL's column statistics estimate within a percent or so (a language is one
+# of a column's few common values): a list filtered by them alone may estimate its count
+# too. Counting the 300,000 Arabic articles of a million took 60 ms.
+ESTIMATED_FILTERS = ("language",)
 
 
 def stored_count(request, filterset) -> int | None:

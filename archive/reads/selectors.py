@@ -57,6 +57,42 @@ def articles_naming(entity: Entity, *, body: bool = False) -> QuerySet:
     return Article.objects.public().naming(entity=entity).listing(body=body).newest_first()
 
 
+# Where the public articles newest first reach `offset`: the newest date whose running
+# total of stored counts (DateCount, exact by triggers) passes it, and how many come before.
+_SEEK_SQL = """
+SELECT published, upto - n FROM (
+    SELECT published, n, sum(n) OVER (ORDER BY published DESC) AS upto
+    FROM (SELECT published, sum(articles) AS n FROM archive_datecount
+          WHERE articles > 0 GROUP BY published) AS days
+) AS running
+WHERE upto > %s ORDER BY published DESC LIMIT 1
+"""
+
+
+def public_ids_at(offset: int, limit: int) -> list[int]:
+    """The ids of the public articles at `offset`, newest first, as a page of the whole
+    list shows them. Skipping 800,000 index entries to reach a deep page took 80 ms at a
+    million articles; the stored per-date counts (a few thousand rows) name the date the
+    page starts on instead, and only that date's articles before it are skipped."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(_SEEK_SQL, [offset])
+        found = cursor.fetchone()
+    articles = Article.objects.public().newest_first()
+    undated = articles.filter(published__isnull=True).values_list("pk", flat=True)
+    if not found:  # past every dated article: undated ones come last (NULLS LAST)
+        before = DateCount.objects.aggregate(n=Sum("articles"))["n"] or 0
+        return list(undated[offset - before : offset - before + limit])
+    day, before = found
+    # A range the index scan starts at (an OR with the undated would scan from the top).
+    dated = articles.filter(published__lte=day).values_list("pk", flat=True)
+    ids = list(dated[offset - before : offset - before + limit])
+    if len(ids) < limit:  # the page runs on from the oldest date into the undated
+        ids += undated[: limit - len(ids)]
+    return ids
+
+
 def article_pages() -> QuerySet:
     """Public articles with what an article's page shows beside the text: the outlet, the
     story, the original and its outlet (one query)."""
