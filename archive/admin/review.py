@@ -14,6 +14,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Min
 from django.template.response import TemplateResponse
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
 from archive.models import Article, Mention, Status
@@ -25,6 +26,15 @@ PER_PAGE = 50
 def can_review(user) -> bool:
     """Who confirms and rejects suggestions: the annotator asks the same."""
     return user.has_perm("archive.change_mention")
+
+
+def language_name(code: str) -> str:
+    """A language's name in the interface's language ("العربية" for "ar" in the Arabic
+    admin), as the catalogues name it; a code Django does not know stays as it is."""
+    try:
+        return _(get_language_info(code)["name"])
+    except KeyError:
+        return code
 
 
 def waiting():
@@ -61,6 +71,8 @@ def queue(request):
     items = [
         {**r, "article": articles[r["article_id"]]} for r in rows if r["article_id"] in articles
     ]
+    for item in items:
+        item["language_name"] = language_name(item["article"].language)
     context = {
         **admin.site.each_context(request),
         "title": _("Review queue"),
