@@ -36,6 +36,8 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import defaults
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication
@@ -87,7 +89,9 @@ from archive.text.variants import phrase_key
 SHOWN = 15  # entities the picker lists
 UNKNOWN_SHOWN = 5  # names not in the archive yet the picker lists after them
 NAMED = 100  # entities resolve_name may mark exact or variant, so the most mentioned come first
-RACED = "Another change to the same words came first. Reload and try again."
+RACED = gettext_lazy("Another change to the same words came first. Reload and try again.")
+# AnnotatorPermission.message (archive.permissions), in the analyst's language.
+REFUSED = gettext_lazy("You do not have permission to do that.")
 
 
 # --- what the annotator reads -------------------------------------------------------------
@@ -215,14 +219,13 @@ def _unknown_names(query: str) -> list[dict]:
 
 
 def _error(message: str, status: int, **more) -> Response:
-    return Response({"error": message, **more}, status=status)
+    return Response({"error": str(message), **more}, status=status)
 
 
 def too_large_message() -> str:
-    return (
-        f"The request body is too large: the limit is {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} "
-        "bytes."
-    )
+    return _("The request body is too large: the limit is %(limit)s bytes.") % {
+        "limit": f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,}"
+    }
 
 
 # The annotator's addresses: /admin/archive/article/<id>/annotate/…
@@ -236,7 +239,7 @@ def bad_request(request, exception):
     if _ANNOTATOR_PATH.match(request.path_info):
         if isinstance(exception, RequestDataTooBig):
             return JsonResponse({"error": too_large_message()}, status=400)
-        return JsonResponse({"error": "Bad request."}, status=400)
+        return JsonResponse({"error": _("Bad request.")}, status=400)
     return defaults.bad_request(request, exception)
 
 
@@ -248,8 +251,10 @@ def annotator_errors(exc, context):
     if isinstance(exc, RequestDataTooBig):  # Django's, raised as DRF reads the body
         return _error(too_large_message(), 400)
     if isinstance(exc, PermissionDenied):  # the services' (a DRF refusal is an APIException)
-        return _error(AnnotatorPermission.message, 403)
+        return _error(REFUSED, 403)
     if isinstance(exc, APIException):  # the body, the serializers, AnnotatorPermission
+        if exc.detail == AnnotatorPermission.message:  # DRF's refusal, worded in English
+            return _error(REFUSED, exc.status_code)
         return _error(first_error(exc.detail), exc.status_code)
     if isinstance(exc, DuplicateEntity):
         entities = list(_with_counts(exc.entities))
@@ -427,7 +432,7 @@ class MentionAddInput(MentionInput):
     analyst ticks it (the box shows what is added)."""
 
     add_alias = JSONBooleanField(
-        default=False, error_messages={"invalid": "add_alias must be true or false."}
+        default=False, error_messages={"invalid": gettext_lazy("add_alias must be true or false.")}
     )
 
 
@@ -452,12 +457,18 @@ class MentionAdd(AnnotatorWrite):
                 article=article, entity=entity, user=request.user, whole_words=True, **data
             )
         name = mention.entity.name
+        words = {"words": mention.text, "name": name}
         added = ""
         if getattr(mention, "alias_added", None) is not None:
-            added = f" Added “{mention.alias_added.name}” as an alias of {name}."
+            added = " " + _("Added “%(alias)s” as an alias of %(name)s.") % {
+                "alias": mention.alias_added.name,
+                "name": name,
+            }
         if not mention.was_created:  # sent twice (a double click): the first one stands
-            return self.answer(article, f"“{mention.text}” is tagged as {name}.{added}")
-        return self.answer(article, f"Tagged “{mention.text}” as {name}.{added}", status=201)
+            return self.answer(article, _("“%(words)s” is tagged as %(name)s.") % words + added)
+        return self.answer(
+            article, _("Tagged “%(words)s” as %(name)s.") % words + added, status=201
+        )
 
 
 class ClaimAdd(AnnotatorWrite):
@@ -466,7 +477,9 @@ class ClaimAdd(AnnotatorWrite):
     def write(self, request, article):
         data = self.valid(ClaimInput)
         claim = services.claim_create(article=article, user=request.user, whole_words=True, **data)
-        return self.answer(article, f"Recorded the claim “{claim.text[:60]}”.", status=201)
+        return self.answer(
+            article, _("Recorded the claim “%(words)s”.") % {"words": claim.text[:60]}, status=201
+        )
 
 
 class Review(AnnotatorWrite):
@@ -485,7 +498,11 @@ class Review(AnnotatorWrite):
         n = services.mentions_review(
             mentions=mentions, status=status, user=request.user, tokens=data["tokens"]
         )
-        return self.answer(article, f"{n} mention(s) {status}.")
+        if status == Status.CONFIRMED:
+            message = ngettext("%(n)s mention(s) confirmed.", "%(n)s mention(s) confirmed.", n)
+        else:
+            message = ngettext("%(n)s mention(s) rejected.", "%(n)s mention(s) rejected.", n)
+        return self.answer(article, message % {"n": n})
 
 
 class Place(AnnotatorWrite):
@@ -499,8 +516,11 @@ class Place(AnnotatorWrite):
         services.annotation_place(
             annotation=annotation, user=request.user, token=data["token"], **span
         )
-        what = annotation._meta.verbose_name
-        return self.answer(article, f"Placed the {what} at “{span['text']}”.")
+        if isinstance(annotation, Mention):
+            message = _("Placed the mention at “%(words)s”.")
+        else:
+            message = _("Placed the claim at “%(words)s”.")
+        return self.answer(article, message % {"words": span["text"]})
 
 
 class Delete(AnnotatorWrite):
@@ -513,7 +533,9 @@ class Delete(AnnotatorWrite):
         annotation = data["annotation"]
         self.check_object_permissions(request, annotation)
         services.annotation_delete(annotation=annotation, user=request.user, token=data["token"])
-        return self.answer(article, f"Deleted the {annotation._meta.verbose_name}.")
+        if isinstance(annotation, Mention):
+            return self.answer(article, _("Deleted the mention."))
+        return self.answer(article, _("Deleted the claim."))
 
 
 class Occurrences(AnnotatorWrite):
@@ -527,7 +549,7 @@ class Occurrences(AnnotatorWrite):
         data = self.valid(AnnotationInput, article=article)
         mention = data["annotation"]
         if not isinstance(mention, Mention):
-            raise ValidationError("Only a mention's name can be tagged everywhere.")
+            raise ValidationError(_("Only a mention's name can be tagged everywhere."))
         result = occurrences_tag(mention=mention, user=request.user, token=data["token"])
         response = self.answer(article, result.message())
         response.data["occurrences"] = {
@@ -548,8 +570,8 @@ class Edit(AnnotatorWrite):
         data = self.valid(AnnotationEditInput, article=article)
         annotation = data["annotation"]
         self.check_object_permissions(request, annotation)
-        what = annotation._meta.verbose_name
         if isinstance(annotation, Mention):
+            saved = _("Saved the mention “%(words)s”.")
             annotation = mention_update(
                 mention=annotation, user=request.user, token=data["token"],
                 entity=data.get("entity"), role=data.get("role"), status=data.get("status"),
@@ -560,11 +582,12 @@ class Edit(AnnotatorWrite):
             changes = {"speaker": None} if data.get("speaker_unknown") else {}
             if speaker is not None:
                 changes["speaker"] = speaker
+            saved = _("Saved the claim “%(words)s”.")
             annotation = claim_update(
                 claim=annotation, user=request.user, token=data["token"],
                 kind=data.get("kind"), status=data.get("status"), span=data["span"], **changes,
             )  # fmt: skip
-        return self.answer(article, f"Saved the {what} “{annotation.text[:60]}”.")
+        return self.answer(article, saved % {"words": annotation.text[:60]})
 
 
 # The annotator's addresses under an article (archive.admin.articles routes them all):

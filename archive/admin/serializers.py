@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 from rest_framework.exceptions import ParseError
 from rest_framework.fields import empty
@@ -19,7 +21,7 @@ from archive.models import Claim, ClaimKind, Entity, EntityKind, Mention, Mentio
 
 MAX_INT = 2**31 - 1
 MAX_DEPTH = 8  # the deepest payload the annotator sends is 2
-NOT_JSON = "The request body is not JSON."
+NOT_JSON = gettext_lazy("The request body is not JSON.")
 
 
 class JSONObjectParser(JSONParser):
@@ -38,9 +40,9 @@ class JSONObjectParser(JSONParser):
         except (UnicodeDecodeError, json.JSONDecodeError):
             raise ParseError(NOT_JSON) from None
         except RecursionError:
-            raise ParseError("The request body is nested too deeply.") from None
+            raise ParseError(_("The request body is nested too deeply.")) from None
         if not isinstance(data, dict):
-            raise ParseError("The request body must be a JSON object.")
+            raise ParseError(_("The request body must be a JSON object."))
         stack = [(data, 1)]  # iterative: no recursion to exhaust
         while stack:
             value, depth = stack.pop()
@@ -48,10 +50,12 @@ class JSONObjectParser(JSONParser):
                 try:
                     value.encode("utf-8")
                 except UnicodeEncodeError:
-                    raise ParseError("The text holds a lone surrogate (not a character).") from None
+                    raise ParseError(
+                        _("The text holds a lone surrogate (not a character).")
+                    ) from None
             elif isinstance(value, dict | list):
                 if depth > MAX_DEPTH:
-                    raise ParseError("The request body is nested too deeply.")
+                    raise ParseError(_("The request body is nested too deeply."))
                 items = value.items() if isinstance(value, dict) else ((None, v) for v in value)
                 for key, item in items:
                     if key is not None:
@@ -64,7 +68,7 @@ def first_error(detail) -> str:
     """The first message of a serializer's errors (nested dicts and lists of them)."""
     while isinstance(detail, dict | list):
         detail = next(iter(detail.values() if isinstance(detail, dict) else detail), "")
-    return str(detail) or "The request is not valid."
+    return str(detail) or _("The request is not valid.")
 
 
 # --- fields -------------------------------------------------------------------------------
@@ -84,11 +88,11 @@ class WholeNumberField(NamedMessages, serializers.IntegerField):
     bool or a fraction. Empty text counts as absent."""
 
     default_error_messages = {
-        "required": "{name} is required.",
-        "null": "{name} is required.",
-        "invalid": "{name} must be a whole number.",
-        "max_string_length": "{name} is out of range.",
-        "range": "{name} is out of range.",
+        "required": gettext_lazy("{name} is required."),
+        "null": gettext_lazy("{name} is required."),
+        "invalid": gettext_lazy("{name} must be a whole number."),
+        "max_string_length": gettext_lazy("{name} is out of range."),
+        "range": gettext_lazy("{name} is out of range."),
     }
 
     def to_internal_value(self, data):
@@ -107,7 +111,7 @@ class WholeNumberField(NamedMessages, serializers.IntegerField):
 class EntityField(WholeNumberField):
     """An entity's id, given as the entity; absent or empty is None."""
 
-    default_error_messages = {"gone": "That entity no longer exists."}
+    default_error_messages = {"gone": gettext_lazy("That entity no longer exists.")}
 
     def __init__(self, **kwargs):
         super().__init__(required=False, allow_null=True, **kwargs)
@@ -126,8 +130,8 @@ class TextField(NamedMessages, serializers.CharField):
     """Text exactly as sent (not trimmed; may be empty); null or absent is the default."""
 
     default_error_messages = {
-        "invalid": "{name} must be text.",
-        "nul": "{name} holds a NUL character.",
+        "invalid": gettext_lazy("{name} must be text."),
+        "nul": gettext_lazy("{name} holds a NUL character."),
     }
 
     def __init__(self, *, default="", **kwargs):
@@ -148,7 +152,7 @@ class TokenField(TextField):
     """The stale-edit token (services.edit_token) the page was given with the row it
     changes: required, never empty."""
 
-    MISSING = (
+    MISSING = gettext_lazy(
         "{name} is required: send the token the page was given with this mention or claim "
         "(reload the page if it has none)."
     )
@@ -162,7 +166,7 @@ class TokenField(TextField):
 class IsoDateField(TextField):
     """A day as 2018-06-01; empty is None."""
 
-    default_error_messages = {"date": "{name} must look like 2018-06-01."}
+    default_error_messages = {"date": gettext_lazy("{name} must look like 2018-06-01.")}
 
     def run_validation(self, data=empty):
         # A CharField answers empty text itself, before to_internal_value: here it is no day.
@@ -204,7 +208,7 @@ class NewEntityInput(serializers.Serializer):
     description = TextField()
     # True: the analyst confirmed this is another entity than the one(s) with the name.
     duplicate = serializers.BooleanField(
-        default=False, error_messages={"invalid": "duplicate must be true or false."}
+        default=False, error_messages={"invalid": gettext_lazy("duplicate must be true or false.")}
     )
 
     def validate_empty_values(self, data):
@@ -216,13 +220,13 @@ class NewEntityInput(serializers.Serializer):
 class MentionInput(SpanInput):
     role = TextField(default=MentionRole.OTHER)
     new_entity = NewEntityInput(
-        required=False, error_messages={"invalid": "new_entity must be an object."}
+        required=False, error_messages={"invalid": gettext_lazy("new_entity must be an object.")}
     )
     entity_id = EntityField(source="entity")
 
     def validate(self, data):
         if not data.get("new_entity") and data.get("entity") is None:
-            raise serializers.ValidationError("Choose an entity or make a new one.")
+            raise serializers.ValidationError(_("Choose an entity or make a new one."))
         return data
 
 
@@ -230,8 +234,8 @@ class ClaimInput(SpanInput):
     """Validated, it holds claim_create's arguments (speaker, subjects, date, kind)."""
 
     subject_ids = list_field(
-        EntityField(), max_length=50, message="subject_ids must be a list.", required=False,
-        allow_null=True, source="subjects",
+        EntityField(), max_length=50, message=gettext_lazy("subject_ids must be a list."),
+        required=False, allow_null=True, source="subjects",
     )  # fmt: skip
     date = IsoDateField(default=None)
     speaker_id = EntityField(source="speaker")
@@ -245,20 +249,22 @@ class ReviewInput(serializers.Serializer):
     """Mentions to confirm or reject, each with the token the page was given for it."""
 
     ids = list_field(
-        WholeNumberField(), max_length=1000, message="ids must be a non-empty list.",
+        WholeNumberField(), max_length=1000, message=gettext_lazy("ids must be a non-empty list."),
         allow_empty=False,
     )  # fmt: skip
     tokens = serializers.JSONField(
         error_messages={
-            key: "tokens is required: send the token the page was given with each mention, "
-            "by its id."
+            key: gettext_lazy(
+                "tokens is required: send the token the page was given with each mention, "
+                "by its id."
+            )
             for key in ("required", "null")
         }
     )  # {id: edit_token}
     status = serializers.ChoiceField(
         choices=[Status.CONFIRMED.value, Status.REJECTED.value],
         error_messages={
-            key: "status must be confirmed or rejected."
+            key: gettext_lazy("status must be confirmed or rejected.")
             for key in ("invalid_choice", "required", "null")
         },
     )
@@ -267,7 +273,7 @@ class ReviewInput(serializers.Serializer):
         """The tokens the page was given ({id: edit_token}), to refuse a stale review."""
         if not isinstance(tokens, dict) or not all(isinstance(t, str) for t in tokens.values()):
             raise serializers.ValidationError(
-                "tokens must map mention ids to the tokens the page was given."
+                _("tokens must map mention ids to the tokens the page was given.")
             )
         as_id = WholeNumberField()
         as_id.bind("id", self)
@@ -277,8 +283,11 @@ class ReviewInput(serializers.Serializer):
         for pk in data["ids"]:
             if pk not in data["tokens"]:
                 raise serializers.ValidationError(
-                    f"tokens has no token for mention {pk}: send the token the page was given "
-                    "with each mention."
+                    _(
+                        "tokens has no token for mention %(id)s: send the token the page was "
+                        "given with each mention."
+                    )
+                    % {"id": pk}
                 )
         return data
 
@@ -290,7 +299,8 @@ class AnnotationInput(serializers.Serializer):
     type = serializers.ChoiceField(
         choices=["mention", "claim"],
         error_messages={
-            key: "type must be mention or claim." for key in ("invalid_choice", "required", "null")
+            key: gettext_lazy("type must be mention or claim.")
+            for key in ("invalid_choice", "required", "null")
         },
     )
     id = WholeNumberField()
@@ -300,7 +310,11 @@ class AnnotationInput(serializers.Serializer):
         model = {"mention": Mention, "claim": Claim}[data["type"]]
         annotation = model.objects.filter(article=self.context["article"], pk=data["id"]).first()
         if annotation is None:
-            raise serializers.ValidationError(f"That {model._meta.verbose_name} no longer exists.")
+            gone = {
+                "mention": _("That mention no longer exists."),
+                "claim": _("That claim no longer exists."),
+            }
+            raise serializers.ValidationError(gone[data["type"]])
         return {**data, "annotation": annotation}
 
 
@@ -323,6 +337,6 @@ class AnnotationEditInput(AnnotationInput):
         span = None
         if "start" in data or "end" in data:
             if not ("start" in data and "end" in data and data.get("text") is not None):
-                raise serializers.ValidationError("start, end and text go together.")
+                raise serializers.ValidationError(_("start, end and text go together."))
             span = (data["start"], data["end"], data["text"])
         return {**data, "span": span}

@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from simple_history.utils import bulk_update_with_history
 
 from archive.models import (
@@ -73,16 +75,16 @@ def check_whole_words(body: str, start: int, end: int) -> None:
             while tail < len(body) and _is_word_char(body[tail]):
                 tail += 1
             raise ValidationError(
-                f"“{body[start:end]}” starts inside the word “{body[head:tail]}”: select "
-                "whole words."
+                _("“%(words)s” starts inside the word “%(word)s”: select whole words.")
+                % {"words": body[start:end], "word": body[head:tail]}
             )
     if end < len(body) and _is_word_char(body[end - 1]) and _is_word_char(body[end]):
         tail = end
         while tail < len(body) and _is_word_char(body[tail]):
             tail += 1
         raise ValidationError(
-            f"“{body[start:end]}” ends inside the word “{body[start:tail].split()[-1]}”: "
-            "select whole words."
+            _("“%(words)s” ends inside the word “%(word)s”: select whole words.")
+            % {"words": body[start:end], "word": body[start:tail].split()[-1]}
         )
 
 
@@ -99,11 +101,17 @@ def check_not_crossing(article: Article, start: int, end: int, exclude=None) -> 
             rows = rows.exclude(pk=exclude.pk)
         other = rows.order_by("start").first()
         if other is not None:
-            raise ValidationError(
-                f"These words cross the {model._meta.verbose_name} “{other.text}”: an "
-                "annotation may sit inside another, not half over it. Select the whole of "
-                "it, or words inside it."
-            )
+            crossed = {
+                Mention: _(
+                    "These words cross the mention “%(words)s”: an annotation may sit inside "
+                    "another, not half over it. Select the whole of it, or words inside it."
+                ),
+                Claim: _(
+                    "These words cross the claim “%(words)s”: an annotation may sit inside "
+                    "another, not half over it. Select the whole of it, or words inside it."
+                ),
+            }
+            raise ValidationError(crossed[model] % {"words": other.text})
 
 
 def _check_new_span(article: Article, start: int, end: int, exclude=None) -> None:
@@ -122,16 +130,27 @@ def edit_token(obj: Mention | Claim) -> str:
 
 def _check_span(article: Article, start: int, end: int, text: str) -> None:
     if not (0 <= start < end <= len(article.body)):
-        raise ValidationError(f"The span {start}–{end} is outside the article's text.")
+        raise ValidationError(
+            _("The span %(start)s–%(end)s is outside the article's text.")
+            % {"start": start, "end": end}
+        )
     found = article.body[start:end]
     if found != text:
-        raise ValidationError(f"The text at {start}–{end} reads {found!r}, not {text!r}.")
+        raise ValidationError(
+            _("The text at %(start)s–%(end)s reads %(found)s, not %(text)s.")
+            % {"start": start, "end": end, "found": repr(found), "text": repr(text)}
+        )
 
 
-def _known(value: str, choices, what: str) -> str:
+def _known(value: str, choices) -> str:
     """`value` if it is one of `choices` (a TextChoices), else the annotator's 400 message."""
     if value not in choices.values:
-        raise ValidationError(f"Unknown {what} {value!r}.")
+        unknown = {
+            MentionRole: _("Unknown role %(value)s."),
+            ClaimKind: _("Unknown claim kind %(value)s."),
+            Status: _("Unknown status %(value)s."),
+        }
+        raise ValidationError(unknown[choices] % {"value": repr(value)})
     return value
 
 
@@ -143,7 +162,7 @@ def _lock_article(article: Article) -> None:
         Article.objects.select_for_update(no_key=True).only("body").filter(pk=article.pk).first()
     )
     if current is None:
-        raise ValidationError("That article no longer exists.")
+        raise ValidationError(_("That article no longer exists."))
     article.body = current.body
 
 
@@ -174,7 +193,7 @@ def mention_create(
     _check_span(article, start, end, text)
     if whole_words:
         _check_new_span(article, start, end)
-    _known(role, MentionRole, "role")
+    _known(role, MentionRole)
     key = {"article": article, "entity": entity, "start": start, "end": end}
     mention = Mention.objects.filter(**key).first()
     created = mention is None
@@ -243,7 +262,7 @@ def alias_from_words(*, entity: Entity, words: str, language: str) -> Alias | No
     words = words.strip()
     if not words or words_as_name(words, entity_names(entity)) == NAME:
         return None
-    check_name(words, f"The alias {words[:40]!r}")
+    check_name(words, _("The alias %(alias)s") % {"alias": repr(words[:40])})
     alias, _created = Alias.objects.get_or_create(
         entity=entity, name=words, language=language,
         defaults={"origin": AliasOrigin.ANALYST},
@@ -319,24 +338,23 @@ def _refuse_silent_duplicate(name: str, words: str, description: str, duplicate:
         return
     if not duplicate:
         already = (
-            f"“{name}” is a spelling of {namesakes[0].name}, already an entity."
+            _("“%(name)s” is a spelling of %(entity)s, already an entity.")
             if spelling
-            else f"“{name}” is already an entity: {namesakes[0].name}."
+            else _("“%(name)s” is already an entity: %(entity)s.")
+        ) % {"name": name, "entity": namesakes[0].name}
+        what_now = _(
+            "Tag the words as it, or confirm that this is a different one and describe the "
+            "difference."
         )
-        raise DuplicateEntity(
-            f"{already} Tag the words as it, or confirm that this is a different one and "
-            "describe the difference.",
-            namesakes,
-            words,
-        )
+        raise DuplicateEntity(f"{already} {what_now}", namesakes, words)
     told = description.strip().casefold()
     if not told:
         raise ValidationError(
-            "A second entity with the same name needs a description that tells it apart."
+            _("A second entity with the same name needs a description that tells it apart.")
         )
     if told in {e.description.strip().casefold() for e in namesakes}:
         raise ValidationError(
-            "That description is the same as the existing entity's: say how this one differs."
+            _("That description is the same as the existing entity's: say how this one differs.")
         )
 
 
@@ -351,7 +369,7 @@ def mentions_review(
     sender saw them): if any row changed since, nothing is written (StaleEdit).
     """
     if status not in (Status.CONFIRMED, Status.REJECTED):
-        raise ValidationError(f"Cannot set status {status!r}.")
+        raise ValidationError(_("Cannot set status %(status)s.") % {"status": repr(status)})
     current = {
         m.pk: m
         for m in Mention.objects.select_for_update(of=("self",))
@@ -365,8 +383,14 @@ def mentions_review(
     ]
     if stale:
         raise StaleEdit(
-            f"{len(stale)} of these mentions changed since the page was loaded. Nothing was "
-            "saved: reload the page to see them as they are now."
+            ngettext(
+                "%(n)s of these mentions changed since the page was loaded. Nothing was "
+                "saved: reload the page to see them as they are now.",
+                "%(n)s of these mentions changed since the page was loaded. Nothing was "
+                "saved: reload the page to see them as they are now.",
+                len(stale),
+            )
+            % {"n": len(stale)}
         )
     changed = list({m.pk: current[m.pk] for m in mentions if m.pk in current}.values())
     changed = [m for m in changed if m.status != status]
@@ -420,7 +444,7 @@ def claim_create(
     if whole_words:
         _lock_article(article)
         _check_new_span(article, start, end)
-    _known(kind, ClaimKind, "claim kind")
+    _known(kind, ClaimKind)
     claim = Claim.objects.create(
         article=article,
         start=start,
@@ -453,13 +477,13 @@ def annotation_place(
     annotation = _locked_current(annotation, token)
     _check_span(annotation.article, start, end, text)
     _check_new_span(annotation.article, start, end, exclude=annotation)
-    taken = "That entity is already tagged at “{}”: delete this copy instead."
+    taken = _("That entity is already tagged at “%(words)s”: delete this copy instead.")
     if isinstance(annotation, Mention):
         twin = Mention.objects.filter(
             article_id=annotation.article_id, entity_id=annotation.entity_id, start=start, end=end
         ).exclude(pk=annotation.pk)
         if twin.exists():
-            raise ValidationError(taken.format(text))
+            raise ValidationError(taken % {"words": text})
     annotation.start, annotation.end, annotation.text = start, end, text
     annotation.is_orphaned = False
     if isinstance(annotation, Claim):
@@ -468,7 +492,7 @@ def annotation_place(
         with transaction.atomic():  # a savepoint: the same words may be tagged meanwhile
             annotation.save()
     except IntegrityError:
-        raise ValidationError(taken.format(text)) from None
+        raise ValidationError(taken % {"words": text}) from None
     return annotation
 
 
@@ -499,7 +523,7 @@ def annotation_update(*, annotation: Mention | Claim, user=None) -> Mention | Cl
     proposed in the translations. The stored row is read locked: what it held before."""
     stored = type(annotation).objects.select_for_update().filter(pk=annotation.pk).first()
     if stored is None:
-        raise ValidationError("This row was deleted since you opened it.")
+        raise ValidationError(_("This row was deleted since you opened it."))
     if isinstance(annotation, Claim):
         annotation.version = stored.version + 1
     _as_edited_by(annotation, user)
@@ -524,11 +548,24 @@ def annotation_delete(*, annotation: Mention | Claim, user, token: str | None = 
     try:
         annotation.delete()  # PROTECT is checked before anything is deleted
     except ProtectedError as error:
-        what = annotation._meta.verbose_name
-        raise ValidationError(
-            f"This {what} cannot be deleted: {len(error.protected_objects)} {what}(s) in "
-            f"other articles are recorded as the same {what}. Delete those first."
-        ) from None
+        n = len(error.protected_objects)
+        if isinstance(annotation, Mention):
+            message = ngettext(
+                "This mention cannot be deleted: %(n)s mention(s) in other articles are "
+                "recorded as the same mention. Delete those first.",
+                "This mention cannot be deleted: %(n)s mention(s) in other articles are "
+                "recorded as the same mention. Delete those first.",
+                n,
+            )
+        else:
+            message = ngettext(
+                "This claim cannot be deleted: %(n)s claim(s) in other articles are "
+                "recorded as the same claim. Delete those first.",
+                "This claim cannot be deleted: %(n)s claim(s) in other articles are "
+                "recorded as the same claim. Delete those first.",
+                n,
+            )
+        raise ValidationError(message % {"n": n}) from None
 
 
 # --- edits from the annotator: change an annotation in place ------------------------------
@@ -546,11 +583,22 @@ def _locked_current(annotation: Mention | Claim, token: str | None):
         .first()
     )
     if stored is None:
-        raise ValidationError(f"This {annotation._meta.verbose_name} was deleted meanwhile.")
+        if isinstance(annotation, Mention):
+            raise ValidationError(_("This mention was deleted meanwhile."))
+        raise ValidationError(_("This claim was deleted meanwhile."))
     if token is not None and edit_token(stored) != token:
+        if isinstance(annotation, Mention):
+            raise StaleEdit(
+                _(
+                    "This mention changed since the page was loaded. Nothing was saved: it now "
+                    "shows as it is."
+                )
+            )
         raise StaleEdit(
-            f"This {annotation._meta.verbose_name} changed since the page was loaded. Nothing "
-            "was saved: it now shows as it is."
+            _(
+                "This claim changed since the page was loaded. Nothing was saved: it now shows "
+                "as it is."
+            )
         )
     return stored
 
@@ -582,9 +630,9 @@ def mention_update(
     stored = _locked_current(mention, token)
     was = stored.status
     if role is not None:
-        stored.role = _known(role, MentionRole, "role")
+        stored.role = _known(role, MentionRole)
     if status is not None:
-        stored.status = _known(status, Status, "status")
+        stored.status = _known(status, Status)
     if entity is not None:
         stored.entity = entity
     _respan(stored, span)
@@ -593,7 +641,10 @@ def mention_update(
         end=stored.end,
     ).exclude(pk=stored.pk)  # fmt: skip
     if twin.exists():
-        raise ValidationError(f"{stored.entity.name} is already tagged at “{stored.text}”.")
+        raise ValidationError(
+            _("%(entity)s is already tagged at “%(words)s”.")
+            % {"entity": stored.entity.name, "words": stored.text}
+        )
     _as_edited_by(stored, user)
     stored.save()
     if stored.status == Status.CONFIRMED and was != Status.CONFIRMED:
@@ -614,9 +665,9 @@ def claim_update(
     if speaker is not _UNCHANGED:
         stored.speaker = speaker
     if kind is not None:
-        stored.kind = _known(kind, ClaimKind, "claim kind")
+        stored.kind = _known(kind, ClaimKind)
     if status is not None:
-        stored.status = _known(status, Status, "status")
+        stored.status = _known(status, Status)
     _respan(stored, span)
     stored.version += 1
     _as_edited_by(stored, user)

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from archive.models import (
@@ -28,14 +29,21 @@ NAME_MAX = 300  # Entity.name, Alias.name and Alias.normalized
 SLUG_ATTEMPTS = 20
 
 
-def check_name(name: str, what: str = "A name") -> str:
-    """A name fit for Entity.name and Alias.name/normalized, or a ValidationError."""
+def check_name(name: str, what: str = "") -> str:
+    """A name fit for Entity.name and Alias.name/normalized, or a ValidationError. `what`
+    names it in the message, translated ("The entity's name"); "A name" by default."""
+    what = what or _("A name")
     if len(name) > NAME_MAX:
-        raise ValidationError(f"{what} is too long: at most {NAME_MAX} characters.")
+        raise ValidationError(
+            _("%(what)s is too long: at most %(max)s characters.") % {"what": what, "max": NAME_MAX}
+        )
     if len(normalize(name)) > NAME_MAX:
         raise ValidationError(
-            f"{what} is too long once normalized for matching (some characters, such as "
-            f"ligatures, expand): at most {NAME_MAX} characters."
+            _(
+                "%(what)s is too long once normalized for matching (some characters, such as "
+                "ligatures, expand): at most %(max)s characters."
+            )
+            % {"what": what, "max": NAME_MAX}
         )
     return name
 
@@ -96,15 +104,15 @@ def entity_create(*, name: str, kind: str, words: str, language: str) -> Entity:
     """
     name = name.strip() or words.strip()
     if not name:
-        raise ValidationError("A new entity needs a name.")
+        raise ValidationError(_("A new entity needs a name."))
     if kind not in EntityKind.values:
-        raise ValidationError(f"Unknown entity kind {kind!r}.")
-    check_name(name, "The entity's name")
+        raise ValidationError(_("Unknown entity kind %(kind)s.") % {"kind": repr(kind)})
+    check_name(name, _("The entity's name"))
     aliases = [(words.strip(), language)]
     if name != words:
         aliases.append((name, "en"))
     for alias_name, _language in aliases:
-        check_name(alias_name, f"The alias {alias_name[:40]!r}")
+        check_name(alias_name, _("The alias %(alias)s") % {"alias": repr(alias_name[:40])})
     for _attempt in range(SLUG_ATTEMPTS):
         entity = Entity(name=name, kind=kind, slug=unique_slug(Entity, name, fallback="entity"))
         entity.full_clean()
@@ -115,7 +123,7 @@ def entity_create(*, name: str, kind: str, words: str, language: str) -> Entity:
         except IntegrityError:
             continue
     else:
-        raise ValidationError("Could not find a free slug for the new entity; try again.")
+        raise ValidationError(_("Could not find a free slug for the new entity; try again."))
     words = aliases[0]
     if words[0] and words not in entity.own_names():
         Alias.objects.get_or_create(entity=entity, name=words[0], language=words[1])
@@ -129,14 +137,14 @@ def entity_merge(*, survivor: Entity, merged: Entity, user=None) -> EntityMerge:
     delete `merged`. One transaction; recorded as an EntityMerge row and in both entities'
     history. The merged slug (and any slug that led to `merged`) now leads to `survivor`."""
     if survivor.pk == merged.pk:
-        raise ValidationError("An entity cannot be merged into itself.")
+        raise ValidationError(_("An entity cannot be merged into itself."))
     # Lock both rows so two merges of the same entities cannot interleave.
     locked = {
         e.pk: e for e in Entity.objects.select_for_update().filter(pk__in=[survivor.pk, merged.pk])
     }
     if len(locked) != 2:
         raise ValidationError(
-            "One of these entities no longer exists (merged or deleted meanwhile)."
+            _("One of these entities no longer exists (merged or deleted meanwhile).")
         )
     survivor, merged = locked[survivor.pk], locked[merged.pk]
 

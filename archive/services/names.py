@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from archive.models import (
     Alias,
@@ -122,7 +123,7 @@ def names_learn(*, articles: Iterable[Article], recount: bool = False, suggest: 
         (p.entity_id, p.name, p.language): p
         for p in NameProposal.objects.filter(entity__isnull=False)
     }
-    for (entity_id, name, _), p in existing.items():
+    for (entity_id, name, _language), p in existing.items():
         if p.status == ProposalStatus.PROPOSED:
             names.propose(name, entity_id)
     seen: dict[tuple[int, str, str], _Seen] = {}
@@ -477,7 +478,7 @@ def unknown_name_adopt(
 
     spellings = list(dict.fromkeys(s.strip() for s in [name, *spellings] if s and s.strip()))
     if not spellings:
-        raise ValidationError("A name is needed.")
+        raise ValidationError(_("A name is needed."))
 
     def language_of(spelling: str) -> str:
         if is_arabic(spelling):
@@ -489,7 +490,7 @@ def unknown_name_adopt(
             name=spellings[0], kind=kind, words=spellings[0], language=language_of(spellings[0])
         )
     for spelling in spellings:
-        check_name(spelling, f"The alias {spelling[:40]!r}")
+        check_name(spelling, _("The alias %(alias)s") % {"alias": repr(spelling[:40])})
         Alias.objects.get_or_create(
             entity=entity,
             name=spelling,

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from archive.models import Alias, Article, Mention, MentionRole, Status
 from archive.reads.fulltext import Tsquery, text_query
@@ -62,17 +64,33 @@ class OccurrencesResult:
     spellings: list[str]  # what the full-text index was asked for
 
     def message(self) -> str:
-        here = f"Tagged {self.confirmed_here} more in this article"
+        """What the annotator says once done, in the active language."""
+        numbers = {
+            "here": self.confirmed_here,
+            "suggested": self.suggested,
+            "articles": self.articles,
+            "candidates": f"{self.candidates:,}",
+        }
         if self.confirmed_here == 0:
-            here = "No more in this article"
-        there = f"{self.suggested} suggested in {self.articles} other article" + (
-            "" if self.articles == 1 else "s"
+            here = _("No more in this article")
+        else:
+            here = _("Tagged %(here)s more in this article") % numbers
+        there = (
+            ngettext(
+                "%(suggested)s suggested in %(articles)s other article",
+                "%(suggested)s suggested in %(articles)s other articles",
+                self.articles,
+            )
+            % numbers
         )
-        text = f"{here}; {there}."
+        text = _("%(here)s; %(there)s.") % {"here": here, "there": there}
         if self.capped:
-            text += (
-                f" Only the newest {self.candidates:,} articles holding the name were read: "
-                "re-run suggested mentions for the rest."
+            text += " " + (
+                _(
+                    "Only the newest %(candidates)s articles holding the name were read: "
+                    "re-run suggested mentions for the rest."
+                )
+                % numbers
             )
         return text
 
@@ -151,9 +169,11 @@ def occurrences_tag(*, mention: Mention, user=None, token: str | None = None) ->
     _lock_article(article)  # the article before the row, as every span write does
     mention = _locked_current(mention, token)
     if mention.is_orphaned:
-        raise ValidationError("Place this mention in the text first.")
+        raise ValidationError(_("Place this mention in the text first."))
     if mention.status == Status.REJECTED:
-        raise ValidationError("This mention is rejected: accept it or tag the words again first.")
+        raise ValidationError(
+            _("This mention is rejected: accept it or tag the words again first.")
+        )
     entity = mention.entity
     name = mention.text
     matcher = Matcher([AliasEntry(entity.pk, name, entity.kind)])
