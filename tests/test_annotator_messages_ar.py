@@ -178,3 +178,20 @@ def test_the_review_queue_names_the_language_in_the_interface_language(client, a
     html = in_language(client, "en").get(page).content.decode()
     assert '<data value="en">English</data>' in html
     assert '<data value="ar">Arabic</data>' in html
+
+
+def test_tag_every_occurrence_reports_in_arabic_with_the_dual():
+    from django.utils import translation
+
+    from archive.services.occurrences import OccurrencesResult
+
+    result = OccurrencesResult(
+        name="حفتر", entity_name="Khalifa Haftar", confirmed_here=0, suggested=3, articles=2,
+        candidates=2, capped=False, spellings=["حفتر"],
+    )  # fmt: skip
+    with translation.override("en"):
+        assert result.message() == "No more in this article; 3 suggested in 2 other articles."
+    with translation.override("ar"):
+        assert result.message() == (
+            "لا مواضع أخرى في هذه المقالة؛ المواضع المقترحة: 3، في مقالتين أخريين (2)."
+        )
