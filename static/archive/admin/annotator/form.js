@@ -144,14 +144,16 @@ export function tagForm(annotator) {
           el(
             "li",
             {},
-            describeEntity(o),
+            describeEntity(o, "ann-use-name-" + o.id),
             " ",
+            // Its name is what it shows, then whose it is ("Tag as this one Fayez
+            // al-Sarraj"): a voice command saying the words seen on it finds it.
             el("button", {
               type: "button",
               class: "button ann-use",
               id: "ann-use-" + o.id,
               text: text("tag_as_this"),
-              "aria-label": text("tag_as_this_label", { entity: o.name }),
+              "aria-labelledby": `ann-use-${o.id} ann-use-name-${o.id}`,
               onclick: () => useExisting(o),
             }),
           ),

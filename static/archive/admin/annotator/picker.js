@@ -9,11 +9,12 @@ import { call } from "./server.js";
 import { plural, text } from "./strings.js";
 
 // One option's text: kind, English and Arabic names, description, mentions.
-export function describeEntity(o) {
+// `nameId`: an id for the name, for a button that names the entity by it.
+export function describeEntity(o, nameId) {
   return el(
     "span",
     { class: "ann-entity-desc" },
-    el("strong", { text: o.name }),
+    el("strong", { id: nameId, text: o.name }),
     o.name_ar ? el("bdi", { lang: "ar", dir: "rtl", class: "ann-name-ar", text: o.name_ar }) : null,
     el("small", {
       text:

@@ -45,7 +45,6 @@ const STRINGS = {
   known_exact: gettext("“%(name)s” is already a name of this entity."),
   known_variant: gettext("“%(name)s” is a spelling of this entity’s name."),
   tag_as_this: gettext("Tag as this one"),
-  tag_as_this_label: gettext("Tag as %(entity)s"),
   // The alias box: what ticking it adds, and why it is ticked or not.
   alias_add: gettext("Add “%(words)s” as %(language)s alias of %(entity)s"),
   alias_language: gettext("an %(language)s"),
