@@ -3,6 +3,7 @@ admin, the annotator's endpoints and the services."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
 from rest_framework.permissions import BasePermission
 
 
@@ -29,7 +30,7 @@ class AnnotatorPermission(BasePermission):
     404 and a bad payload a 400 before the answer depends on who asks.
     """
 
-    message = "You do not have permission to do that."
+    message = gettext_lazy("You do not have permission to do that.")
 
     def has_permission(self, request, view) -> bool:
         return _has_all(request.user, view.permissions)

@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from archive import services
 from archive.admin.base import LargeTableAdmin
@@ -29,7 +30,7 @@ class AliasForm(forms.ModelForm):
     def clean_name(self):
         name = self.cleaned_data["name"]
         try:
-            return services.check_name(name, "This alias")
+            return services.check_name(name, gettext("This alias"))
         except ValidationError as error:
             raise forms.ValidationError(error.messages) from None
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext
 from rapidfuzz.fuzz import partial_ratio_alignment, ratio
 
 from archive.models import Article, Claim, Mention
@@ -113,7 +114,7 @@ def article_text_replace(
     """
     stored = Article.objects.select_for_update(no_key=True).filter(pk=article.pk).first()
     if stored is None:
-        raise ValidationError("That article no longer exists.")
+        raise ValidationError(gettext("That article no longer exists."))
     old_body = stored.body
     if not Article.history.filter(id=article.pk).exists():
         # Loaded from fixtures (raw saves make no history): record the old text first.
