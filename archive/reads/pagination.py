@@ -31,8 +31,9 @@ def planner_estimate(queryset: QuerySet) -> int:
 class EstimatedCountPaginator(Paginator):
     threshold = 10_000
 
-    # From this offset on, `seek` finds a page's ids (an index-only scan is quicker before).
-    seek_from = 20_000
+    # Every page but the first finds its ids with `seek` when given one (0.05 ms near the
+    # top, 2–5 ms at a million articles' bottom): as many queries on every page.
+    seek_from = 1
 
     def __init__(
         self, *args, estimate: bool = False, ids_first: bool = False, seek=None, **kwargs

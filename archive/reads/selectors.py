@@ -58,13 +58,13 @@ def articles_naming(entity: Entity, *, body: bool = False) -> QuerySet:
 
 
 # Where the public articles newest first reach `offset`: the newest date whose running
-# total of stored counts (DateCount, exact by triggers) passes it, and how many come before.
+# total of stored counts (DateCount, exact by triggers) passes it, and how many come before
+# that date. The running total walks the unique index backwards and stops at that date.
 _SEEK_SQL = """
-SELECT published, upto - n FROM (
-    SELECT published, n, sum(n) OVER (ORDER BY published DESC) AS upto
-    FROM (SELECT published, sum(articles) AS n FROM archive_datecount
-          WHERE articles > 0 GROUP BY published) AS days
-) AS running
+SELECT published, upto - (SELECT sum(articles) FROM archive_datecount d
+                          WHERE d.published = running.published)
+FROM (SELECT published, sum(articles) OVER (ORDER BY published DESC) AS upto
+      FROM archive_datecount WHERE articles > 0) AS running
 WHERE upto > %s ORDER BY published DESC LIMIT 1
 """
 
