@@ -738,7 +738,8 @@ SELECT_AT_JS = """(frac) => {
 
 
 @pytest.mark.parametrize(
-    ("width", "height", "language"), [(1280, 720, "en"), (390, 844, "en"), (390, 844, "ar")]
+    ("width", "height", "language"),
+    [(1280, 720, "en"), (390, 844, "en"), (1280, 720, "ar"), (390, 844, "ar")],
 )
 def test_the_new_entity_popup_stays_in_the_window(browser, live_server, width, height, language):
     en, _ = make_seed_pair()

@@ -233,9 +233,12 @@ def test_axe_core_finds_no_violation_in_the_admin(browser, live_server, seeded, 
         found[url] = axe(page)
         if "/change/" in url:
             page.wait_for_selector("#annotator-body .annotator-paragraph")
+            text = page.get_attribute("#annotator-body", "lang")
+            page.locator("#annotator").scroll_into_view_if_needed()
+            shot = f"admin-annotator-{language}-admin-{text}-text-{width}.png"
+            page.screenshot(path=str(SHOTS / shot))
             open_new_entity_form(page)
             found[url + " (New entity)"] = axe(page)
-            text = page.get_attribute("#annotator-body", "lang")
             name = f"admin-new-entity-{language}-admin-{text}-text-{width}.png"
             page.screenshot(path=str(SHOTS / name))
             page.keyboard.press("Escape")

@@ -104,11 +104,15 @@ export function tagForm(annotator) {
       }
       aliasField.hidden = !name || how === "name";
       if (aliasField.hidden) return;
-      aliasLabel.textContent = text("alias_add", {
-        words: span.text.trim(),
-        language: languageArticle(config.language),
-        entity: name,
-      });
+      // The words and the name as isolates: a Latin name beside Arabic words (or the
+      // other way round) keeps its own order and leaves the sentence's in place.
+      aliasLabel.replaceChildren(
+        ...nodes("alias_add", {
+          words: el("bdi", { lang: config.language, text: span.text.trim() }),
+          language: languageArticle(config.language),
+          entity: el("bdi", { dir: "auto", text: name }),
+        }),
+      );
       aliasHint.textContent = text("alias_hint_" + how);
       const key = how + "|" + (newBox.checked ? "new" : entity.input.dataset.id);
       if (key !== aliasFor) {

@@ -16,18 +16,20 @@ export function describeEntity(o, nameId) {
     { class: "ann-entity-desc" },
     el("strong", { id: nameId, text: o.name }),
     o.name_ar ? el("bdi", { lang: "ar", dir: "rtl", class: "ann-name-ar", text: o.name_ar }) : null,
-    el("small", {
-      text:
-        o.kind_label +
-        (o.description ? " · " + o.description : "") +
-        " · " +
+    // The description as written (often English) is an isolate among the admin's words.
+    el(
+      "small",
+      {},
+      o.kind_label,
+      ...(o.description ? [" · ", el("bdi", { dir: "auto", text: o.description })] : []),
+      " · " +
         plural("mentions", o.mentions) +
         (o.match === "exact"
           ? " · " + text("exact_name")
           : o.match === "variant"
             ? " · " + text("a_spelling")
             : ""),
-    }),
+    ),
   );
 }
 
