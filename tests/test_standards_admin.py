@@ -7,7 +7,7 @@ article and entity lists):
 
 - the Nu HTML checker (vnu.jar, from npm's `vnu-jar`) finds no error in our markup;
 - axe-core (npm's `axe-core`), in a real Chromium at 1280 and at 390 px, finds no violation,
-  on the annotator also with its "New entity" form open.
+  on the annotator also with its "New entity" form open; and no page scrolls sideways.
 
 As tests/test_standards_pages.py: without the checkers these tests skip with the reason, and
 fail when CI requires them (REQUIRE_BROWSER).
@@ -183,6 +183,11 @@ SELECT_FIRST_WORDS_JS = r"""() => {
 }"""
 
 
+# Wider than the window: the whole page would scroll sideways (a wide table scrolls alone).
+SCROLLS_SIDEWAYS = """() =>
+  document.scrollingElement.scrollWidth > document.scrollingElement.clientWidth"""
+
+
 def analyst_page(browser, live_server, language, width, height=900):
     # axe is injected as a script tag: the page's Content-Security-Policy would refuse it.
     context = browser.new_context(
@@ -231,6 +236,8 @@ def test_axe_core_finds_no_violation_in_the_admin(browser, live_server, seeded, 
             # The annotator is JavaScript: its lists are drawn once it has loaded.
             page.wait_for_selector("#annotator-suggested h3")
         found[url] = axe(page)
+        if page.evaluate(SCROLLS_SIDEWAYS):
+            found[url].append({"id": "page scrolls sideways", "width": width})
         if "/change/" in url:
             page.wait_for_selector("#annotator-body .annotator-paragraph")
             text = page.get_attribute("#annotator-body", "lang")
@@ -250,6 +257,8 @@ def test_axe_core_finds_no_violation_in_the_admin(browser, live_server, seeded, 
     page.click("button[name=index]")
     page.wait_for_selector("input[name=_merge]")
     found["merge"] = axe(page)
+    if page.evaluate(SCROLLS_SIDEWAYS):
+        found["merge"].append({"id": "page scrolls sideways", "width": width})
     page.context.close()
     found = {url: v for url, v in found.items() if v}
     assert not found, json.dumps(found, ensure_ascii=False, indent=1)
