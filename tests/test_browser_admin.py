@@ -738,16 +738,25 @@ SELECT_AT_JS = """(frac) => {
 
 
 @pytest.mark.parametrize(
-    ("width", "height", "language"),
-    [(1280, 720, "en"), (390, 844, "en"), (1280, 720, "ar"), (390, 844, "ar")],
+    ("width", "height", "language", "text"),
+    [
+        (1280, 720, "en", "en"),
+        (390, 844, "en", "en"),
+        (1280, 720, "ar", "ar"),
+        (390, 844, "ar", "ar"),
+        (390, 844, "ar", "en"),  # the Arabic admin over an English text
+    ],
 )
-def test_the_new_entity_popup_stays_in_the_window(browser, live_server, width, height, language):
-    en, _ = make_seed_pair()
+def test_the_new_entity_popup_stays_in_the_window(
+    browser, live_server, width, height, language, text
+):
+    en, ar = make_seed_pair()
     # "Sarraj" as a new entity's name: the pop-up grows by the entity already named so.
     make_entity(name="Fayez al-Sarraj", aliases={"en": ["Fayez al-Sarraj", "Sarraj"]})
     make_user("ana", group="Analyst")
     page = _analyst_page(browser, live_server, width, height, language)
-    page.goto(live_server.url + reverse("admin:archive_article_change", args=[en.pk]))
+    article = ar if text == "ar" else en
+    page.goto(live_server.url + reverse("admin:archive_article_change", args=[article.pk]))
     page.wait_for_selector("#annotator-suggested h3")
     for frac in (0.0, 0.3, 0.55, 0.7, 1.0):  # the words from the top to the bottom of the window
         top = page.evaluate(SELECT_AT_JS, frac)
@@ -758,7 +767,8 @@ def test_the_new_entity_popup_stays_in_the_window(browser, live_server, width, h
         page.fill("#ann-new-name", "Sarraj")
         page.wait_for_selector("#ann-known:not([hidden]) .ann-use")
         page.wait_for_timeout(100)  # placed again at its new size
-        page.screenshot(path=str(SHOTS / f"annotator-new-entity-{width}-{language}-{frac}.png"))
+        shot = f"annotator-new-entity-{width}-{language}-{text}-{frac}.png"
+        page.screenshot(path=str(SHOTS / shot))
         popup = page.locator(".annotator-popup").bounding_box()
         assert popup["y"] >= 0 and popup["y"] + popup["height"] <= height, frac
         for selector in (
