@@ -90,8 +90,6 @@ SHOWN = 15  # entities the picker lists
 UNKNOWN_SHOWN = 5  # names not in the archive yet the picker lists after them
 NAMED = 100  # entities resolve_name may mark exact or variant, so the most mentioned come first
 RACED = gettext_lazy("Another change to the same words came first. Reload and try again.")
-# AnnotatorPermission.message (archive.permissions), in the analyst's language.
-REFUSED = gettext_lazy("You do not have permission to do that.")
 
 
 # --- what the annotator reads -------------------------------------------------------------
@@ -251,10 +249,8 @@ def annotator_errors(exc, context):
     if isinstance(exc, RequestDataTooBig):  # Django's, raised as DRF reads the body
         return _error(too_large_message(), 400)
     if isinstance(exc, PermissionDenied):  # the services' (a DRF refusal is an APIException)
-        return _error(REFUSED, 403)
+        return _error(AnnotatorPermission.message, 403)
     if isinstance(exc, APIException):  # the body, the serializers, AnnotatorPermission
-        if exc.detail == AnnotatorPermission.message:  # DRF's refusal, worded in English
-            return _error(REFUSED, exc.status_code)
         return _error(first_error(exc.detail), exc.status_code)
     if isinstance(exc, DuplicateEntity):
         entities = list(_with_counts(exc.entities))
