@@ -94,3 +94,17 @@ def test_a_huge_admin_changelist_is_estimated_unless_searched(archive, monkeypat
     assert response.status_code == 200
     assert not response.context["cl"].paginator.is_estimated
     assert response.context["cl"].result_count == 45 + 8
+
+
+@pytest.mark.parametrize("seek_from", [0, 10**9], ids=["seeking", "skipping"])
+def test_the_api_pages_the_whole_list_alike(archive, monkeypatch, seek_from):
+    monkeypatch.setattr(EstimatedCountPaginator, "seek_from", seek_from)
+    expected = list(
+        Article.objects.filter(is_public=True).newest_first().values_list("slug", flat=True)
+    )
+    client = Client()
+    got = []
+    for page in (1, 2, 3):
+        answer = client.get(f"/api/articles/?page={page}&page_size=20").json()
+        got += [a["slug"] for a in answer["results"]]
+    assert got == expected

@@ -60,6 +60,8 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[^/]+"
     filterset_class = ArticleFilter
     pagination_class = ArchivePagination
+    # The whole list's deep pages, through the stored per-date counts (as /articles/).
+    seek = staticmethod(selectors.public_ids_at)
 
     def get_queryset(self):
         qs = selectors.with_public_original(

@@ -88,7 +88,9 @@ class ArchivePagination(PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         unfiltered = not (set(request.query_params) - {"page", "page_size", "format"})
+        # A view whose whole list stored counts can seek in says how (`seek`, as the pages).
+        seek = getattr(view, "seek", None) if unfiltered else None
         self.django_paginator_class = lambda qs, n: EstimatedCountPaginator(
-            qs, n, estimate=unfiltered
+            qs, n, estimate=unfiltered, seek=seek
         )
         return super().paginate_queryset(queryset, request, view)
