@@ -90,6 +90,18 @@ WHERE upto > %s ORDER BY published DESC LIMIT 1
 """
 
 
+def _seek(conn, where: str, params: list, offset: int) -> tuple[str, list, int]:
+    """The whole public list's deep page starts at the date the stored per-date counts
+    name (archive.reads.selectors.public_ids_at), as the page's does: (where, params,
+    offset) from that date on."""
+    found = _one(conn, SEEK_SQL, [offset])
+    if found:
+        day, before = found
+        return where + " AND a.published <= %s", [*params, day], offset - before
+    dated = _one(conn, "SELECT coalesce(sum(articles), 0) FROM archive_datecount")[0]
+    return where + " AND a.published IS NULL", params, offset - dated
+
+
 def _date(d) -> str:
     return d.isoformat() if d else ""
 
@@ -168,18 +180,7 @@ def article_list(
         )
     offset = (page - 1) * PAGE
     if page > 1 and not (language or entity):
-        # The whole list's deep pages start at the date the stored per-date counts name
-        # (archive.reads.selectors.public_ids_at), as the page does.
-        found = _one(conn, SEEK_SQL, [offset])
-        if found:
-            day, before = found
-            where += " AND a.published <= %s"
-            params.append(day)
-            offset -= before
-        else:
-            dated = _one(conn, "SELECT coalesce(sum(articles), 0) FROM archive_datecount")[0]
-            where += " AND a.published IS NULL"
-            offset -= dated
+        where, params, offset = _seek(conn, where, params, offset)
     rows = _rows(
         conn,
         f"SELECT {ART_COLS} FROM {ART_FROM} WHERE {where} ORDER BY {NEWEST} LIMIT %s OFFSET %s",
@@ -645,10 +646,13 @@ def api_articles(conn, *, page: int = 1) -> str:
     count = _estimate(
         conn, "archive_article", "SELECT count(*) FROM archive_article WHERE is_public"
     )
+    where, params, offset = "a.is_public", [], (page - 1) * PAGE
+    if page > 1:
+        where, params, offset = _seek(conn, where, params, offset)
     rows = _rows(
         conn,
-        f"SELECT {API_COLS} FROM {API_FROM} WHERE a.is_public ORDER BY {NEWEST} LIMIT %s OFFSET %s",
-        [PAGE, (page - 1) * PAGE],
+        f"SELECT {API_COLS} FROM {API_FROM} WHERE {where} ORDER BY {NEWEST} LIMIT %s OFFSET %s",
+        [*params, PAGE, offset],
     )
     return _dumps(
         {
