@@ -151,6 +151,9 @@ class DatePrecision(models.TextChoices):
 
 # Newest first, undated articles last (PostgreSQL would put NULLs first in a DESC sort).
 NEWEST_FIRST = (models.F("published").desc(nulls_last=True), models.F("id").desc())
+# A name in fewer articles than this: its articles are found from its mentions, not by walking
+# the newest articles (ArticleQuerySet.naming_entity, archive.reads.fulltext).
+RARE_NAME_ARTICLES = 5_000
 
 
 # Columns a list of articles never shows: the text and its normalized search copies.
@@ -229,6 +232,19 @@ class ArticleQuerySet(models.QuerySet):
         `entity__slug=…`): the articles that name an entity."""
         mentions = Mention.objects.visible().filter(article=OuterRef("pk"), **mention_lookup)
         return self.filter(Exists(mentions))
+
+    def naming_entity(self, entity_id: int, *, articles: int | None = None):
+        """`naming(entity_id=…)`, read the way the entity's stored count of `articles` (read
+        when not given) says is quicker: a name in many articles by walking the newest and
+        probing each, a rarer one from its mentions (the walk read 12,000 articles to find
+        the 20 newest of a name in 1,700 of a million: 28 ms; from its mentions, 3 ms)."""
+        if articles is None:
+            stored = EntityCount.objects.filter(entity_id=entity_id)
+            articles = stored.values_list("articles", flat=True).first() or 0
+        if articles >= RARE_NAME_ARTICLES:
+            return self.naming(entity_id=entity_id)
+        mentions = Mention.objects.visible().filter(entity_id=entity_id)
+        return self.filter(pk__in=mentions.values("article_id"))
 
     def listing(self, *, body: bool = False):
         """What a list of articles needs: the outlet joined, the heavy text columns left out.
@@ -1008,6 +1024,26 @@ class DateCount(models.Model):
 
     def __str__(self):
         return f"{self.published} ({self.precision}): {self.articles}"
+
+
+class ClaimDateCount(models.Model):
+    """Visible claims (SPAN_VISIBLE, on public articles) made on one date; the row of date
+    NULL counts the undated ones. The claims list's deep pages are found through these."""
+
+    date = models.DateField(null=True)
+    claims = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # One row for the undated claims too (NULL equals NULL here): the triggers add
+            # to it with ON CONFLICT (date).
+            models.UniqueConstraint(
+                fields=["date"], name="claimdatecount_unique", nulls_distinct=False
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.date or 'undated'}: {self.claims}"
 
 
 class ProposalOrigin(models.TextChoices):

@@ -42,7 +42,7 @@ class ArticleFilter(django_filters.FilterSet):
 
     def filter_entity(self, queryset, name, value):
         pk = entity_id(value)
-        return queryset.none() if pk is None else queryset.naming(entity_id=pk)
+        return queryset.none() if pk is None else queryset.naming_entity(pk)
 
 
 class EntityFilter(django_filters.FilterSet):

@@ -63,6 +63,7 @@ from django.db.models.functions import Coalesce, Length
 
 from archive.models import (
     NEWEST_FIRST,
+    RARE_NAME_ARTICLES,
     SEARCH_CONFIGS,
     SPAN_VISIBLE,
     Alias,
@@ -89,7 +90,6 @@ WORD = re.compile(r"[^\W_]+", re.UNICODE)
 MAX_QUERY_LENGTH = MAX_TYPED
 MAX_NGRAM = 6
 MAX_VARIANT_TRIES = 4  # words or phrases looked up as spellings, per query
-RARE_NAME_ARTICLES = 5_000  # below this, a name's articles are found from its mentions
 # Matches ranked per criterion (text, named entity): 15 pages of the best of the newest.
 CANDIDATES = 300
 # A phrase in one of PHRASE_COMMON of the newest PHRASE_SAMPLE articles is common enough to

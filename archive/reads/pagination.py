@@ -35,9 +35,7 @@ class EstimatedCountPaginator(Paginator):
     # top, 2–5 ms at a million articles' bottom): as many queries on every page.
     seek_from = 1
 
-    def __init__(
-        self, *args, estimate: bool = False, ids_first: bool = False, seek=None, **kwargs
-    ):
+    def __init__(self, *args, estimate: bool = False, ids_first: bool = False, seek=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.estimate = estimate
         self.ids_first = ids_first or seek is not None

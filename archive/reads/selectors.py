@@ -54,7 +54,11 @@ def latest_articles(*, limit: int = 10) -> QuerySet:
 
 def articles_naming(entity: Entity, *, body: bool = False) -> QuerySet:
     """The public articles that name `entity` visibly, newest first."""
-    return Article.objects.public().naming(entity=entity).listing(body=body).newest_first()
+    counts = getattr(entity, "counts", None)  # joined by entity_pages()
+    articles = Article.objects.public().naming_entity(
+        entity.pk, articles=getattr(counts, "articles", 0)
+    )
+    return articles.listing(body=body).newest_first()
 
 
 # Where the public articles newest first reach `offset`: the newest date whose running
