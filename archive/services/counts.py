@@ -1,4 +1,5 @@
-"""Stored counts (EntityCount, EntityMonthCount, DateCount): their triggers and their rebuild.
+"""Stored counts (EntityCount, EntityMonthCount, DateCount, ClaimDateCount): their triggers and
+their rebuild.
 
 Pages used to count a million mentions per request. The counts are now stored and kept exact
 by PostgreSQL statement-level triggers with transition tables, so every write path follows
@@ -14,7 +15,8 @@ are public.
 
 `TRIGGERS_SQL` is the triggers as this module writes them now. Migration 0007_counts
 installed them from its own frozen copy of that text (archive/migrations/frozen/), so that a
-later edit here does not change what an old migration does. A change to the rules or to the
+later edit here does not change what an old migration does; 0021_claim_date_counts installed
+them again with the claims per date (frozen the same way). A change to the rules or to the
 SQL here needs a new migration that installs the new text (frozen the same way): a test
 (tests/test_counts.py) checks that the database runs what `TRIGGERS_SQL` says.
 
@@ -108,6 +110,11 @@ _ADD_CLAIMS = """UPDATE archive_entitycount c SET claims = c.claims + p.n
 _MONTHS_INSERT = "INSERT INTO archive_entitymonthcount (entity_id, month, mentions)"
 _MONTHS_ON_CONFLICT = """ON CONFLICT (entity_id, month)
     DO UPDATE SET mentions = archive_entitymonthcount.mentions + excluded.mentions;"""
+# The claims per date take a query's (date, claims) rows; the undated claims' row is date NULL
+# (a unique constraint with NULLS NOT DISTINCT, so ON CONFLICT finds it too).
+_CLAIM_DATES_INSERT = "INSERT INTO archive_claimdatecount (date, claims)"
+_CLAIM_DATES_ON_CONFLICT = """ON CONFLICT (date)
+    DO UPDATE SET claims = archive_claimdatecount.claims + excluded.claims;"""
 
 
 def _function(table: str, op: str, body: str) -> str:
@@ -156,6 +163,10 @@ def _mention_function(op: str) -> str:
 
 def _claim_function(op: str) -> str:
     net = _net(op, "id, speaker_id, article_id")
+    # The claims per date move with a claim's date as well as with its visibility: their net
+    # change is of (date, article), and its articles are locked with the others.
+    dates = _net(op, "date, article_id")
+    articles = f"SELECT article_id FROM ({net}) n UNION SELECT article_id FROM ({dates}) m"
     # A claim's subject links exist only between its insert and its delete (Django deletes
     # the links first), so only an update changes what its links count.
     links = "FROM d JOIN archive_claimsubject cs ON cs.claim_id = d.id"
@@ -171,14 +182,19 @@ def _claim_function(op: str) -> str:
     return _function(
         "claim",
         op,
-        f"""{_lock(net, locked)}
+        f"""{_lock(articles, locked)}
   WITH d0 AS ({net}),
   d AS (SELECT d0.* FROM d0 JOIN archive_article a ON a.id = d0.article_id WHERE {_public("a")}),
   changes AS (
     SELECT speaker_id AS entity_id, sign FROM d WHERE speaker_id IS NOT NULL
     UNION ALL {subjects}),
   per_entity AS (SELECT entity_id, sum(sign) AS n FROM changes GROUP BY entity_id)
-  {_ADD_CLAIMS}""",
+  {_ADD_CLAIMS}
+  WITH d AS ({dates})
+  {_CLAIM_DATES_INSERT}
+    SELECT d.date, sum(d.sign) FROM d JOIN archive_article a ON a.id = d.article_id
+    WHERE {_public("a")} GROUP BY 1 HAVING sum(d.sign) <> 0 ORDER BY 1
+  {_CLAIM_DATES_ON_CONFLICT}""",
     )
 
 
@@ -212,8 +228,8 @@ def _article_function(op: str) -> str:
     DO UPDATE SET articles = archive_datecount.articles + excluded.articles;"""
     if op == "UPDATE":
         # Only an update moves mentions' and claims' counts (those of articles whose
-        # visibility or month changed): a new article has no mentions yet, and one with
-        # mentions cannot be deleted (PROTECT).
+        # visibility or month changed; the claims per date, of those whose visibility did):
+        # a new article has no mentions yet, and one with mentions cannot be deleted (PROTECT).
         body += _article_moves()
     return _function("article", op, body)
 
@@ -257,6 +273,11 @@ def _article_moves() -> str:
     SELECT cs.entity_id, v.sign FROM v JOIN archive_claimsubject cs ON cs.claim_id = v.id),
   per_entity AS (SELECT entity_id, sum(sign) AS n FROM changes GROUP BY 1)
   {_ADD_CLAIMS}
+  WITH ch AS ({changed}), t AS ({turned})
+  {_CLAIM_DATES_INSERT}
+    SELECT c.date, sum(t.sign) FROM archive_claim c JOIN t ON t.id = c.article_id
+    WHERE {_visible("c")} GROUP BY 1 HAVING sum(t.sign) <> 0 ORDER BY 1
+  {_CLAIM_DATES_ON_CONFLICT}
   WITH ch AS ({changed}),
   moves AS (
     SELECT m.entity_id, ch.old_month AS month, -count(*) AS n
@@ -329,11 +350,21 @@ DROP_TRIGGERS_SQL = "\n".join(
 _VIS_M = f"{_visible('m')} AND {_public('a')}"
 _VIS_C = f"{_visible('c')} AND {_public('a')}"
 
+# The claims per date alone (migration 0021 ran its frozen copy to fill the new table).
+REBUILD_CLAIM_DATES_SQL = [
+    "LOCK TABLE archive_claimdatecount IN SHARE ROW EXCLUSIVE MODE",
+    "DELETE FROM archive_claimdatecount",
+    f"""{_CLAIM_DATES_INSERT}
+    SELECT c.date, count(*) FROM archive_claim c JOIN archive_article a ON a.id = c.article_id
+    WHERE {_VIS_C} GROUP BY 1""",
+    "ANALYZE archive_claimdatecount",
+]
+
 REBUILD_SQL = [
     # Writers' triggers wait (ROW EXCLUSIVE) until the rebuild commits; readers go on
     # reading the old rows meanwhile (DELETE, not TRUNCATE).
-    "LOCK TABLE archive_entitycount, archive_entitymonthcount, archive_datecount "
-    "IN SHARE ROW EXCLUSIVE MODE",
+    "LOCK TABLE archive_entitycount, archive_entitymonthcount, archive_datecount, "
+    "archive_claimdatecount IN SHARE ROW EXCLUSIVE MODE",
     "DELETE FROM archive_entitycount",
     "DELETE FROM archive_entitymonthcount",
     "DELETE FROM archive_datecount",
@@ -363,6 +394,7 @@ REBUILD_SQL = [
     "ANALYZE archive_entitycount",
     "ANALYZE archive_entitymonthcount",
     "ANALYZE archive_datecount",
+    *REBUILD_CLAIM_DATES_SQL[1:],  # its own lock is the one above
 ]
 
 
