@@ -27,7 +27,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from archive.models import Article, Entity
+from archive.models import Article, Entity, Mention
 from tests.factories import make_user
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,6 +74,11 @@ def seeded():
     call_command("loaddata", *files, verbosity=0)
     # An editor: every page below is one they may open ("Add from address" needs add_article).
     make_user("ed", group="Editor")
+    # The curated mentions are all confirmed: two of each annotated article become suggestions,
+    # for the annotator's list of suggestions and the form that accepts or rejects one.
+    for article in {article_with_annotations(), arabic_article()}:
+        ids = article.mentions.order_by("start").values_list("pk", flat=True)[:2]
+        Mention.objects.filter(pk__in=list(ids)).update(status="suggested")
 
 
 def article_with_annotations() -> Article:
@@ -83,10 +88,14 @@ def article_with_annotations() -> Article:
     return Article.objects.annotate(n=Count("mentions")).order_by("-n", "id").first()
 
 
+def arabic_article() -> Article:
+    return Article.objects.filter(language="ar").order_by("id").first()
+
+
 def page_urls() -> list[str]:
     """Every admin page an analyst works in (GET), from the curated fixtures."""
     article = article_with_annotations()
-    ar = Article.objects.filter(language="ar").order_by("id").first()
+    ar = arabic_article()
     urls = [
         reverse("admin:archive_article_change", args=[article.pk]),
         reverse("admin:archive_review_queue"),
@@ -248,6 +257,20 @@ def test_axe_core_finds_no_violation_in_the_admin(browser, live_server, seeded, 
             found[url + " (New entity)"] = axe(page)
             name = f"admin-new-entity-{language}-admin-{text}-text-{width}.png"
             page.screenshot(path=str(SHOTS / name))
+            page.keyboard.press("Escape")
+            page.wait_for_selector(".annotator-popup", state="detached")
+            # The same form recording a claim: speaker, kind, subjects, date.
+            page.evaluate(SELECT_FIRST_WORDS_JS)
+            page.dispatch_event("#annotator-body", "mouseup")
+            page.check("#ann-mode-claim")
+            page.wait_for_selector("#ann-speaker", state="visible")
+            found[url + " (claim)"] = axe(page)
+            page.keyboard.press("Escape")
+            page.wait_for_selector(".annotator-popup", state="detached")
+            # A suggestion opened from the text: accept or reject it.
+            page.locator(".ann-mention.ann-suggested").first.click()
+            page.wait_for_selector("#ann-accept")
+            found[url + " (suggestion)"] = axe(page)
             page.keyboard.press("Escape")
     # The merge form, as the entity list's action opens it.
     page.goto(live_server.url + reverse("admin:archive_entity_changelist"))
