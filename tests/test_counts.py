@@ -1,4 +1,5 @@
-"""The stored counts (EntityCount, EntityMonthCount, DateCount) follow every kind of write.
+"""The stored counts (EntityCount, EntityMonthCount, DateCount, ClaimDateCount) follow every
+kind of write.
 
 Each test writes the way some code path does (save, QuerySet.update, bulk_create, delete,
 raw SQL) and checks the stored rows against what the visibility QuerySets count
@@ -24,6 +25,7 @@ from archive.models import (
     SPAN_VISIBLE,
     Article,
     Claim,
+    ClaimDateCount,
     ClaimSubject,
     DateCount,
     Entity,
@@ -61,6 +63,7 @@ def stored():
         set(
             DateCount.objects.exclude(articles=0).values_list("published", "precision", "articles")
         ),
+        set(ClaimDateCount.objects.exclude(claims=0).values_list("date", "claims")),
     )
 
 
@@ -98,7 +101,8 @@ def counted():
         .values_list("published", "published_precision")
         .annotate(n=Count("id"))
     )
-    return entities, set(months), set(dates)
+    claim_dates = claims.values_list("date").annotate(n=Count("id"))  # undated: date None
+    return entities, set(months), set(dates), set(claim_dates)
 
 
 def assert_counted():
@@ -277,6 +281,51 @@ def test_claims_count_their_speaker_and_subjects_while_visible(karim):
     Article.objects.filter(pk=article.pk).update(is_public=False)
     assert_counted()
     assert counts(karim) == Counts(0, 0, 0)
+    assert_exact()
+
+
+def claim_dates():
+    """The stored visible claims per date (None: the undated)."""
+    return dict(ClaimDateCount.objects.exclude(claims=0).values_list("date", "claims"))
+
+
+def test_claims_per_date_follow_their_dates_and_visibility(client, karim):
+    """What the claims list's deep pages are found through: visible claims per claim date,
+    the undated apart."""
+    body = '"We will meet again," said Karim Mansour.\n"Nothing was signed," he said.'
+    article = make_article(body=body)
+    june, july = datetime.date(2020, 6, 3), datetime.date(2020, 7, 1)
+    meet = make_claim(article, "We will meet again", speaker=karim, date=june)
+    signed = make_claim(article, "Nothing was signed", speaker=karim)
+    make_claim(article, "We will meet again", date=june, status="rejected")
+    make_claim(article, "Nothing was signed", date=june, is_orphaned=True)
+    hidden = make_article(body=body, is_public=False)
+    make_claim(hidden, "We will meet again", date=june)
+    assert_counted()
+    assert claim_dates() == {june: 1, None: 1}
+    Claim.objects.filter(pk=meet.pk).update(date=july)  # redated
+    signed.date = june
+    signed.save()  # dated
+    assert_counted()
+    assert claim_dates() == {june: 1, july: 1}
+    Claim.objects.filter(pk=signed.pk).update(status="rejected")
+    assert claim_dates() == {july: 1}
+    Claim.objects.filter(pk=signed.pk).update(status="suggested", date=None)
+    Claim.objects.filter(pk=meet.pk).update(is_orphaned=True)
+    assert_counted()
+    assert claim_dates() == {None: 1}
+    article.is_public = False
+    article.save()  # its claims leave the list; the hidden article's join it
+    hidden.is_public = True
+    hidden.save()
+    assert_counted()
+    assert claim_dates() == {june: 1}
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE archive_claim SET date = NULL WHERE article_id = %s", [hidden.pk])
+    assert claim_dates() == {None: 1}
+    Claim.objects.filter(article=hidden).delete()
+    assert_counted()
+    assert claim_dates() == {}
     assert_exact()
 
 

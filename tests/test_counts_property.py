@@ -5,8 +5,9 @@ translation, mentions and claims of every status), then makes a random sequence 
 the way the archive makes them: the services the admin and the annotator call (tag, review,
 edit, place, delete, merge, replace a text), the importer, the ORM (save, QuerySet.update,
 bulk_create, delete), raw SQL, and a bulk load with the counts paused. After every write
-each stored count (EntityCount, EntityMonthCount, DateCount) must equal what the visibility
-QuerySets count (tests.test_counts.counted), and at the end a rebuild must find them again.
+each stored count (EntityCount, EntityMonthCount, DateCount, ClaimDateCount) must equal what
+the visibility QuerySets count (tests.test_counts.counted), and at the end a rebuild must
+find them again.
 A write the archive refuses (a ValidationError, a protected row, a duplicate) is rolled back
 to its savepoint, as its request would be.
 """
@@ -58,6 +59,8 @@ DATES = [
 ]
 # Renamings that take an entity's words out of a text (its mentions are orphaned).
 RENAMED = {"Karim Mansour": "Karim Mansur", "Leila Haddad": "Layla Hadad", "Sarraj": "Serraj"}
+# Claim dates: two claims of a day, another day, none.
+CLAIM_DATES = [datetime.date(2020, 6, 2), datetime.date(2020, 5, 30), None]
 REFUSED = (ValidationError, ProtectedError, IntegrityError, PermissionDenied)
 
 
@@ -80,9 +83,11 @@ def build_archive() -> User:
     make_mention(undated, leila, "Leila Haddad")
     make_mention(by_month, karim, "Mansour", is_orphaned=True)
     make_mention(by_month, omar, "Omar Nasser", status="suggested")
-    make_claim(public, "We will talk again", speaker=omar, about=[karim, leila])
-    make_claim(hidden, "The talks failed", speaker=karim, about=[omar])
-    make_claim(by_month, "The talks failed", about=[leila], status="suggested")
+    make_claim(
+        public, "We will talk again", speaker=omar, about=[karim, leila], date=CLAIM_DATES[0]
+    )
+    make_claim(hidden, "The talks failed", speaker=karim, about=[omar], date=CLAIM_DATES[0])
+    make_claim(by_month, "The talks failed", about=[leila], status="suggested", date=CLAIM_DATES[1])
     make_claim(undated, "Nothing was signed", speaker=leila, status="rejected")
     # No password: hashing one cost most of an example.
     return User.objects.create(username="counter", is_staff=True, is_superuser=True)
@@ -185,6 +190,7 @@ class Writer:
                 text=text,
                 speaker=self._pick([None, *self._entities()]),
                 subjects=self._some(self._entities()),
+                date=self._pick(CLAIM_DATES),
                 status=self._pick(Status.values),
                 user=self.user,
             )
@@ -304,7 +310,7 @@ class Writer:
         links = ClaimSubject.objects.filter(
             pk__in=[s.pk for s in self._some(ClaimSubject.objects.all())]
         )
-        which = self._draw(st.integers(0, 8))
+        which = self._draw(st.integers(0, 9))
         if which == 0:
             mentions.update(status=self._pick(Status.values))
         elif which == 1:
@@ -322,6 +328,8 @@ class Writer:
         elif which == 7:
             published, precision = self._pick(DATES)
             articles.update(published=published, published_precision=precision)
+        elif which == 8:
+            claims.update(date=self._pick(CLAIM_DATES))  # redated, or undated
         elif entity := self._pick(self._entities()):
             links.update(entity=entity)
 
@@ -343,6 +351,7 @@ class Writer:
                         end=end,
                         text=text,
                         speaker=self._pick([None, *self._entities()]),
+                        date=self._pick(CLAIM_DATES),
                     )
                 ]
             )
@@ -386,8 +395,9 @@ class Writer:
                 [self._pick(Status.values), mentions],
             )
             cursor.execute(
-                "UPDATE archive_claim SET is_orphaned = NOT is_orphaned WHERE id = ANY(%s)",
-                [claims],
+                "UPDATE archive_claim SET is_orphaned = NOT is_orphaned, date = %s "
+                "WHERE id = ANY(%s)",
+                [self._pick(CLAIM_DATES), claims],
             )
             cursor.execute(
                 "UPDATE archive_article SET is_public = NOT is_public WHERE id = %s", [article.pk]

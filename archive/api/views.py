@@ -191,6 +191,8 @@ class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ClaimSerializer
     filterset_class = ClaimFilter
     pagination_class = ArchivePagination
+    # The whole list's deep pages, through the stored per-date counts (as /claims/).
+    seek = staticmethod(selectors.visible_claim_ids_at)
     queryset = selectors.with_same_as_shown(
         Claim.objects.visible()
         .select_related("speaker", "article")

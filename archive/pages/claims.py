@@ -31,7 +31,14 @@ class ClaimListView(ExportMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         filterset = ClaimFilter(self.request.GET or None, queryset=selectors.listed_claims())
         qs = selectors.newest_claims(filterset.qs)
-        page = paginate(self.request, qs, estimate=not is_filtered(self.request, filterset))
+        filtered = is_filtered(self.request, filterset)
+        page = paginate(
+            self.request,
+            qs,
+            estimate=not filtered,
+            # The whole list's deep pages: found through the stored per-date counts.
+            seek=None if filtered else selectors.visible_claim_ids_at,
+        )
         self.export = (
             exports.claim_rows(qs, self.request.build_absolute_uri),
             exports.CLAIM_COLUMNS,

@@ -97,6 +97,47 @@ def public_ids_at(offset: int, limit: int) -> list[int]:
     return ids
 
 
+# Where the visible claims newest first (-date, -id) reach `offset`. PostgreSQL sorts NULL
+# above every date descending, so the undated claims come first: their stored count (the
+# row of date NULL), then, as for the articles, the newest date whose running total of
+# stored counts (ClaimDateCount, exact by triggers) passes what is left of `offset` once
+# the undated are skipped, and how many dated claims come before that date.
+_CLAIM_SEEK_SQL = """
+SELECT u.n, r.date, r.before
+FROM (SELECT coalesce(sum(claims), 0)::int AS n FROM archive_claimdatecount
+      WHERE date IS NULL) AS u
+LEFT JOIN LATERAL (
+  SELECT date, upto - claims AS before
+  FROM (SELECT date, claims, sum(claims) OVER (ORDER BY date DESC) AS upto
+        FROM archive_claimdatecount WHERE claims > 0 AND date IS NOT NULL) AS running
+  WHERE upto > %s - u.n ORDER BY date DESC LIMIT 1) AS r ON true
+"""
+
+
+def visible_claim_ids_at(offset: int, limit: int) -> list[int]:
+    """The ids of the visible claims at `offset`, newest first (undated first), as a page of
+    the whole claims list shows them: the stored per-date counts name the date the page
+    starts on, and only that date's claims before it are skipped, instead of checking every
+    claim before the page visible (2 s for page 20,000 of 480,000 claims)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(_CLAIM_SEEK_SQL, [offset])
+        undated_count, day, before = cursor.fetchone()
+    claims = newest_claims(Claim.objects.visible())
+    ids = []
+    if offset < undated_count:
+        undated = claims.filter(date__isnull=True).values_list("pk", flat=True)
+        ids = list(undated[offset : offset + limit])
+    if len(ids) < limit and day is not None:
+        # The page starts on `day`, or runs on from the undated into the newest date.
+        at = max(offset + len(ids) - undated_count - before, 0)
+        # A range the index scan starts at (`day` and older, newest first).
+        dated = claims.filter(date__lte=day).values_list("pk", flat=True)
+        ids += dated[at : at + limit - len(ids)]
+    return ids
+
+
 def article_pages() -> QuerySet:
     """Public articles with what an article's page shows beside the text: the outlet, the
     story, the original and its outlet (one query)."""

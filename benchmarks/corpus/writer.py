@@ -172,6 +172,7 @@ WRITTEN_TABLES = (
     "archive_entitycount",
     "archive_entitymonthcount",
     "archive_datecount",
+    "archive_claimdatecount",
 )
 
 
