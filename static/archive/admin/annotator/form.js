@@ -157,7 +157,7 @@ export function tagForm(annotator) {
               class: "button ann-use",
               id: "ann-use-" + o.id,
               text: text("tag_as_this"),
-              "aria-labelledby": `ann-use-${o.id} ann-use-name-${o.id}`,
+              "aria-labelledby": ["ann-use-" + o.id, "ann-use-name-" + o.id].join(" "),
               onclick: () => useExisting(o),
             }),
           ),
