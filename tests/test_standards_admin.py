@@ -7,7 +7,11 @@ article and entity lists):
 
 - the Nu HTML checker (vnu.jar, from npm's `vnu-jar`) finds no error in our markup;
 - axe-core (npm's `axe-core`), in a real Chromium at 1280 and at 390 px, finds no violation,
-  on the annotator also with its "New entity" form open; and no page scrolls sideways.
+  on the annotator also with its forms open (a "New entity", a claim, a suggestion); and no
+  page scrolls sideways.
+
+An editor sees them all (an analyst's read-only article page is read by the Nu checker too);
+the curated fixtures, with two mentions of each annotated article made suggestions again.
 
 As tests/test_standards_pages.py: without the checkers these tests skip with the reason, and
 fail when CI requires them (REQUIRE_BROWSER).
@@ -74,6 +78,7 @@ def seeded():
     call_command("loaddata", *files, verbosity=0)
     # An editor: every page below is one they may open ("Add from address" needs add_article).
     make_user("ed", group="Editor")
+    make_user("ana", group="Analyst")
     # The curated mentions are all confirmed: two of each annotated article become suggestions,
     # for the annotator's list of suggestions and the form that accepts or rejects one.
     for article in {article_with_annotations(), arabic_article()}:
@@ -132,6 +137,14 @@ def fetch_all(language: str) -> dict[str, str]:
     assert response.status_code == 200
     assert b'name="_merge"' in response.content
     pages["merge"] = response.content.decode()
+    # An analyst may only view an article: the annotator over a read-only form.
+    analyst = Client(HTTP_ACCEPT_LANGUAGE=language)
+    analyst.cookies["django_language"] = language
+    analyst.force_login(User.objects.get(username="ana"))
+    for url in page_urls()[:2]:
+        response = analyst.get(url)
+        assert response.status_code == 200 and b'id="annotator-body"' in response.content, url
+        pages[url + " (analyst)"] = response.content.decode()
     return pages
 
 
