@@ -14,6 +14,7 @@ from django.test import Client
 
 from archive.models import Claim
 from archive.reads.pagination import EstimatedCountPaginator
+from archive.reads.selectors import visible_claim_ids_at
 from tests.factories import make_article, make_claim
 
 pytestmark = pytest.mark.django_db
@@ -67,6 +68,18 @@ def test_every_page_lists_the_visible_claims_newest_first(claims, monkeypatch, s
     # The undated claims come first, newest added first; page 2 runs on from them.
     assert sum(pages, [])[: len(undated)] == undated
     assert Client().get("/claims/?page=4").status_code == 404
+
+
+def test_any_offset_finds_what_skipping_finds(claims):
+    """Pages of any size starting anywhere: within the undated (found from either end of
+    them), across into the dated, within a date, past the end."""
+    expected = offset_order()
+    for limit in (1, 7):
+        for offset in range(len(expected) + 2):
+            assert visible_claim_ids_at(offset, limit) == expected[offset : offset + limit], (
+                offset,
+                limit,
+            )
 
 
 def test_a_filtered_list_does_not_seek(claims, monkeypatch):

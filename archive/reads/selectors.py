@@ -127,8 +127,15 @@ def visible_claim_ids_at(offset: int, limit: int) -> list[int]:
     claims = newest_claims(Claim.objects.visible())
     ids = []
     if offset < undated_count:
+        # No stored counts within the undated (one row): they are skipped, from whichever
+        # end of them (newest or oldest id) the page is nearer.
         undated = claims.filter(date__isnull=True).values_list("pk", flat=True)
-        ids = list(undated[offset : offset + limit])
+        n = min(limit, undated_count - offset)
+        after = undated_count - offset - n
+        if after < offset:
+            ids = list(undated.reverse()[after : after + n])[::-1]
+        else:
+            ids = list(undated[offset : offset + limit])
     if len(ids) < limit and day is not None:
         # The page starts on `day`, or runs on from the undated into the newest date.
         at = max(offset + len(ids) - undated_count - before, 0)
