@@ -59,6 +59,7 @@ class DateArchiveView(TemplateView):
             self.request,
             selectors.period_articles(start, level),
             count=selectors.period_count(start, level),
+            seek=selectors.period_seek(start, level),
         )
         previous, following = selectors.neighbour_periods(start, level)
         context.update(

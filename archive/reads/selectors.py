@@ -560,6 +560,30 @@ def _period_dates(start: datetime.date, level: str) -> QuerySet:
     return dates
 
 
+def period_seek(start: datetime.date, level: str):
+    """The seek of the year, month or day page of `start` (EstimatedCountPaginator's
+    `seek`): the ids of its articles at an offset, found from its stored per-date counts
+    (one small query) instead of skipping the year's earlier articles (page 1,500 of a
+    year of 50,000 took 180 ms at a million articles)."""
+
+    def ids_at(offset: int, limit: int) -> list[int]:
+        before, first = 0, None
+        dates = _period_dates(start, level).values_list("published").annotate(n=Sum("articles"))
+        for day, n in dates.order_by("published"):
+            if before + n > offset:
+                first = day
+                break
+            before += n
+        if first is None:  # past the period's last article
+            return []
+        articles = period_articles(start, level).filter(published__gte=first)
+        return list(
+            articles.values_list("pk", flat=True)[offset - before : offset - before + limit]
+        )
+
+    return ids_at
+
+
 def period_count(start: datetime.date, level: str) -> int:
     """How many public articles the year, month or day page of `start` lists."""
     return _period_dates(start, level).aggregate(n=Sum("articles"))["n"] or 0
