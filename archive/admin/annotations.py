@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from archive import services
-from archive.admin.base import LargeTableAdmin
+from archive.admin.base import LargeTableAdmin, cached_choices, year_filter
 from archive.models import Claim, ClaimSubject, Mention, Status
 from archive.permissions import can_delete_annotation
 
@@ -125,15 +125,17 @@ class SpeakerFilter(admin.SimpleListFilter):
     parameter_name = "speaker"
 
     def lookups(self, request, model_admin):
-        top = (
-            Claim.objects.filter(speaker__isnull=False)
-            .values("speaker_id", "speaker__name")
-            .annotate(n=Count("pk"))
-            .order_by("-n", "speaker__name")[:30]
-        )
-        return [("none", "Unknown speaker")] + [
-            (str(row["speaker_id"]), row["speaker__name"]) for row in top
-        ]
+        def top():
+            return [
+                (str(row["speaker_id"]), row["speaker__name"])
+                for row in Claim.objects.filter(speaker__isnull=False)
+                .values("speaker_id", "speaker__name")
+                .annotate(n=Count("pk"))
+                .order_by("-n", "speaker__name")[:30]
+            ]
+
+        # Grouping 480,000 claims by speaker took 200 ms a changelist at a million articles.
+        return [("none", "Unknown speaker")] + cached_choices("admin:top-speakers", top)
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -147,9 +149,16 @@ class SpeakerFilter(admin.SimpleListFilter):
 @admin.register(Claim)
 class ClaimAdmin(AnnotationAdmin):
     list_display = ["__str__", "kind", "speaker", "article_link", "date", "status", "verification"]
-    list_filter = ["status", SpeakerFilter, "date", "kind", "verification", "is_orphaned"]
+    list_filter = [
+        "status",
+        SpeakerFilter,
+        "date",
+        year_filter("date"),
+        "kind",
+        "verification",
+        "is_orphaned",
+    ]
     list_select_related = ["speaker", "article"]
-    date_hierarchy = "date"
     search_fields = ["text"]
     autocomplete_fields = ["speaker"]
     raw_id_fields = ["article", "same_as"]

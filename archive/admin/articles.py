@@ -12,7 +12,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from archive import services
 from archive.admin import annotator, review
-from archive.admin.base import LargeTableAdmin
+from archive.admin.base import LargeTableAdmin, values_filter, year_filter
 from archive.formats.rendering import date_at_precision
 from archive.models import (
     Article,
@@ -81,10 +81,15 @@ class ArticleAdmin(LargeTableAdmin):
         "orphans",
         "is_public",
     ]
-    list_filter = ["language", "is_public", "source", "published_precision"]
+    list_filter = [
+        values_filter("language"),
+        "is_public",
+        "source",
+        "published_precision",
+        year_filter("published"),
+    ]
     list_select_related = ["source"]
     search_fields = ["title", "slug"]
-    date_hierarchy = "published"
     raw_id_fields = ["translation_of"]
     autocomplete_fields = ["source", "story"]
     readonly_fields = ["sha256", "created", "updated"]
