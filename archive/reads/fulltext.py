@@ -54,7 +54,6 @@ from django.db.models import (
     Func,
     IntegerField,
     OuterRef,
-    Q,
     QuerySet,
     Value,
     When,
@@ -95,7 +94,8 @@ MAX_VARIANT_TRIES = 4  # words or phrases looked up as spellings, per query
 CANDIDATES = 300
 # The newest PHRASE_SAMPLE articles tell how common a word or phrase is (_phrase_head).
 PHRASE_SAMPLE = 200
-PHRASE_WINDOW = 20_000  # the most of the newest articles a common phrase is looked for in
+PHRASE_WINDOW = 20_000  # the fewest of the newest articles a walk looks for matches in
+WALK_MOST = 100_000  # the most: beyond, the index is taken whatever it costs
 # An entity's names read into its text query: the first NAMES_PER_ENTITY distinct ones, at
 # least NAME_MIN letters (UN, US are stop words in some configurations), within NAMES_CHARS.
 NAMES_PER_ENTITY = 24
@@ -552,29 +552,34 @@ def ranked_candidates(
 
 
 def _phrase_head(qs: QuerySet, tsquery: SearchQuery, limit: int) -> QuerySet:
-    """The newest `limit` articles of `qs` matching a phrase query, as a query of their ids.
+    """The newest `limit` articles of `qs` matching a text query, as a query of their ids.
 
-    PostgreSQL guesses a phrase's frequency from its words, wrong both ways: `"security
+    PostgreSQL guesses how common a phrase or a word is badly, wrong both ways: `"security
     talks"`, 4,800 expected and 154 found at 100,000 articles (it walked the newest-first
     index expecting to stop early, and read every article: 1.4 s); `al-Ghaghaa`, 488
     expected and 9,687 found (it rechecked them all to sort them: 250 ms). So the newest
     PHRASE_SAMPLE articles are looked at first (by their ids, the vector read for those
-    rows only) and tell how common the phrase is. A common one is looked for among as many
-    of the newest articles as should hold `limit` matches twice over; a rare one comes from
-    the GIN index, sorted by an expression no index gives (so the planner must).
+    rows only) and tell how common the query is, and how common the part of it the GIN
+    index can look up is (`querytree`: a phrase's words without their order, no `-word`).
+    The walk over the newest articles reads about 2 × limit / (the query's share) of them;
+    the index, every article holding that part, to sort (and recheck) them. The cheaper is
+    taken: a rare one from the index, sorted by an expression no index gives (so the
+    planner must).
     """
     newest = qs.order_by(*NEWEST_FIRST)
     sample = list(newest.values_list("pk", flat=True)[:PHRASE_SAMPLE])
-    # As a FILTER, not a WHERE: the rows come by their ids, never from the GIN index.
-    found = qs.filter(pk__in=sample).aggregate(n=Count("pk", filter=Q(search_vector=tsquery)))
     ids: list[int] = []
-    # Found in a share f of the sample: the walk reads about limit / f articles (twice that,
-    # to be sure of `limit` from a sample this small), the index about f × the archive's;
-    # walk when that is fewer (at a million articles, a word in 0.15% of them took 3 s by
-    # walking; one in 1.4%, 30–75 ms from the index).
-    share = found["n"] / len(sample) if sample else 0
-    if share and 2 * limit / share <= min(share * planner_estimate(qs), PHRASE_WINDOW):
-        ids = _newest_matching(newest, tsquery, limit)
+    if sample:
+        with connections[qs.db].cursor() as cursor:
+            cursor.execute(_SAMPLE_SQL, [tsquery.text, sample])
+            matching, indexed = cursor.fetchone()
+        share, index_share = matching / len(sample), indexed / len(sample)
+        walk = 2 * limit / share if share else None
+        # At a million articles: a word in 0.15% of them took 3 s by walking, one in 1.4%
+        # 30–75 ms from the index; a phrase with a word left out in a few percent, 2 s from
+        # the index (its two words are in a fifth of the archive) and 0.2 s walking.
+        if walk and walk <= min(index_share * planner_estimate(qs), WALK_MOST):
+            ids = _newest_matching(newest, tsquery, limit, window=max(int(walk), PHRASE_WINDOW))
     if len(ids) < limit:
         unindexed = ExpressionWrapper(F("published") + Value(0), output_field=DateField())
         ids = list(
@@ -585,12 +590,25 @@ def _phrase_head(qs: QuerySet, tsquery: SearchQuery, limit: int) -> QuerySet:
     return Article.objects.filter(pk__in=ids).values("pk")
 
 
-def _newest_matching(newest: QuerySet, tsquery: SearchQuery, limit: int) -> list[int]:
+# In the sample, by their ids (as a FILTER, never from the GIN index): the articles matching
+# the query, and those matching the part of it the index looks up (a phrase as its words).
+_SAMPLE_SQL = """
+SELECT count(*) FILTER (WHERE search_vector @@ q),
+       count(*) FILTER (WHERE search_vector @@ indexed)
+FROM archive_article, CAST(%s AS tsquery) AS q,
+     CAST(regexp_replace(querytree(q), '<[0-9-]+>', '&', 'g') AS tsquery) AS indexed
+WHERE id = ANY(%s)
+"""
+
+
+def _newest_matching(
+    newest: QuerySet, tsquery: SearchQuery, limit: int, *, window: int = 0
+) -> list[int]:
     """Ids of the first `limit` articles of `newest` (newest first) matching `tsquery`, read
     by walking them in that order: the window's OFFSET 0 keeps the planner from taking the
-    match from the GIN index instead (at most PHRASE_WINDOW articles are read)."""
-    window = newest.values("pk", "search_vector")[:PHRASE_WINDOW]
-    inner, params = window.query.sql_with_params()
+    match from the GIN index instead (at most `window` articles are read)."""
+    window_qs = newest.values("pk", "search_vector")[: window or PHRASE_WINDOW]
+    inner, params = window_qs.query.sql_with_params()
     # The window's rows come out newest first as the scan reads them; which `limit` are
     # taken only decides the candidates, which are ranked afterwards.
     sql = f"SELECT w.pk FROM ({inner} OFFSET 0) w WHERE w.search_vector @@ %s::tsquery LIMIT %s"
