@@ -785,8 +785,7 @@ def _case_objects(case: Case, o: dict) -> list[tuple[str, dict]]:
         return [(f"/dates/{d.year}/{d.month:02d}/{d.day:02d}/",
                  {"year": d.year, "month": d.month, "day": d.day}) for d in o["days"]]  # fmt: skip
     if name in ("claims", "api claims"):
-        # The claims floors read the first page only: the ratio is against it.
-        return pages("claim_pages", floor_page=False)
+        return pages("claim_pages")
     if name == "claim":
         return [(f"/claims/{pk}/", {"pk": pk}) for pk in o["claims"]]
     if name == "api articles":

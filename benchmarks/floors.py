@@ -553,19 +553,41 @@ def _claim_count(conn) -> int:
     )
 
 
-def _latest_claims(conn) -> list[tuple]:
-    """The first page of visible claims, newest first (the claims list and /api/claims/)."""
-    return _rows(
-        conn,
-        f"SELECT {CLAIM_COLS} FROM {CLAIM_FROM} WHERE {VIS_C} "
-        "ORDER BY c.date DESC, c.id DESC LIMIT %s",
-        [PAGE],
-    )
+# archive.reads.selectors._CLAIM_SEEK_SQL: the undated claims' count, and the date the
+# page starts on with how many dated claims come before it.
+CLAIM_SEEK_SQL = """
+SELECT u.n, r.date, r.before
+FROM (SELECT coalesce(sum(claims), 0)::int AS n FROM archive_claimdatecount
+      WHERE date IS NULL) AS u
+LEFT JOIN LATERAL (
+  SELECT date, upto - claims AS before
+  FROM (SELECT date, claims, sum(claims) OVER (ORDER BY date DESC) AS upto
+        FROM archive_claimdatecount WHERE claims > 0 AND date IS NOT NULL) AS running
+  WHERE upto > %s - u.n ORDER BY date DESC LIMIT 1) AS r ON true
+"""
 
 
-def claims_list(conn) -> str:
+def _latest_claims(conn, page: int = 1) -> list[tuple]:
+    """A page of visible claims, newest first, undated first (the claims list and
+    /api/claims/); a deep one found through the stored claims per date, as the page does."""
+    order = "ORDER BY c.date DESC, c.id DESC LIMIT %s OFFSET %s"
+    offset = (page - 1) * PAGE
+    if page == 1:
+        return _rows(conn, f"SELECT {CLAIM_COLS} FROM {CLAIM_FROM} WHERE {VIS_C} {order}",
+                     [PAGE, 0])  # fmt: skip
+    undated, day, before = _one(conn, CLAIM_SEEK_SQL, [offset])
+    if offset < undated or day is None:
+        where, at = f"{VIS_C} AND c.date IS NULL", offset
+    else:
+        where, at = f"{VIS_C} AND c.date <= %s", offset - undated - before
+    params = [day] if "%s" in where else []
+    return _rows(conn, f"SELECT {CLAIM_COLS} FROM {CLAIM_FROM} WHERE {where} {order}",
+                 [*params, PAGE, at])  # fmt: skip
+
+
+def claims_list(conn, *, page: int = 1) -> str:
     count = _claim_count(conn)
-    rows = _latest_claims(conn)
+    rows = _latest_claims(conn, page)
     return _page("Claims", f"<p>{count}</p><ol>{_claim_items(rows)}</ol>")
 
 
@@ -841,9 +863,9 @@ def api_entities(conn, *, needle: str) -> str:
     )
 
 
-def api_claims(conn) -> str:
+def api_claims(conn, *, page: int = 1) -> str:
     count = _claim_count(conn)
-    rows = _latest_claims(conn)
+    rows = _latest_claims(conn, page)
     about = _about(conn, [r[0] for r in rows])
     return _dumps(
         {
