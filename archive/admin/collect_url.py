@@ -16,6 +16,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from archive.ingest.pages import check_address, collect
 from archive.models import Article, Source
@@ -27,31 +28,39 @@ MAX_ADDRESSES = 10
 
 class AddFromAddressForm(forms.Form):
     addresses = forms.CharField(
-        label="Addresses",
+        label=gettext_lazy("Addresses"),
         widget=forms.Textarea(attrs={"rows": 6, "cols": 90, "dir": "ltr"}),
-        help_text=f"One article's address per line (at most {MAX_ADDRESSES}).",
+        help_text=gettext_lazy("One article's address per line (at most %(n)s).")
+        % {"n": MAX_ADDRESSES},
     )
     source = forms.ModelChoiceField(
         queryset=Source.objects.order_by("name"),
         required=False,
-        empty_label="the outlet of the page's host",
-        help_text="Where the articles come from.",
+        label=gettext_lazy("Source"),
+        empty_label=gettext_lazy("the outlet of the page's host"),
+        help_text=gettext_lazy("Where the articles come from."),
     )
     public = forms.BooleanField(
         required=False,
-        label="Public at once",
-        help_text="Off: as the outlet's setting says (held for review by default).",
+        label=gettext_lazy("Public at once"),
+        help_text=gettext_lazy("Off: as the outlet's setting says (held for review by default)."),
     )
 
     def clean_addresses(self):
         lines = [line.strip() for line in self.cleaned_data["addresses"].splitlines()]
         lines = list(dict.fromkeys(line for line in lines if line))
         if not lines:
-            raise forms.ValidationError("Give at least one address.")
+            raise forms.ValidationError(gettext("Give at least one address."))
         if len(lines) > MAX_ADDRESSES:
             raise forms.ValidationError(
-                f"{len(lines)} addresses: at most {MAX_ADDRESSES} at a time "
-                "(manage.py add_url takes any number)."
+                ngettext(
+                    "%(count)s address: at most %(n)s at a time "
+                    "(manage.py add_url takes any number).",
+                    "%(count)s addresses: at most %(n)s at a time "
+                    "(manage.py add_url takes any number).",
+                    len(lines),
+                )
+                % {"count": len(lines), "n": MAX_ADDRESSES}
             )
         errors = []
         for line in lines:
@@ -84,7 +93,7 @@ def add_url_view(request):
     context = {
         **admin.site.each_context(request),
         "opts": opts,
-        "title": "Add articles from their addresses",
+        "title": gettext("Add articles from their addresses"),
         "form": form,
     }
     return TemplateResponse(request, "admin/archive/article/add_url.html", context)

@@ -171,7 +171,7 @@ class EntityAdmin(LargeTableAdmin):
         chosen = form["survivor"].value() if form.is_bound else suggested
         context = {
             **self.admin_site.each_context(request),
-            "title": "Merge entities",
+            "title": gettext("Merge entities"),
             "opts": self.model._meta,
             "entities": rows,
             "suggested": suggested,

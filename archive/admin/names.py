@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 
 from archive.models import Article, Entity, EntityKind, NameProposal, ProposalStatus
 from archive.services import names as names_service
@@ -154,7 +155,7 @@ class NameProposalAdmin(admin.ModelAdmin):
             cache.set(key, rows, UNKNOWN_SECONDS)
         context = {
             **self.admin_site.each_context(request),
-            "title": "Unknown names",
+            "title": gettext("Unknown names"),
             "opts": self.model._meta,
             "rows": rows,
             "kinds": EntityKind.choices,
