@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ArchiveConfig(AppConfig):
     name = "archive"
-    verbose_name = "Archive"
+    verbose_name = _("Archive")
     default_auto_field = "django.db.models.BigAutoField"

@@ -27,6 +27,7 @@ from django.db.models.functions import Length
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from archive.links import detail_url
@@ -120,6 +121,8 @@ class Source(SlugKeyed, models.Model):
     objects = SlugNaturalKeyManager.from_queryset(SourceQuerySet)()
 
     class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
         ordering = ["name"]
 
     def __str__(self):
@@ -136,8 +139,9 @@ class Story(SlugKeyed, models.Model):
     objects = SlugNaturalKeyManager()
 
     class Meta:
+        verbose_name = _("story")
+        verbose_name_plural = _("stories")
         ordering = ["title"]
-        verbose_name_plural = "stories"
 
     def __str__(self):
         return self.title
@@ -355,6 +359,8 @@ class Article(SlugKeyed, models.Model):
     objects = SlugNaturalKeyManager.from_queryset(ArticleQuerySet)()
 
     class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
         ordering = NEWEST_FIRST
         indexes = [
             GinIndex(fields=["search_vector"], name="article_search_gin"),
@@ -514,8 +520,9 @@ class Entity(SlugKeyed, models.Model):
     objects = SlugNaturalKeyManager.from_queryset(EntityQuerySet)()
 
     class Meta:
+        verbose_name = _("entity")
+        verbose_name_plural = _("entities")
         ordering = ["name"]
-        verbose_name_plural = "entities"
         indexes = [
             models.Index(fields=["kind", "name"], name="entity_kind_name_idx"),
             # A–Z lists (the API's entities): the first page without sorting every name.
@@ -596,8 +603,9 @@ class Alias(models.Model):
     objects = AliasManager()
 
     class Meta:
+        verbose_name = _("alias")
+        verbose_name_plural = _("aliases")
         ordering = ["entity", "language", "name"]
-        verbose_name_plural = "aliases"
         constraints = [
             models.UniqueConstraint(
                 fields=["entity", "name", "language"], name="alias_unique_per_entity"
@@ -729,6 +737,9 @@ class Mention(Span):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("mention")
+        # "mentions" alone is a count on the entity pages (how often named).
+        verbose_name_plural = pgettext_lazy("table", "mentions")
         ordering = ["article", "start"]
         indexes = [
             models.Index(fields=["entity", "article"], name="mention_entity_article_idx"),
@@ -806,6 +817,8 @@ class Claim(Span):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
         ordering = ["article", "start"]
         indexes = [
             # A speaker's newest claims (-date, -id) read backwards, the first ten only: with
@@ -913,6 +926,8 @@ class EntityMerge(models.Model):
     aliases_moved = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("entity merge")
+        verbose_name_plural = _("entity merges")
         ordering = ["-created"]
 
     def __str__(self):
@@ -1089,6 +1104,8 @@ class NameProposal(models.Model):
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("name proposal")
+        verbose_name_plural = _("name proposals")
         ordering = ["-count", "name"]
         indexes = [
             models.Index(fields=["status", "-count"], name="nameproposal_status_count_idx"),
@@ -1138,6 +1155,8 @@ class Feed(models.Model):
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("feed")
+        verbose_name_plural = _("feeds")
         ordering = ["source__name", "url"]
 
     def __str__(self):
@@ -1177,6 +1196,8 @@ class CollectedItem(models.Model):
     done = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("collected item")
+        verbose_name_plural = _("collected items")
         ordering = ["-seen"]
         indexes = [models.Index(fields=["status", "seen"], name="collecteditem_status_idx")]
 
@@ -1213,6 +1234,8 @@ class LinkProposal(models.Model):
     )
 
     class Meta:
+        verbose_name = _("link proposal")
+        verbose_name_plural = _("link proposals")
         ordering = ["-score"]
         indexes = [models.Index(fields=["status", "kind"], name="linkproposal_status_idx")]
         constraints = [
