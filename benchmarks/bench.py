@@ -1134,9 +1134,12 @@ def import_speed(env: dict, url: str, size: int, n: int, work: Path, log=print) 
     folder = work / "import"
     folder.mkdir(exist_ok=True)
     count = write_import_folder(folder, n)
+    # Their annotations first: an article's mentions protect it from deletion.
     clean = (
-        "from archive.models import Article; "
-        "Article.objects.filter(slug__startswith='bench-import-').delete()"
+        "from archive.models import Article, Claim, Mention; "
+        "a = Article.objects.filter(slug__startswith='bench-import-'); "
+        "Claim.objects.filter(article__in=a).delete(); "
+        "Mention.objects.filter(article__in=a).delete(); a.delete()"
     )
     manage(ienv, "shell", "-c", clean)
     try:
