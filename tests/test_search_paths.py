@@ -42,12 +42,13 @@ def found(query: str) -> list[str]:
 
 @pytest.mark.parametrize("query", ["ceasefire", '"ceasefire talks"', '"ceasefire talks" -army'])
 def test_walking_and_the_index_find_the_same_articles(articles, monkeypatch, query):
-    # As if the archive were huge (walk) or tiny (the index), the sample saying the rest;
-    # a few candidates, so that the walk stops before it has read every article.
+    # Walking (as in a huge archive) or from the index (a small one); a few candidates, so
+    # that the walk stops before it has read every article.
     monkeypatch.setattr(fulltext, "CANDIDATES", 4)
-    monkeypatch.setattr(fulltext, "planner_estimate", lambda qs: 10**9)
+    decide = fulltext.walk_window
+    monkeypatch.setattr(fulltext, "walk_window", lambda *a: decide(*a[:3], 10**9, a[4]))
     walked = found(query)
-    monkeypatch.setattr(fulltext, "planner_estimate", lambda qs: 0)
+    monkeypatch.setattr(fulltext, "walk_window", lambda *a: 0)
     indexed = found(query)
     assert walked == indexed
     expected = {
@@ -58,3 +59,15 @@ def test_walking_and_the_index_find_the_same_articles(articles, monkeypatch, que
     matching = [a for i, a in enumerate(articles) if i % 5 in expected]
     newest = sorted(matching, key=lambda a: (a.published, a.pk), reverse=True)[:4]
     assert walked == sorted(a.slug for a in newest)
+
+
+def test_the_walk_is_taken_where_it_reads_fewer_articles_than_the_index():
+    # A word in 1 of 200 newest, in an archive of a million: 120,000 to walk, 5,000 indexed.
+    assert fulltext.walk_window(1, 1, 200, 1_000_000, 300) == 0
+    # Common (40 of 200): 3,000 to walk against 200,000 from the index.
+    assert fulltext.walk_window(40, 40, 200, 1_000_000, 300) == fulltext.PHRASE_WINDOW
+    # A phrase in 10 of 200 whose words are in 60: 12,000 to walk against 300,000.
+    assert fulltext.walk_window(10, 60, 200, 1_000_000, 300) == fulltext.PHRASE_WINDOW
+    # In a small archive the index is always cheaper; and nothing found, nothing to walk.
+    assert fulltext.walk_window(40, 40, 200, 1_000, 300) == 0
+    assert fulltext.walk_window(0, 60, 200, 1_000_000, 300) == 0

@@ -75,7 +75,6 @@ from archive.models import (
     rule_q,
 )
 from archive.reads.names import MAX_TYPED, clean_typed, exact_aliases, resolve_name
-from archive.reads.pagination import planner_estimate
 from archive.text.arabic import ARTICLE, PREFIXES, is_arabic
 from archive.text.normalize import normalize, normalize_with_offsets, original_span
 from archive.text.variants import name_tokens, phrase_key, same_name
@@ -567,19 +566,14 @@ def _phrase_head(qs: QuerySet, tsquery: SearchQuery, limit: int) -> QuerySet:
     planner must).
     """
     newest = qs.order_by(*NEWEST_FIRST)
-    sample = list(newest.values_list("pk", flat=True)[:PHRASE_SAMPLE])
+    sample_sql, sample_params = newest.values("pk")[:PHRASE_SAMPLE].query.sql_with_params()
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(_SAMPLE_SQL.format(sample=sample_sql), [tsquery.text, *sample_params])
+        matching, indexed, sampled, archive = cursor.fetchone()
     ids: list[int] = []
-    if sample:
-        with connections[qs.db].cursor() as cursor:
-            cursor.execute(_SAMPLE_SQL, [tsquery.text, sample])
-            matching, indexed = cursor.fetchone()
-        share, index_share = matching / len(sample), indexed / len(sample)
-        walk = 2 * limit / share if share else None
-        # At a million articles: a word in 0.15% of them took 3 s by walking, one in 1.4%
-        # 30–75 ms from the index; a phrase with a word left out in a few percent, 2 s from
-        # the index (its two words are in a fifth of the archive) and 0.2 s walking.
-        if walk and walk <= min(index_share * planner_estimate(qs), WALK_MOST):
-            ids = _newest_matching(newest, tsquery, limit, window=max(int(walk), PHRASE_WINDOW))
+    window = walk_window(matching, indexed, sampled, archive, limit)
+    if window:
+        ids = _newest_matching(newest, tsquery, limit, window=window)
     if len(ids) < limit:
         unindexed = ExpressionWrapper(F("published") + Value(0), output_field=DateField())
         ids = list(
@@ -590,14 +584,35 @@ def _phrase_head(qs: QuerySet, tsquery: SearchQuery, limit: int) -> QuerySet:
     return Article.objects.filter(pk__in=ids).values("pk")
 
 
-# In the sample, by their ids (as a FILTER, never from the GIN index): the articles matching
-# the query, and those matching the part of it the index looks up (a phrase as its words).
+def walk_window(matching: int, indexed: int, sampled: int, archive: int, limit: int) -> int:
+    """How many of the newest articles to walk for `limit` matches, or 0 to take them from
+    the index: of `sampled` newest, `matching` match the query and `indexed` the part the
+    index looks up, in an archive of about `archive` articles. The walk reads about
+    2 × limit / share; the index every article holding the looked-up part. At a million
+    articles: a word in 0.15% of them took 3 s by walking, one in 1.4% 30–75 ms from the
+    index; a phrase with a word left out in a few percent, 2 s from the index (its two words
+    are in a fifth of the archive) and 0.2 s walking."""
+    if not (sampled and matching):
+        return 0
+    walk = 2 * limit * sampled / matching
+    if walk > min(indexed / sampled * archive, WALK_MOST):
+        return 0
+    return max(int(walk), PHRASE_WINDOW)
+
+
+# In the sample (the newest articles, by their ids: the vectors are read as a FILTER, never
+# from the GIN index): the articles matching the query, those matching the part of it the
+# index looks up (a phrase as its words), how many were sampled, and the table's size as
+# PostgreSQL last counted it (what an index scan reads its matches among). One query.
 _SAMPLE_SQL = """
 SELECT count(*) FILTER (WHERE search_vector @@ q),
-       count(*) FILTER (WHERE search_vector @@ indexed)
+       count(*) FILTER (WHERE search_vector @@ indexed),
+       count(*),
+       (SELECT greatest(reltuples, 0)::bigint FROM pg_class
+        WHERE oid = 'archive_article'::regclass)
 FROM archive_article, CAST(%s AS tsquery) AS q,
      CAST(regexp_replace(querytree(q), '<[0-9-]+>', '&', 'g') AS tsquery) AS indexed
-WHERE id = ANY(%s)
+WHERE id IN ({sample})
 """
 
 
