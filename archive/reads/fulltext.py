@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, connections
 from django.db.models import (
     BigIntegerField,
@@ -566,7 +567,10 @@ def _phrase_head(qs: QuerySet, tsquery: SearchQuery, limit: int) -> QuerySet:
     planner must).
     """
     newest = qs.order_by(*NEWEST_FIRST)
-    sample_sql, sample_params = newest.values("pk")[:PHRASE_SAMPLE].query.sql_with_params()
+    try:
+        sample_sql, sample_params = newest.values("pk")[:PHRASE_SAMPLE].query.sql_with_params()
+    except EmptyResultSet:  # a filter that matches nothing (a name naming no one)
+        return Article.objects.none().values("pk")
     with connections[qs.db].cursor() as cursor:
         cursor.execute(_SAMPLE_SQL.format(sample=sample_sql), [tsquery.text, *sample_params])
         matching, indexed, sampled, archive = cursor.fetchone()
