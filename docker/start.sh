@@ -8,7 +8,7 @@ set -eu
 export DJANGO_PRODUCTION=1
 PYTHON="${PYTHON:-python}"
 # The image collects static files at build time; a plain checkout does it here.
-[ -f staticfiles/staticfiles.json ] || "$PYTHON" manage.py collectstatic --noinput -v 0
+[ -f "${DJANGO_STATIC_ROOT:-staticfiles}/staticfiles.json" ] || "$PYTHON" manage.py collectstatic --noinput -v 0
 "$PYTHON" manage.py migrate --noinput
 "$PYTHON" manage.py load_initial_data
 exec "$PYTHON" -m gunicorn config.wsgi:application \

@@ -80,6 +80,8 @@ def test_start_script_migrates_loads_and_serves_with_gunicorn_on_real_postgres(t
             DATABASE_URL=EXTERNAL + name,
             BIND=f"127.0.0.1:{port}",
             ARCHIVE_SITE_NAME="Libya News Archive",  # the fixtures' topic, from the environment
+            # Not the checkout's staticfiles/: the other workers' whitenoise scans it.
+            DJANGO_STATIC_ROOT=str(tmp_path / "static"),
         ),
     )
     try:
